@@ -1,0 +1,128 @@
+"""The socket.io channel used by the website chat widget (webchat/).
+
+Rasa's stock `socketio` channel, with these changes:
+
+* Origins: python-socketio only accepts browser connections whose `Origin`
+  is listed in `ALLOWED_ORIGINS` (space-separated, set in scripts/env.sh).
+  Stock Rasa disables that check (`cors_allowed_origins=[]`), so any web page
+  could talk to the assistant. With `ALLOWED_ORIGINS` empty, only pages
+  served by the Rasa server itself are accepted.
+* Custom payloads: a response that has a `custom` part (the emergency and
+  urgent advice) is emitted as ONE `bot_uttered` message,
+  `{"text": <whole text>, "custom": {...}}` (plus `quick_replies` if it has
+  buttons), so the widget can show the advice and its call link together.
+  A response that is only `custom` is emitted as `{"custom": {...}}`.
+  (Stock Rasa 3.6 spreads the dict into `emit()` keyword arguments, which
+  loses it.) Everything else is sent exactly as the stock channel sends it:
+  texts split on blank lines, buttons as `quick_replies`.
+* Sessions: the server hands out the session ids (32 hex digits, as stock
+  Rasa does) and ignores ids of any other form, so a web page cannot write
+  into a conversation of another channel (e.g. a WhatsApp number). And it
+  awaits `enter_room`: with python-socketio 5.x that is a coroutine, which
+  stock Rasa 3.6 never awaits, so with `session_persistence` its replies
+  never reach the browser.
+
+credentials.yml:
+
+    channels.socketio.SocketIOInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+      session_persistence: true
+"""
+import inspect
+import logging
+import os
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels import socketio as stock
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+_HANDLED_TOGETHER = ("text", "custom", "quick_replies", "buttons")
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")  # uuid4().hex, what session_request hands out
+
+
+def allowed_origins(environ: Optional[Dict[str, str]] = None) -> List[str]:
+    """The origins named in ALLOWED_ORIGINS, e.g. ['https://clinic.example']."""
+    env = os.environ if environ is None else environ
+    return [origin.rstrip("/") for origin in env.get("ALLOWED_ORIGINS", "").split()]
+
+
+class SocketIOOutput(stock.SocketIOOutput):
+    """Stock output, except that `custom` payloads reach the widget intact."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        custom = message.get("custom")
+        if not (isinstance(custom, dict) and message.get("text")):
+            await super().send_response(recipient_id, message)
+            return
+        bot_message: Dict[Text, Any] = {"text": message["text"].strip(), "custom": custom}
+        buttons = message.get("quick_replies") or message.get("buttons")
+        if buttons:
+            bot_message["quick_replies"] = [
+                {"content_type": "text", "title": b["title"], "payload": b["payload"]}
+                for b in buttons
+            ]
+        await self._send_message(recipient_id, bot_message)
+        rest = {k: v for k, v in message.items() if k not in _HANDLED_TOGETHER}
+        if any(rest.get(k) for k in ("image", "attachment", "elements")):
+            await super().send_response(recipient_id, rest)
+
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+class SocketIOInput(stock.SocketIOInput):
+    """Stock socket.io input with an origin allow-list and the output above."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def __init__(self, *args: Any, cors_allowed_origins: Optional[List[str]] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        origins = allowed_origins() if cors_allowed_origins is None else cors_allowed_origins
+        # None = same origin only (python-engineio's default); never [] (= no check).
+        self.cors_allowed_origins: Optional[List[str]] = list(origins) or None
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        if self.sio is None:
+            return super().get_output_channel()
+        return SocketIOOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        async def handle(message: UserMessage) -> Any:
+            if self.session_persistence and not SESSION_ID.match(message.sender_id or ""):
+                logger.warning("Ignored a socket.io message for a session id not handed out here.")
+                return None
+            message.output_channel = SocketIOOutput(self.sio, self.bot_message_evt)
+            return await on_new_message(message)
+
+        socketio_webhook = super().blueprint(handle)
+        sio = self.sio
+        # The stock blueprint creates the server with cors_allowed_origins=[],
+        # which turns the Origin check off; python-engineio reads this
+        # attribute on every request.
+        sio.eio.cors_allowed_origins = self.cors_allowed_origins
+
+        @sio.on("session_request", namespace=self.namespace)  # replaces the stock handler
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            session_id = (data or {}).get("session_id")
+            if not (isinstance(session_id, str) and SESSION_ID.match(session_id)):
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        return socketio_webhook

@@ -1,0 +1,150 @@
+"""Rasa output channel for the Cloud API: a turn's replies as WhatsApp messages.
+
+Text is converted to WhatsApp markup and split under 4096 characters; up to 3
+buttons become reply buttons, up to 10 an interactive list, more a numbered list
+the patient answers with the number.
+"""
+import logging
+from typing import Any, Dict, List, Optional, Tuple
+
+from rasa.core.channels.channel import OutputChannel
+
+from channels.whatsapp.formatting import (TEXT_LIMIT, emergency_text, numbered_options,
+                                          short_title, split_tail, split_text, to_whatsapp,
+                                          unique_titles)
+from channels.whatsapp.graph_client import GraphClient
+from channels.whatsapp.options import OptionMemory
+from channels.whatsapp.replies import Reply, TurnBuffer
+from channels.whatsapp.store import digest
+from channels.whatsapp.window import ServiceWindow
+
+logger = logging.getLogger(__name__)
+
+MAX_BUTTONS, MAX_ROWS = 3, 10
+BUTTON_TITLE, BUTTON_ID, BUTTON_BODY = 20, 256, 1024
+ROW_TITLE, ROW_DESCRIPTION, ROW_ID = 24, 72, 200
+LIST_BUTTON, LIST_SECTION = "Choose", "Options"
+EMPTY_BODY = "Please choose:"
+
+Choices = Optional[Tuple[List[Tuple[str, str]], bool]]
+
+
+def turn_ref(message_id: str) -> str:
+    """The tag of a turn's replies (`biz_opaque_callback_data`), from the patient's message id."""
+    return digest(message_id)[:16]
+
+
+def address_of(recipient_id: str) -> Dict[str, str]:
+    """Where to send when only Rasa's sender id is known: phone number or BSUID."""
+    return {"to": recipient_id} if recipient_id.isdigit() else {"recipient": recipient_id}
+
+
+class WhatsAppCloudOutput(OutputChannel):
+    """Collects a turn's replies, then sends them (`flush`).
+
+    With `window` set it answers no patient turn (e.g. Rasa's HTTP API asked it to
+    speak): each message is sent at once, and only while the 24-hour window is open.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    def __init__(self, graph: GraphClient, options: OptionMemory,
+                 to: Optional[Dict[str, str]] = None, tag: str = "",
+                 window: Optional[ServiceWindow] = None) -> None:
+        self.graph = graph
+        self.options = options
+        self.to = to
+        self.tag = tag
+        self.window = window
+        self.buffer = TurnBuffer()
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        self.buffer.add(message)
+        if self.window is not None:
+            await self.flush(recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str,
+                                     buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"image": image})
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any],
+                               **kwargs: Any) -> None:
+        """Custom payloads (e.g. the emergency marker) are never shown as text."""
+
+    async def flush(self, recipient_id: str) -> int:
+        """Send the collected replies; returns how many WhatsApp messages went out."""
+        replies = self.buffer.take()
+        if not replies:
+            return 0
+        if self.window is not None and not await self.window.is_open(recipient_id):
+            logger.warning("WhatsApp message not sent: the patient's 24-hour window is closed "
+                           "(only approved templates may be sent)")
+            return 0
+        messages: List[Dict[str, Any]] = []
+        offered: Choices = None
+        for reply in replies:
+            rendered, choices = await self._render(reply)
+            messages.extend(rendered)
+            offered = choices or offered
+        if offered is not None:
+            await self.options.remember(recipient_id, *offered)
+        to = self.to or address_of(recipient_id)
+        sent = 0
+        for number, message in enumerate(messages, start=1):
+            if self.tag:
+                message["biz_opaque_callback_data"] = f"{self.tag}:{number}/{len(messages)}"
+            sent += await self.graph.send({**to, **message})
+        return sent
+
+    async def _render(self, reply: Reply) -> Tuple[List[Dict[str, Any]], Choices]:
+        text = to_whatsapp(reply.text)
+        if reply.emergency is not None:
+            text = emergency_text(text, reply.emergency)
+        messages = [{"type": "image", "image": {"link": reply.image}}] if reply.image else []
+        if not reply.buttons:
+            return messages + [_text(piece) for piece in split_text(text)], None
+        titles = [str(b.get("title") or b.get("payload")) for b in reply.buttons]
+        payloads = [str(b.get("payload") or b.get("title")) for b in reply.buttons]
+        choices = list(zip(titles, payloads))
+        if len(choices) <= MAX_BUTTONS:
+            lead, body = _lead_and_body(text, BUTTON_BODY)
+            buttons = [{"type": "reply", "reply": {"id": await self.options.reply_id(p, BUTTON_ID),
+                                                   "title": t}}
+                       for t, p in zip(unique_titles(titles, BUTTON_TITLE), payloads)]
+            action = {"buttons": buttons}
+            return messages + lead + [_interactive("button", body, action)], (choices, False)
+        if len(choices) <= MAX_ROWS:
+            lead, body = _lead_and_body(text, TEXT_LIMIT)
+            rows = []
+            for title, short, payload in zip(titles, unique_titles(titles, ROW_TITLE), payloads):
+                row = {"id": await self.options.reply_id(payload, ROW_ID), "title": short}
+                if short != title:
+                    row["description"] = short_title(title, ROW_DESCRIPTION)
+                rows.append(row)
+            action = {"button": LIST_BUTTON, "sections": [{"title": LIST_SECTION, "rows": rows}]}
+            return messages + lead + [_interactive("list", body, action)], (choices, False)
+        listing = f"{text}\n\n{numbered_options(titles)}" if text else numbered_options(titles)
+        return messages + [_text(piece) for piece in split_text(listing)], (choices, True)
+
+
+def _text(body: str) -> Dict[str, Any]:
+    return {"type": "text", "text": {"body": body, "preview_url": "https://" in body}}
+
+
+def _interactive(kind: str, body: str, action: Dict[str, Any]) -> Dict[str, Any]:
+    return {"type": "interactive",
+            "interactive": {"type": kind, "body": {"text": body or EMPTY_BODY}, "action": action}}
+
+
+def _lead_and_body(text: str, body_limit: int) -> Tuple[List[Dict[str, Any]], str]:
+    """Text messages to send first, and the end of `text` (within `body_limit`) as the body."""
+    head, body = split_tail(text, body_limit)
+    return [_text(piece) for piece in split_text(head)], body

@@ -1,0 +1,56 @@
+"""One turn's bot messages, collected from Rasa and put in sending order.
+
+Rasa hands every bot message to the output channel (`send_response`); the WhatsApp
+channels keep them until the turn ends and then send them, emergency advice first,
+each as its own message. A `custom` payload is never shown to the patient.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+
+@dataclass
+class Reply:
+    """A bot message: text, optional buttons ({title, payload}), image, emergency marker."""
+
+    text: str = ""
+    buttons: List[Dict[str, Any]] = field(default_factory=list)
+    image: str = ""
+    emergency: Optional[Dict[str, Any]] = None
+
+
+def reply_from_rasa(message: Dict[str, Any]) -> Optional[Reply]:
+    """A Reply from Rasa's message dict; None when there is nothing to show."""
+    custom = message.get("custom")
+    emergency = custom.get("emergency") if isinstance(custom, dict) else None
+    buttons = [b for b in (message.get("buttons") or message.get("quick_replies") or [])
+               if isinstance(b, dict) and (b.get("payload") or b.get("title"))]
+    attachment = message.get("attachment")
+    text = message.get("text") or ""
+    if isinstance(attachment, str) and attachment:
+        text = f"{text}\n{attachment}".strip()
+    reply = Reply(text=text, buttons=buttons, image=message.get("image") or "",
+                  emergency=emergency if isinstance(emergency, dict) else None)
+    if not (reply.text or reply.buttons or reply.image):
+        return None
+    return reply
+
+
+class TurnBuffer:
+    """The replies of one turn, in the order they should reach the patient."""
+
+    def __init__(self) -> None:
+        self._replies: List[Reply] = []
+
+    def add(self, message: Dict[str, Any]) -> None:
+        reply = reply_from_rasa(dict(message))
+        if reply is not None:
+            self._replies.append(reply)
+
+    def take(self) -> List[Reply]:
+        """Emergency advice first, the rest in Rasa's order; empties the buffer."""
+        replies, self._replies = self._replies, []
+        return ([r for r in replies if r.emergency is not None]
+                + [r for r in replies if r.emergency is None])
+
+    def __len__(self) -> int:
+        return len(self._replies)

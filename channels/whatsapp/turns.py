@@ -1,0 +1,67 @@
+"""A patient's message through Rasa: once per message id, in order, replies sent at the end."""
+import logging
+from functools import partial
+from typing import Any, Awaitable, Callable, Sequence
+
+from rasa.core.channels.channel import UserMessage
+
+from channels.whatsapp.dedupe import SeenMessages
+from channels.whatsapp.dispatch import TurnQueue
+from channels.whatsapp.inbound import CHOICE, NOT_TEXT, Inbound, not_text_notice
+from channels.whatsapp.options import OptionMemory
+from channels.whatsapp.store import Namespace
+from channels.whatsapp.window import ServiceWindow
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+Closer = Callable[[], Awaitable[None]]
+SHUTDOWN_WAIT = 20.0
+
+
+class PatientTurns:
+    """Shared state of a channel (seen ids, offered options, service windows) and its turns."""
+
+    def __init__(self, namespace: Namespace, closers: Sequence[Closer] = ()) -> None:
+        self.closers = list(closers)  # the channel's clients, closed while the worker runs
+        self.seen = SeenMessages(namespace)
+        self.options = OptionMemory(namespace)
+        self.window = ServiceWindow(namespace)
+        self.queue = TurnQueue()
+        self.store = namespace.store
+
+    async def close(self, wait: float = SHUTDOWN_WAIT) -> None:
+        """At shutdown: let running turns finish (up to `wait` s), then release everything."""
+        await self.queue.drain(wait)
+        for close in self.closers:
+            await close()
+        await self.store.close()
+        await self.queue.stop()
+
+    def submit(self, inbound: Inbound, output: Any, on_new_message: Handler,
+               input_channel: str) -> None:
+        """Queue the turn; the caller answers the webhook straight away."""
+        self.queue.submit(inbound.sender_id,
+                          partial(self.run, inbound, output, on_new_message, input_channel))
+
+    async def run(self, inbound: Inbound, output: Any, on_new_message: Handler,
+                  input_channel: str) -> None:
+        if not await self.seen.first_time(inbound.message_id):
+            logger.debug("WhatsApp message delivered again: ignored")
+            return
+        await self.window.patient_wrote(inbound.sender_id)
+        if inbound.kind == NOT_TEXT:
+            await output.send_response(inbound.sender_id, {"text": not_text_notice()})
+            await output.flush(inbound.sender_id)
+            return
+        if inbound.kind == CHOICE:
+            await self.options.forget(inbound.sender_id)
+            text = await self.options.payload_for(inbound.text, inbound.title)
+        else:
+            text = await self.options.answer(inbound.sender_id, inbound.text)
+        try:
+            await on_new_message(UserMessage(
+                text, output, inbound.sender_id, input_channel=input_channel,
+                message_id=inbound.message_id, metadata={"whatsapp_type": inbound.type}))
+        finally:  # what Rasa said before a failure (e.g. emergency advice) still goes out
+            await output.flush(inbound.sender_id)

@@ -1,0 +1,145 @@
+"""Settings of the staff console. Everything that differs between machines comes from
+the environment; `make run` works with none of it set (development defaults)."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from console.dburl import django_database, is_postgres
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = Path(os.environ.get("CONSOLE_VAR_DIR", ROOT / "var"))
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value.lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY, or a development key generated once under var/ (never committed)."""
+    if os.environ.get("DJANGO_SECRET_KEY"):
+        return os.environ["DJANGO_SECRET_KEY"]
+    path = VAR / "console-secret.key"
+    if not path.exists():
+        VAR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _flag("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = os.environ.get("CONSOLE_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+
+# The tracker store (Rasa's `events` table) and the practice's `appointment_requests`.
+TRACKER_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'assistant.db'}"
+# The console's own tables: the same PostgreSQL database in production, a file beside
+# the tracker store in development. CONSOLE_DATABASE_URL overrides both.
+CONSOLE_DATABASE_URL = os.environ.get("CONSOLE_DATABASE_URL") or (
+    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL) else f"sqlite:///{VAR / 'console.db'}")
+DATABASES = {"default": django_database(CONSOLE_DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "console.staff",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "console.staff.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+ROOT_URLCONF = "console.urls"
+WSGI_APPLICATION = "console.wsgi.application"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+        "console.staff.context.console",
+    ]},
+}]
+
+# Accounts: Argon2 hashes, lockout after repeated failures (django-axes).
+AUTH_USER_MODEL = "staff.User"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:conversations"
+LOGOUT_REDIRECT_URL = "staff:login"
+AXES_FAILURE_LIMIT = int(os.environ.get("CONSOLE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CONSOLE_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "console.staff.audit.client_ip"
+AXES_VERBOSE = False
+TRUST_X_FORWARDED_FOR = _flag("CONSOLE_TRUST_X_FORWARDED_FOR", False)
+
+# Sessions end after CONSOLE_IDLE_MINUTES without a request, and with the browser.
+SESSION_COOKIE_AGE = int(os.environ.get("CONSOLE_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_COOKIES = _flag("CONSOLE_SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_NAME = "console_session"
+CSRF_COOKIE_NAME = "console_csrftoken"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CONSOLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if _flag("CONSOLE_HTTPS", False):  # behind a TLS-terminating proxy
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.environ.get("CONSOLE_TIME_ZONE", "Asia/Kolkata")
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "/static/"
+WHITENOISE_USE_FINDERS = True  # served straight from console/staff/static, no collectstatic
+
+# What the console shows and keeps.
+CONSOLE_PAGE_SIZE = 50
+CONSOLE_LOW_CONFIDENCE = float(os.environ.get("CONSOLE_LOW_CONFIDENCE", "0.6"))
+CONSOLE_RETENTION_DAYS = int(os.environ.get("CONSOLE_RETENTION_DAYS", "365"))
+CONSOLE_SYNC_MAX_EVENTS = 20000  # per request; `sync_conversations` has no limit
+CONSOLE_NLU_DIR = ROOT / "data" / "nlu"
+
+# Errors go to stderr without request data; no access log (URLs carry no patient data
+# anyway: conversations are addressed by the console's own number).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

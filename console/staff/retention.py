@@ -1,0 +1,48 @@
+"""Deleting conversations: retention (everything older than N days) and erasure (one
+patient on request). Both remove the tracker events and what the console kept about
+them (summary, escalations, notes, annotations), and are audited."""
+import time
+from typing import Dict
+
+from django.db import transaction
+
+from console.staff import audit, sync, tracker
+from console.staff.models import Conversation
+
+
+def erase_sender(request, sender_id: str, appointments: bool) -> Dict[str, int]:
+    """Erase one sender's conversation (and, if asked, appointment requests)."""
+    events = tracker.delete_sender(sender_id)
+    requests = tracker.delete_appointments_of(sender_id) if appointments else 0
+    with transaction.atomic():
+        conversations = Conversation.objects.filter(sender_id=sender_id).delete()[1].get(
+            "staff.Conversation", 0)
+        result = {"events": events, "appointment_requests": requests,
+                  "console_rows": conversations}
+        audit.record(request, "erasure", target="one sender", sender_id=sender_id, **result)
+    return result
+
+
+def purge_older_than(days: int, request=None, actor: str = "") -> Dict[str, int]:
+    """Delete every tracker event older than `days` days; senders left with nothing
+    disappear from the console, the others are re-summarised."""
+    if days < 1:
+        raise ValueError("retention must be at least one day")
+    cutoff = time.time() - days * 86400
+    if not tracker.has_table("events"):
+        senders, deleted = [], 0
+    else:
+        senders, deleted = tracker.delete_before(cutoff)
+    removed = sync.resync(senders)
+    result = {"days": days, "events": deleted, "senders_touched": len(senders),
+              "conversations_removed": removed}
+    who = {} if request is not None else {"username": actor}
+    audit.record(request, "retention", target=f"older than {days} days", **who, **result)
+    return result
+
+
+def preview(days: int) -> Dict[str, int]:
+    if not tracker.has_table("events"):
+        return {"events": 0, "senders": 0}
+    events, senders = tracker.count_before(time.time() - days * 86400)
+    return {"events": events, "senders": senders}

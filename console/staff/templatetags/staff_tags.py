@@ -1,0 +1,30 @@
+"""Small display helpers for the templates (all output is auto-escaped)."""
+import json
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(value):
+    return f"{value * 100:.0f}%" if isinstance(value, (int, float)) else "–"
+
+
+@register.filter
+def shown(value):
+    """A slot value as text."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def level_class(level):
+    return {"EMERGENCY": "emergency", "URGENT": "urgent"}.get(level, "")
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """?page=N keeping the other (non-identifying) query parameters."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

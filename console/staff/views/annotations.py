@@ -1,0 +1,36 @@
+"""Intent corrections, and their export as Rasa NLU training data."""
+from datetime import date
+
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from console.staff import audit
+from console.staff.models import IntentAnnotation
+from console.staff.nlu import classify, export_yaml
+from console.staff.roles import ADMIN, REVIEWER, role_required
+
+
+def _corrected():
+    return list(IntentAnnotation.objects.exclude(correct_intent=F("predicted_intent"))
+                .select_related("annotator").order_by("correct_intent", "updated_at"))
+
+
+@role_required(REVIEWER)
+def annotation_list(request):
+    corrected = classify(_corrected())
+    return render(request, "staff/annotations.html", {
+        "corrected": corrected,
+        "new": sum(1 for _, state in corrected if state == "new"),
+        "confirmed": IntentAnnotation.objects.count() - len(corrected)})
+
+
+@role_required(ADMIN)
+@require_POST
+def annotation_export(request):
+    content, count = export_yaml(_corrected())
+    audit.record(request, "export_nlu", target=f"{count} examples", examples=count)
+    response = HttpResponse(content, content_type="application/x-yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="console-corrections-{date.today()}.yml"'
+    return response

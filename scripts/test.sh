@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite (what `make test` and CI run). Stops at the first failing stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+mkdir -p results
+MODEL=models/assistant.tar.gz
+
+scripts/ensure_services.sh   # PostgreSQL and Redis for the production-setup tests
+scripts/ensure_chromium.sh   # Debian's chromium for the browser tests (apt when missing)
+scripts/ensure_webchat.sh    # the chat widget's npm packages (esbuild, axe-core)
+
+echo "== Dialogue tests: rasa test with the test stories"
+rasa test core --model "$MODEL" --stories tests/stories --out results/core \
+  --fail-on-prediction-errors --no-plot
+
+echo "== NLU evaluation on the held-out set"
+rasa test nlu --model "$MODEL" --nlu tests/nlu/heldout.yml --out results/nlu
+python scripts/nlu_report.py results/nlu docs/nlu-report.md --min-macro-f1 0.90
+
+echo "== pytest (data validation, actions, red flags, servers)"
+python -m pytest -q

@@ -1,0 +1,41 @@
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.red_flag_screen import RedFlagScreen
+
+
+def screened(text, intent="faq"):
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                            "entities": []})
+    RedFlagScreen().process([message])
+    return message
+
+
+def test_emergency_reroutes_the_intent_and_keeps_the_original():
+    message = screened("I can't control my bladder and I have a fever")
+    assert message.get("intent") == {"name": "red_flag_emergency", "confidence": 1.0}
+    assert message.get("screened_intent") == {"name": "faq", "confidence": 0.9}
+    assert [f["category"] for f in message.get("red_flags")] == ["bladder", "infection"]
+    [entity] = message.get("entities")
+    assert entity["entity"] == "red_flag_summary"
+    assert entity["value"] == "trouble passing or controlling urine"
+
+
+def test_urgent_only_gives_the_urgent_intent():
+    message = screened("I had breast cancer 5 years ago and now my back hurts")
+    assert message.get("intent")["name"] == "red_flag_urgent"
+    assert message.get("entities")[0]["value"] == "a history of cancer"
+
+
+def test_nothing_found_leaves_the_message_alone_but_says_so():
+    message = screened("what are the risks of sacroplasty?")
+    assert message.get("red_flags") == []
+    assert message.get("intent")["name"] == "faq" and message.get("entities") == []
+
+
+def test_button_payloads_are_not_screened():
+    assert screened("/affirm", intent="affirm").get("red_flags") == []
+
+
+def test_red_flags_are_in_the_parse_output():
+    message = screened("pair sunn ho gaye")
+    assert {"red_flags", "intent", "entities"} <= set(message.as_dict(only_output_properties=True))

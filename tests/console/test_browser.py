@@ -1,0 +1,90 @@
+"""In a real browser (headless Chromium) against the console as `make run` starts it
+(scripts/run_console.sh, gunicorn, development settings): sign in, filter to
+escalations, open a transcript, set the follow-up status. The transcript's screenshot
+is docs/console-escalations.png."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "docs" / "console-escalations.png"
+PORT = 8123
+BASE = f"http://127.0.0.1:{PORT}"
+PASSWORD = "browser test password 1"
+pytestmark = pytest.mark.servers
+
+
+@pytest.fixture
+def console(tmp_path, assistant_store_sqlite):
+    source = Path(assistant_store_sqlite[0].split(":///", 1)[1])
+    shutil.copy(source, tmp_path / "assistant.db")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "CONSOLE_"))}  # development defaults
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'assistant.db'}",
+               CONSOLE_VAR_DIR=str(tmp_path), CONSOLE_PORT=str(PORT), CONSOLE_WORKERS="1",
+               CONSOLE_ADMIN_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
+    manage = [sys.executable, str(ROOT / "console" / "manage.py")]
+    subprocess.run(manage + ["migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run(manage + ["create_admin", "boss"], env=env, check=True, cwd=ROOT,
+                   capture_output=True)
+    log = open(tmp_path / "console.log", "w")
+    server = subprocess.Popen([str(ROOT / "scripts" / "run_console.sh")], env=env, cwd=ROOT,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if requests.get(f"{BASE}/login/", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, \
+                (tmp_path / "console.log").read_text()[-3000:]
+            time.sleep(0.5)
+        yield tmp_path
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_sign_in_filter_open_and_follow_up(console):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{BASE}/conversations/")
+        expect(page).to_have_url(f"{BASE}/login/?next=/conversations/")
+        page.fill("#id_username", "boss")
+        page.fill("#id_password", PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
+        expect(page.locator("table.list tbody tr")).to_have_count(7)
+
+        page.select_option("#id_level", "escalated")
+        page.get_by_role("button", name="Apply filters").click()
+        expect(page.locator("table.list tbody tr")).to_have_count(3)
+        expect(page.locator("tr.escalated.emergency")).to_have_count(2)
+        expect(page.get_by_text("3 escalated conversations awaiting follow-up")).to_be_visible()
+
+        page.locator("tr.escalated.urgent a").first.click()
+        expect(page.get_by_role("heading", name="Escalations")).to_be_visible()
+        expect(page.get_by_text("mujhe bukhar hai aur kamar dard")).to_be_visible()
+        page.get_by_label("Follow-up status").select_option("called_back")
+        page.get_by_label("Clinical note (optional)").fill("Called back; advised GP today.")
+        page.get_by_role("button", name="Save follow-up").click()
+
+        expect(page.get_by_text("Follow-up status: Called back.")).to_be_visible()
+        expect(page.locator(".escalation .status strong")).to_have_text("Called back")
+        expect(page.get_by_text("Called back; advised GP today.")).to_be_visible()
+        expect(page.get_by_text("2 escalated conversations awaiting follow-up")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        browser.close()

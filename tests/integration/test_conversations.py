@@ -1,0 +1,109 @@
+"""The assistant end to end over POST /webhooks/rest/webhook, with both servers running."""
+import itertools
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+FAQ_RESPONSES = yaml.safe_load((ROOT / "data/responses/faq.yml").read_text())["responses"]
+FAQ_STORIES = yaml.safe_load((ROOT / "tests/stories/test_faq.yml").read_text())["stories"]
+_ids = itertools.count()
+
+
+def new_sender(prefix="patient"):
+    return f"{prefix}-{next(_ids)}"
+
+
+def texts(replies):
+    return [r.get("text") for r in replies if r.get("text")]
+
+
+def test_greeting_says_what_it_does_and_the_emergency_number(servers):
+    [reply] = [r for r in servers.say(new_sender(), "hello") if r.get("text")]
+    assert "not a diagnosis" in reply["text"] and "112" in reply["text"]
+    assert [b["title"] for b in reply["buttons"]] == [
+        "What is kyphoplasty?", "Check my symptoms", "Book an appointment"]
+
+
+@pytest.mark.parametrize("story", FAQ_STORIES, ids=lambda s: s["story"])
+def test_every_topic_of_the_page_is_answered(servers, story):
+    user_step = story["steps"][0]
+    key = user_step["intent"].split("/")[1]
+    expected = FAQ_RESPONSES[f"utter_faq/{key}"][0]["text"]
+    replies = servers.say(new_sender(), user_step["user"].strip())
+    assert "\n\n".join(texts(replies)) == expected
+
+
+def test_out_of_scope_never_invents_a_medical_answer(servers):
+    [reply] = servers.say(new_sender(), "what is the best diet for diabetes")
+    assert reply["text"].startswith("Sorry, I can only help with")
+
+
+def test_appointment_request_is_stored(servers):
+    sender = new_sender("appointment")
+    for message in ["I want to book an appointment", "Meena Gupta", "12345",
+                    "+91 98100 12345", "friday evening", "osteoporosis fracture consultation"]:
+        replies = servers.say(sender, message)
+    assert "Shall I send it to the clinic?" in texts(replies)[-1]
+    assert "+919810012345" in texts(replies)[-1]
+    assert texts(servers.say(sender, "/affirm"))[0].startswith("Done: your request")
+    url = f"sqlite:///{servers.logs['rasa'].parent / 'assistant.db'}"
+    with create_engine(url).connect() as connection:
+        rows = connection.execute(text(
+            "select patient_name, phone, status from appointment_requests where sender_id = :s"),
+            {"s": sender}).fetchall()
+    assert rows == [("Meena Gupta", "+919810012345", "new")]
+
+
+def test_cancelling_the_form_saves_nothing(servers):
+    sender = new_sender("cancel")
+    servers.say(sender, "appointment chahiye")
+    assert texts(servers.say(sender, "cancel")) == ["Okay, I've stopped. Nothing was saved."]
+
+
+TRIAGE_PATHS = {
+    "EMERGENCY": ["/affirm"],
+    "URGENT": ["/deny"] * 6 + ["/not_sure"] + ["/deny"] * 3
+              + ['/inform{"tr_duration": "under_6_weeks"}', '/inform{"tr_severity": "mild"}',
+                 '/inform{"tr_care_helped": "yes"}'],
+    "ROUTINE": ["/deny"] * 10 + ['/inform{"tr_duration": "over_3_months"}',
+                                 '/inform{"tr_severity": "severe"}', '/inform{"tr_care_helped": "no"}'],
+    "SELF_CARE": ["/deny"] * 10 + ["2 weeks", '/inform{"tr_severity": "mild"}',
+                                   '/inform{"tr_care_helped": "yes"}'],
+}
+TRIAGE_OPENINGS = {"EMERGENCY": "⚠️ You mentioned new trouble passing",
+                   "URGENT": "Based on your answers (fever with back pain)",
+                   "ROUTINE": "Based on your answers (severe pain",
+                   "SELF_CARE": "Nothing you told me points to an emergency"}
+
+
+@pytest.mark.parametrize("level", TRIAGE_PATHS)
+def test_triage_reaches_each_level(servers, level):
+    sender = new_sender(f"triage-{level}")
+    assert "quick questions" in texts(servers.say(sender, "I have back pain"))[0]
+    for answer in TRIAGE_PATHS[level]:
+        replies = servers.say(sender, answer)
+    assert texts(replies)[0].startswith(TRIAGE_OPENINGS[level])
+    assert servers.tracker(sender)["slots"]["triage_level"] == level
+
+
+def test_after_an_emergency_the_conversation_stays_on_the_advice(servers):
+    sender = new_sender("after-emergency")
+    assert texts(servers.say(sender, "my legs are going weak"))[0].startswith("⚠️")
+    for message in ["hi", "thanks", "what is kyphoplasty", "I want an appointment"]:
+        assert texts(servers.say(sender, message))[0].startswith("⚠️ Please don't wait")
+    slots = servers.tracker(sender)["slots"]
+    assert slots["escalation_level"] == "EMERGENCY" and slots["escalation_categories"] == ["leg_weakness"]
+
+
+def test_parse_result_carries_red_flags_and_needs_the_token(servers):
+    import requests
+    parsed = servers.parse("peshab ruk gaya hai")
+    [flag] = parsed["red_flags"]
+    assert (flag["category"], flag["level"]) == ("bladder", "EMERGENCY")
+    assert flag["text"].startswith("peshab ruk") and flag["text"] in "peshab ruk gaya hai"
+    assert parsed["intent"]["name"] == "red_flag_emergency"
+    assert servers.parse("what is sacroplasty")["red_flags"] == []
+    assert requests.post(f"{servers.rasa_url}/model/parse", json={"text": "hi"}).status_code == 401

@@ -1,0 +1,120 @@
+"""The red-flag detector, phrase by phrase, against the tables in this folder.
+
+cases.yml and regression.yml are test tables: every phrase must give exactly the
+expected categories. heldout.yml is only measured (scripts/red_flag_docs.py), except
+that none of its EMERGENCY phrases may be missed.
+"""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from redflags import EMERGENCY, URGENT, RedFlagDetector, load_rules, summarise
+from redflags.dsl import compile_pattern, literals_of
+from redflags.lexicon import canonical_spelling
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+RULES = load_rules()
+LEVEL = {name: spec["level"] for name, spec in RULES["categories"].items()}
+# The level of each kind of red flag in the clinical reference's table.
+REFERENCE_LEVELS = {
+    EMERGENCY: {"bladder", "bowel", "saddle_numbness", "leg_weakness", "leg_numbness",
+                "bilateral_symptoms", "post_procedure_chest", "post_procedure_breathing",
+                "major_trauma"},
+    URGENT: {"sexual_dysfunction", "infection", "wound_infection", "fracture_risk",
+             "cancer_history", "weight_loss", "night_pain", "thoracic_pain", "cough_pain"},
+}
+
+
+def table(name):
+    return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))["cases"]
+
+
+CASES = table("cases.yml") + table("regression.yml")
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return RedFlagDetector()
+
+
+def test_the_tables_are_big_and_varied():
+    notes = {case.get("note") for case in table("cases.yml")}
+    assert len(CASES) >= 250
+    assert {"negated", "resolved", "uncertain", "question", "hinglish", "devanagari",
+            "typo"} <= notes
+    assert set(LEVEL) == {c for case in CASES for c in case["expect"]}, \
+        "every category needs at least one positive phrase"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case["text"][:60])
+def test_phrase(detector, case):
+    findings = detector.detect(case["text"])
+    assert sorted(f.category for f in findings) == sorted(case["expect"])
+    for finding in findings:
+        assert finding.level == LEVEL[finding.category]
+        assert finding.text and finding.text in case["text"]
+
+
+def test_levels_follow_the_clinical_reference():
+    assert {name for name, level in LEVEL.items() if level == EMERGENCY} == \
+        REFERENCE_LEVELS[EMERGENCY]
+    assert {name for name, level in LEVEL.items() if level == URGENT} == \
+        REFERENCE_LEVELS[URGENT]
+
+
+def test_no_emergency_phrase_of_the_heldout_set_is_missed(detector):
+    missed = [case["text"] for case in table("heldout.yml")
+              if any(LEVEL[c] == EMERGENCY for c in case["expect"])
+              and not any(f.level == EMERGENCY for f in detector.detect(case["text"]))]
+    assert missed == []
+
+
+def _nlu_examples():
+    files = sorted((ROOT / "data/nlu").glob("*.yml")) + [ROOT / "tests/nlu/heldout.yml"]
+    for path in files:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in (item.get("examples") or "").splitlines():
+                text = re.sub(r"\[([^\]]+)\][({][^)}]*[)}]", r"\1", line.strip()[2:])
+                if text:
+                    yield item.get("intent"), text
+
+
+def test_no_training_or_heldout_example_raises_a_red_flag(detector):
+    """The FAQ and small-talk examples are not symptoms; none may trigger a finding."""
+    examples = list(_nlu_examples())
+    assert len(examples) > 1000
+    raised = [(intent, text) for intent, text in examples if detector.detect(text)]
+    assert raised == []
+
+
+def test_findings_are_published_in_the_parse_shape(detector):
+    findings = detector.detect("I can't control my bladder and my legs are weak")
+    assert [f.as_dict() for f in findings] == [
+        {"category": "bladder", "level": EMERGENCY, "text": findings[0].text},
+        {"category": "leg_weakness", "level": EMERGENCY, "text": findings[1].text},
+    ]
+    assert summarise(findings, EMERGENCY, detector) == \
+        "trouble passing or controlling urine and new weakness in your leg or legs"
+
+
+def test_payloads_and_empty_messages_are_safe(detector):
+    assert detector.detect("") == []
+    assert detector.detect("   \n ") == []
+    assert detector.detect("🙂" * 500) == []
+
+
+def test_patterns_name_concepts_not_lexicon_words():
+    """A word the lexicon rewrites to a concept can never match as a literal."""
+    words = {canonical_spelling(w) for spellings in RULES["lexicon"].values()
+             for w in spellings}
+    patterns = [p for spec in RULES["categories"].values()
+                for p in spec["patterns"] + spec.get("unless", [])]
+    patterns += [p for spec in RULES["context"] for p in spec["patterns"]]
+    shadowed = [(p, w) for p in patterns for w in literals_of(p)
+                if canonical_spelling(w) in words]
+    assert shadowed == []
+    for pattern in patterns:
+        compile_pattern(pattern)

@@ -1,0 +1,30 @@
+"""`rasa data validate` passes, and its only warnings are the justified ones below."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+JUSTIFIED = {
+    # Set by the RedFlagScreen component, never learned by the classifier, on purpose.
+    r"The intent 'red_flag_(emergency|urgent)' is listed in the domain file, but is not "
+    r"found in the NLU training data\.",
+    # Rasa counts a retrieval intent whose responses live in data/responses/ twice.
+    r"The following duplicated intents have been found across multiple domain files: faq",
+    # Form questions (utter_ask_*) are spoken by forms, the others by custom actions;
+    # Rasa 3.6's check only looks at stories and rules.
+    r"The utterance 'utter_(ask_\w+|invalid_phone|unclear_answer|appointment_\w+|triage_\w+)' "
+    r"is not used in any story or rule\.",
+}
+
+
+def test_rasa_data_validate_has_only_justified_warnings():
+    result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    warnings = re.findall(r"UserWarning: (.+?)(?:\n|$)", output)
+    unexplained = [w for w in warnings if not any(re.search(p, w) for p in JUSTIFIED)]
+    assert unexplained == []
+    assert "Project validation completed with errors" not in output

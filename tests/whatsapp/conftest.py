@@ -1,0 +1,81 @@
+"""Fixtures for the WhatsApp channel tests: fake Graph API, Redis namespaces, channels."""
+import os
+import uuid
+
+import pytest
+import redis
+
+from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
+from channels.whatsapp.graph_client import GraphClient
+from channels.whatsapp.store import RedisStore
+from tests.whatsapp import meta
+from tests.whatsapp.fake_graph import FakeGraph
+
+# The Redis the duplicate checks use in production; tests set it explicitly (the
+# default of scripts/env.sh is empty: process memory). scripts/ensure_services.sh starts it.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+GRAPH_VERSION = "v26.0"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """REDIS_URL, after checking Redis answers: a test needing Redis fails loudly without it."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at {REDIS_URL} is not available ({error}); start it with "
+                    "scripts/ensure_services.sh", pytrace=False)
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph() as fake:
+        yield fake
+
+
+@pytest.fixture
+def prefix(redis_url):
+    """A Redis key prefix of this test alone; its keys are removed afterwards."""
+    name = f"test:whatsapp:{uuid.uuid4().hex}:"
+    yield name
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{name}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def redis_keys(prefix: str):
+    """The keys stored under `prefix` (they prove Redis, not process memory, was used)."""
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        return sorted(client.scan_iter(f"{prefix}*"))
+    finally:
+        client.close()
+
+
+def cloud_settings(graph_url: str = "", **overrides) -> CloudSettings:
+    values = dict(verify_token=meta.VERIFY_TOKEN, app_secret=meta.APP_SECRET,
+                  access_token=meta.ACCESS_TOKEN, phone_number_id=meta.PHONE_NUMBER_ID,
+                  graph_version=GRAPH_VERSION, graph_base_url=graph_url, redis_url=REDIS_URL)
+    values.update(overrides)
+    return CloudSettings(**values)
+
+
+def fast_graph(settings: CloudSettings, attempts: int = 5) -> GraphClient:
+    return GraphClient(settings.access_token, settings.phone_number_id, settings.graph_version,
+                       settings.graph_base_url, attempts=attempts, backoff=0.01, max_delay=0.05)
+
+
+@pytest.fixture
+def make_cloud(graph, prefix, redis_url):
+    """A new Cloud channel on the fake Graph API and this test's Redis namespace."""
+    def make(**overrides) -> WhatsAppCloudInput:
+        settings = cloud_settings(graph.url, **overrides)
+        return WhatsAppCloudInput(settings, store=RedisStore(redis_url), key_prefix=prefix,
+                                  graph=fast_graph(settings))
+    return make

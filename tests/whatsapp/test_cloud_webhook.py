@@ -1,0 +1,345 @@
+"""Cloud API webhook: handshake, signatures, payload reading, duplicates, background turns."""
+import logging
+import threading
+import time
+
+import pytest
+import requests
+
+from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
+from channels.whatsapp.store import MemoryStore
+from tests.whatsapp import meta
+from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
+from tests.servers import free_port
+from tests.whatsapp.conftest import cloud_settings, fast_graph, redis_keys
+
+PATIENT = "919876543210"
+OTHER = "919812345678"
+
+
+def post(app, payload, secret=meta.APP_SECRET, timeout=5):
+    body, headers = meta.signed(payload, secret)
+    return requests.post(app.url + "/webhook", data=body, headers=headers, timeout=timeout)
+
+
+def texts(sent):
+    return [s.body["text"]["body"] for s in sent if s.body.get("type") == "text"]
+
+
+# --- verification handshake
+
+def handshake(app, mode="subscribe", token=meta.VERIFY_TOKEN, challenge="1158201444"):
+    params = {"hub.mode": mode, "hub.verify_token": token, "hub.challenge": challenge}
+    return requests.get(app.url + "/webhook", params=params, timeout=5)
+
+
+def test_handshake_echoes_the_challenge_for_the_right_token(make_cloud):
+    with ChannelApp(make_cloud()) as app:
+        answer = handshake(app)
+    assert answer.status_code == 200
+    assert answer.text == "1158201444"
+
+
+@pytest.mark.parametrize("mode,token", [("subscribe", "wrong-token"), ("subscribe", ""),
+                                        ("unsubscribe", meta.VERIFY_TOKEN), ("", meta.VERIFY_TOKEN)])
+def test_handshake_refuses_a_wrong_token_or_mode(make_cloud, mode, token):
+    with ChannelApp(make_cloud()) as app:
+        answer = handshake(app, mode=mode, token=token)
+    assert answer.status_code == 403
+    assert "1158201444" not in answer.text
+
+
+def test_without_configuration_every_request_is_refused(graph):
+    channel = WhatsAppCloudInput(CloudSettings(), store=MemoryStore())
+    bot = ScriptedBot()
+    with ChannelApp(channel, bot) as app:
+        assert handshake(app, token="").status_code == 403
+        assert post(app, meta.one(PATIENT, meta.text(PATIENT, "hi")), secret="").status_code == 403
+        assert requests.post(app.url + "/webhook", data=b"{}", timeout=5).status_code == 403
+    assert bot.received == []
+    assert graph.attempts == []
+
+
+# --- signatures
+
+def test_a_signed_message_is_answered(make_cloud, graph):
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        answer = post(app, meta.one(PATIENT, meta.text(PATIENT, "नमस्ते, is kyphoplasty safe?")))
+        assert answer.status_code == 200
+        sent = graph.wait_for(1)
+    assert [m.text for m in bot.received] == ["नमस्ते, is kyphoplasty safe?"]
+    assert bot.received[0].sender_id == PATIENT
+    assert bot.received[0].input_channel == "whatsapp"
+    request = sent[0]
+    assert request.path == f"/v26.0/{meta.PHONE_NUMBER_ID}/messages"
+    assert request.headers["Authorization"] == f"Bearer {meta.ACCESS_TOKEN}"
+    assert request.body["messaging_product"] == "whatsapp"
+    assert request.body["to"] == PATIENT
+    assert request.body["text"]["body"] == "echo: नमस्ते, is kyphoplasty safe?"
+
+
+def forged_requests():
+    payload = meta.one(PATIENT, meta.text(PATIENT, "hello"))
+    body, headers = meta.signed(payload)
+    wrong_secret = meta.signed(payload, secret="not-the-app-secret")
+    other_body, _ = meta.signed(meta.one(PATIENT, meta.text(PATIENT, "other")))
+    return {
+        "wrong secret": wrong_secret,
+        "missing header": (body, {"Content-Type": "application/json"}),
+        "empty header": (body, {**headers, "X-Hub-Signature-256": ""}),
+        "sha1 header": (body, {**headers, "X-Hub-Signature-256": "sha1=" + "0" * 40}),
+        "body changed after signing": (body.replace(b"hello", b"HELLO"), headers),
+        "signature of another body": (other_body, headers),
+        "bare hex digest": (body, {**headers, "X-Hub-Signature-256":
+                                   headers["X-Hub-Signature-256"][len("sha256="):]}),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(forged_requests()))
+def test_forged_or_missing_signatures_are_refused_and_nothing_is_processed(make_cloud, graph, case):
+    body, headers = forged_requests()[case]
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        answer = requests.post(app.url + "/webhook", data=body, headers=headers, timeout=5)
+        app.drain()
+    assert answer.status_code == 403
+    assert bot.received == []
+    assert graph.attempts == []
+
+
+def test_a_replayed_signed_request_is_processed_once(make_cloud, graph):
+    body, headers = meta.signed(meta.one(PATIENT, meta.text(PATIENT, "hello")))
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        for _ in range(3):
+            assert requests.post(app.url + "/webhook", data=body, headers=headers,
+                                 timeout=5).status_code == 200
+        app.drain()
+    assert len(bot.received) == 1
+    assert len(graph.settle()) == 1
+
+
+# --- payloads
+
+def test_every_entry_change_and_message_is_handled(make_cloud, graph):
+    payload = meta.webhook(
+        [meta.value([meta.text(PATIENT, "one"), meta.text(PATIENT, "two")], [meta.contact(PATIENT)]),
+         meta.value(statuses=[meta.status(PATIENT, "delivered"), meta.status(PATIENT, "read")])],
+        [meta.value([meta.text(OTHER, "three")], [meta.contact(OTHER, name="Ravi")]),
+         meta.value([meta.text(PATIENT, "four")], [meta.contact(PATIENT)])],
+    )
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        assert post(app, payload).status_code == 200
+        sent = graph.wait_for(4)
+        app.drain()
+    assert sorted(m.text for m in bot.received) == ["four", "one", "three", "two"]
+    by_patient = {}
+    for request in sent:
+        by_patient.setdefault(request.body["to"], []).append(request.body["text"]["body"])
+    assert by_patient == {PATIENT: ["echo: one", "echo: two", "echo: four"], OTHER: ["echo: three"]}
+
+
+def test_statuses_alone_are_accepted_and_send_nothing(make_cloud, graph):
+    failed = meta.status(PATIENT, "failed", errors=[{"code": 131047, "title": "Re-engagement"}])
+    payload = meta.webhook([meta.value(statuses=[meta.status(PATIENT, "sent"), failed])])
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        assert post(app, payload).status_code == 200
+        app.drain()
+    assert bot.received == [] and graph.attempts == []
+
+
+@pytest.mark.parametrize("kind", sorted(meta.MEDIA))
+def test_messages_that_are_not_text_get_the_polite_text_only_reply(make_cloud, graph, kind):
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        assert post(app, meta.one(PATIENT, meta.media(PATIENT, kind))).status_code == 200
+        sent = graph.wait_for(1)
+        app.drain()
+    assert bot.received == []
+    assert len(sent) == 1
+    body = sent[0].body["text"]["body"]
+    assert "I can only read text" in body and "112" in body
+    assert sent[0].body["to"] == PATIENT
+
+
+def signed_raw(app, body: bytes):
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": meta.signature(body)}
+    return requests.post(app.url + "/webhook", data=body, headers=headers, timeout=5)
+
+
+def test_signed_but_malformed_json_is_rejected_with_400(make_cloud, graph):
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        answers = [signed_raw(app, body).status_code
+                   for body in (b'{"entry": [', b"", b"\xff\xfe not utf-8", b"NaN]")]
+        app.drain()
+    assert answers == [400, 400, 400, 400]
+    assert bot.received == [] and graph.attempts == []
+
+
+def test_odd_payloads_are_accepted_and_their_good_messages_answered(make_cloud, graph):
+    good = meta.text(PATIENT, "still answered")
+    odd_message = {**meta.text(PATIENT, "x"), "text": "not an object"}
+    no_id = {k: v for k, v in meta.text(PATIENT, "no id").items() if k != "id"}
+    payloads = [[1, 2], {"entry": "nonsense"}, {"entry": [{"changes": 7}]},
+                {"entry": [{"changes": [{"field": "messages", "value": {"messages": "x"}}]}]},
+                meta.webhook([meta.value([odd_message, no_id, good], [meta.contact(PATIENT)])])]
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        answers = [post(app, payload).status_code for payload in payloads]
+        sent = graph.wait_for(1)
+        app.drain()
+    assert answers == [200] * len(payloads)
+    assert [m.text for m in bot.received] == ["still answered"]
+    assert texts(graph.settle()) == ["echo: still answered"] == texts(sent)
+
+
+def test_an_interactive_message_of_an_unknown_kind_gets_the_polite_reply(make_cloud, graph):
+    flow = meta._message(PATIENT, "interactive", {"interactive": {
+        "type": "nfm_reply", "nfm_reply": {"response_json": "{}", "body": "Sent"}}}, None)
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        assert post(app, meta.one(PATIENT, flow)).status_code == 200
+        sent = graph.wait_for(1)
+        app.drain()
+    assert bot.received == []
+    assert "I can only read text" in texts(sent)[0]
+
+
+def test_reactions_and_unknown_phone_numbers_are_ignored(make_cloud, graph):
+    reaction = meta._message(PATIENT, "reaction",
+                             {"reaction": {"message_id": "wamid.X", "emoji": "👍"}}, None)
+    elsewhere = meta.webhook([meta.value([meta.text(PATIENT, "hi")], [meta.contact(PATIENT)],
+                                         phone_number_id="999999999")])
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        assert post(app, meta.one(PATIENT, reaction)).status_code == 200
+        assert post(app, elsewhere).status_code == 200
+        app.drain()
+    assert bot.received == [] and graph.attempts == []
+
+
+def test_the_sender_is_the_business_scoped_user_id_when_present(make_cloud, graph):
+    bsuid = "IN.1648738043044942"
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "with phone"), user_id=bsuid))
+        app.drain()
+        only_bsuid = meta.text(PATIENT, "username only", user_id=bsuid)
+        del only_bsuid["from"]
+        post(app, meta.webhook([meta.value([only_bsuid], [{"profile": {"name": "A"},
+                                                           "user_id": bsuid}])]))
+        sent = graph.wait_for(2)
+        app.drain()
+    assert [m.sender_id for m in bot.received] == [bsuid, bsuid]
+    assert sent[0].body["to"] == PATIENT and "recipient" not in sent[0].body
+    assert sent[1].body["recipient"] == bsuid and "to" not in sent[1].body
+
+
+def test_the_sender_is_the_wa_id_without_a_user_id(make_cloud, graph):
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "first")))
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "second")))
+        app.drain()
+    assert {m.sender_id for m in bot.received} == {PATIENT}
+
+
+# --- answering at once, duplicates
+
+def test_the_webhook_answers_before_the_turn_is_processed(make_cloud, graph):
+    bot = ScriptedBot(delay=2.0)
+    with ChannelApp(make_cloud(), bot) as app:
+        started = time.monotonic()
+        answer = post(app, meta.one(PATIENT, meta.text(PATIENT, "slow one")))
+        answered = time.monotonic() - started
+        assert graph.attempts == []
+        sent = graph.wait_for(1, timeout=10)
+    assert answer.status_code == 200
+    assert answered < 1.0
+    assert texts(sent) == ["echo: slow one"]
+
+
+def test_a_patients_messages_are_processed_in_order(make_cloud, graph):
+    bot = ScriptedBot(delay=0.05)
+    with ChannelApp(make_cloud(), bot) as app:
+        for number in range(8):
+            post(app, meta.one(PATIENT, meta.text(PATIENT, f"message {number}")))
+        app.drain()
+    assert [m.text for m in bot.received] == [f"message {n}" for n in range(8)]
+    assert texts(graph.settle()) == [f"echo: message {n}" for n in range(8)]
+
+
+def test_a_repeated_message_id_is_processed_once_even_in_another_payload(make_cloud, graph):
+    mid = meta.message_id()
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "once", mid=mid)))
+        post(app, meta.webhook([meta.value([meta.text(PATIENT, "once", mid=mid),
+                                            meta.text(PATIENT, "new")], [meta.contact(PATIENT)])]))
+        app.drain()
+    assert [m.text for m in bot.received] == ["once", "new"]
+    assert texts(graph.settle()) == ["echo: once", "echo: new"]
+
+
+def test_a_repeated_message_is_ignored_after_a_restart(make_cloud, graph, prefix):
+    payload = meta.one(PATIENT, meta.text(PATIENT, "before the restart"))
+    first, second = ScriptedBot(), ScriptedBot()
+    with ChannelApp(make_cloud(), first) as app:
+        post(app, payload)
+    seen = [key for key in redis_keys(prefix) if key.startswith(f"{prefix}seen:")]
+    assert len(seen) == 1 and PATIENT not in seen[0]  # in Redis, hashed
+    with ChannelApp(make_cloud(), second) as app:  # a new process: nothing kept in memory
+        assert post(app, payload).status_code == 200
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "after the restart")))
+    assert [m.text for m in first.received] == ["before the restart"]
+    assert [m.text for m in second.received] == ["after the restart"]
+
+
+def test_two_instances_process_a_message_delivered_to_both_once(make_cloud, graph):
+    payloads = [meta.one(PATIENT, meta.text(PATIENT, f"both {n}")) for n in range(10)]
+    bot_a, bot_b = ScriptedBot(), ScriptedBot()
+    with ChannelApp(make_cloud(), bot_a) as a, ChannelApp(make_cloud(), bot_b) as b:
+        def deliver(app):
+            for payload in payloads:
+                post(app, payload)
+        threads = [threading.Thread(target=deliver, args=(app,)) for app in (a, b)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        a.drain()
+        b.drain()
+    handled = sorted(m.text for m in bot_a.received + bot_b.received)
+    assert handled == sorted(f"both {n}" for n in range(10))
+    assert len(graph.settle()) == 10
+
+
+def test_without_a_redis_url_duplicates_are_caught_in_process_memory(graph):
+    settings = cloud_settings(graph.url, redis_url="")
+    channel = WhatsAppCloudInput(settings, graph=fast_graph(settings))
+    assert isinstance(channel.turns.store, MemoryStore)
+    body, headers = meta.signed(meta.one(PATIENT, meta.text(PATIENT, "hello")))
+    bot = ScriptedBot()
+    with ChannelApp(channel, bot) as app:
+        for _ in range(2):
+            requests.post(app.url + "/webhook", data=body, headers=headers, timeout=5)
+        app.drain()
+    assert [m.text for m in bot.received] == ["hello"]
+    assert texts(graph.settle(quiet=0.3)) == ["echo: hello"]
+
+
+def test_when_redis_is_down_messages_are_still_answered_once(graph, caplog):
+    settings = cloud_settings(graph.url, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    channel = WhatsAppCloudInput(settings, graph=fast_graph(settings))
+    body, headers = meta.signed(meta.one(PATIENT, meta.text(PATIENT, "hello")))
+    bot = ScriptedBot()
+    with caplog.at_level(logging.WARNING), ChannelApp(channel, bot) as app:
+        for _ in range(2):
+            requests.post(app.url + "/webhook", data=body, headers=headers, timeout=5)
+        app.drain()
+    assert [m.text for m in bot.received] == ["hello"]
+    assert "Redis unavailable" in caplog.text

@@ -1,0 +1,144 @@
+"""Both WhatsApp channels inside the real Rasa server (slow: starts Rasa and the action server).
+
+Two sets of servers start side by side: one configured for the Cloud API (fake Graph
+API, duplicates in Redis) and one with the default environment of `make run` on a fresh
+machine (no WhatsApp secrets, no Redis URL).
+"""
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+
+import pytest
+import requests
+
+from bench.bench_whatsapp import simulate
+from tests.servers import assistant_servers
+from tests.whatsapp import meta
+from tests.whatsapp.fake_graph import FakeGraph
+
+pytestmark = pytest.mark.servers
+
+# every WhatsApp and Twilio variable empty: scripts/env.sh then applies its defaults
+DEFAULT_ENV = {name: "" for name in (
+    "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_ACCESS_TOKEN",
+    "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_GRAPH_VERSION", "WHATSAPP_GRAPH_BASE_URL",
+    "WHATSAPP_REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER",
+    "TWILIO_WEBHOOK_PUBLIC_URL", "TWILIO_API_BASE_URL")}
+
+
+@contextmanager
+def started_together(**configs):
+    """Enter several `assistant_servers(tmp, extra_env=env)` at once (they start in parallel)."""
+    managers = {name: assistant_servers(tmp, extra_env=env) for name, (tmp, env) in configs.items()}
+    with ExitStack() as stack:
+        with ThreadPoolExecutor(len(managers)) as pool:
+            futures = {name: pool.submit(manager.__enter__) for name, manager in managers.items()}
+        started, failure = {}, None
+        for name, future in futures.items():
+            try:
+                started[name] = future.result()
+                stack.push(managers[name].__exit__)
+            except Exception as error:  # the others are stopped by the ExitStack
+                failure = failure or error
+        if failure is not None:
+            raise failure
+        yield started
+
+
+@pytest.fixture(scope="module")
+def graph():
+    with FakeGraph() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def all_servers(tmp_path_factory, graph, redis_url):
+    env = {**DEFAULT_ENV, "WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN,
+           "WHATSAPP_APP_SECRET": meta.APP_SECRET, "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
+           "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
+           "WHATSAPP_GRAPH_BASE_URL": graph.url, "WHATSAPP_REDIS_URL": redis_url}
+    with started_together(whatsapp=(tmp_path_factory.mktemp("whatsapp"), env),
+                          default=(tmp_path_factory.mktemp("default"), DEFAULT_ENV)) as servers:
+        for each in servers.values():
+            each.webhook = f"{each.rasa_url}/webhooks/whatsapp/webhook"
+            each.twilio_webhook = f"{each.rasa_url}/webhooks/twilio_whatsapp/webhook"
+        yield servers
+
+
+@pytest.fixture(scope="module")
+def webhook(all_servers):
+    return all_servers["whatsapp"]
+
+
+@pytest.fixture(scope="module")
+def default(all_servers):
+    return all_servers["default"]
+
+
+def say(servers, graph, wa_id, message, replies_from=None):
+    """Deliver one signed message; returns the messages the channel sent for it."""
+    before = len(graph.sent)
+    body, headers = meta.signed(meta.one(wa_id, message))
+    assert requests.post(servers.webhook, data=body, headers=headers, timeout=10).status_code == 200
+    graph.wait_for(before + 1, timeout=60)
+    return [s.body for s in graph.settle(quiet=1.0, timeout=60)[before:]
+            if s.body.get("to") == wa_id]
+
+
+def text_of(message):
+    if message["type"] == "text":
+        return message["text"]["body"]
+    return message["interactive"]["body"]["text"]
+
+
+def test_handshake_and_signature_checks_in_the_real_server(webhook):
+    answer = requests.get(webhook.webhook, params={"hub.mode": "subscribe", "hub.challenge": "42",
+                                                   "hub.verify_token": meta.VERIFY_TOKEN}, timeout=10)
+    assert (answer.status_code, answer.text) == (200, "42")
+    body, headers = meta.signed(meta.one("919000000001", meta.text("919000000001", "hi")), "forged")
+    assert requests.post(webhook.webhook, data=body, headers=headers, timeout=10).status_code == 403
+
+
+def test_a_red_flag_message_gets_the_emergency_advice_first(webhook, graph):
+    patient = "919000000002"
+    sent = say(webhook, graph, patient, meta.text(patient, "I can't control my bladder since yesterday"))
+    assert sent, "no reply"
+    first = text_of(sent[0])
+    assert first.startswith("⚠️ You mentioned")
+    assert "📞 112" in first
+    assert all('"emergency"' not in json.dumps(m) and "EMERGENCY" not in json.dumps(m) for m in sent)
+
+
+def test_greeting_buttons_are_interactive_and_a_tap_sends_the_payload(webhook, graph):
+    patient = "919000000003"
+    sent = say(webhook, graph, patient, meta.text(patient, "hello"))
+    interactive = [m for m in sent if m["type"] == "interactive"]
+    assert interactive, sent
+    buttons = interactive[-1]["interactive"]["action"]["buttons"]
+    chosen = next(b["reply"] for b in buttons if b["reply"]["id"] == "p:/report_back_pain")
+    say(webhook, graph, patient, meta.button_reply(patient, chosen["id"], chosen["title"]))
+    tracker = webhook.tracker(patient)
+    assert tracker["latest_message"]["intent"]["name"] == "report_back_pain"
+    assert tracker["latest_input_channel"] == "whatsapp"
+
+
+def test_a_small_load_gets_exactly_one_reply_turn_per_message(webhook, graph):
+    report = asyncio.run(simulate(webhook.webhook, graph, users=4, messages=5))
+    assert (report.lost, report.doubled, report.unexpected, report.refused) == (0, 0, 0, 0)
+    assert len(report.turn_times) == 20
+
+
+def test_with_the_default_environment_rasa_answers_and_whatsapp_refuses(default):
+    replies = default.say("fresh-machine-patient", "hello")
+    assert replies and replies[0].get("text")
+    body, headers = meta.signed(meta.one("919000000009", meta.text("919000000009", "hi")))
+    unsigned = {"Content-Type": "application/json"}
+    assert requests.post(default.webhook, data=body, headers=unsigned, timeout=10).status_code == 403
+    assert requests.post(default.webhook, data=body, headers=headers, timeout=10).status_code == 403
+    assert requests.get(default.webhook, params={"hub.mode": "subscribe", "hub.challenge": "1",
+                                                 "hub.verify_token": ""}, timeout=10).status_code == 403
+    assert requests.post(default.twilio_webhook, data={"Body": "hi", "From": "whatsapp:+91"},
+                         timeout=10).status_code == 403
+    log = default.logs["rasa"].read_text()
+    assert "no Redis URL" in log and "Redis unavailable" not in log

@@ -1,0 +1,73 @@
+// The widget's own words. Bot messages come from the server in their own language.
+const STRINGS = {
+  en: {
+    launcher: "Ask our assistant",
+    launcherOpen: "Close the assistant",
+    close: "Close chat",
+    clear: "Clear conversation",
+    cleared: "Conversation cleared.",
+    conversation: "Conversation",
+    you: "You said:",
+    bot: "Assistant said:",
+    inputLabel: "Type your message",
+    placeholder: "Type your question…",
+    send: "Send",
+    suggestions: "Suggested replies",
+    typing: "The assistant is typing…",
+    connecting: "Connecting to the assistant…",
+    reconnecting: "Connection lost. Reconnecting…",
+    unreachable:
+      "The assistant can't be reached right now. We keep trying, and your messages will be sent when it is back.",
+    inEmergency: "In an emergency, call",
+    waiting: "Waiting to send",
+    notConfirmed: "Not confirmed by the assistant.",
+    sendAgain: "Send again",
+    newTab: "(opens in a new tab)",
+    call: "Call {number}",
+    emergencyTitle: "Emergency",
+    emergencyText: "Go to the nearest emergency department now, or call {number}.",
+    urgentTitle: "Urgent",
+    urgentText: "See a doctor within 24 hours. If it gets worse, call {number}.",
+    hospitalLine: "Hospital emergency line {number}",
+    dismiss: "Hide this notice",
+    openChat: "Open chat",
+  },
+  hi: {
+    launcher: "सहायक से पूछें",
+    launcherOpen: "सहायक बंद करें",
+    close: "चैट बंद करें",
+    clear: "बातचीत मिटाएँ",
+    cleared: "बातचीत मिटा दी गई।",
+    conversation: "बातचीत",
+    you: "आपने लिखा:",
+    bot: "सहायक ने लिखा:",
+    inputLabel: "अपना संदेश लिखें",
+    placeholder: "अपना सवाल लिखें…",
+    send: "भेजें",
+    suggestions: "सुझाए गए जवाब",
+    typing: "सहायक लिख रहा है…",
+    connecting: "सहायक से जुड़ रहे हैं…",
+    reconnecting: "कनेक्शन टूट गया। फिर से जुड़ रहे हैं…",
+    unreachable:
+      "अभी सहायक से संपर्क नहीं हो पा रहा। हम कोशिश करते रहेंगे, और संपर्क होते ही आपके संदेश भेज दिए जाएँगे।",
+    inEmergency: "इमरजेंसी में कॉल करें:",
+    waiting: "भेजने का इंतज़ार",
+    notConfirmed: "सहायक से पुष्टि नहीं मिली।",
+    sendAgain: "फिर से भेजें",
+    newTab: "(नए टैब में खुलेगा)",
+    call: "{number} पर कॉल करें",
+    emergencyTitle: "इमरजेंसी",
+    emergencyText: "अभी नज़दीकी इमरजेंसी विभाग जाएँ या {number} पर कॉल करें।",
+    urgentTitle: "जल्दी ध्यान दें",
+    urgentText: "24 घंटे के अंदर डॉक्टर को दिखाएँ। तकलीफ़ बढ़े तो {number} पर कॉल करें।",
+    hospitalLine: "अस्पताल की इमरजेंसी लाइन {number}",
+    dismiss: "यह सूचना छिपाएँ",
+    openChat: "चैट खोलें",
+  },
+};
+
+export function translator(lang) {
+  const table = STRINGS[lang] || STRINGS.en;
+  return (key, values = {}) =>
+    (table[key] || STRINGS.en[key] || key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+}

@@ -14,7 +14,7 @@ from channels.whatsapp.formatting import (TEXT_LIMIT, emergency_text, numbered_o
                                           unique_titles)
 from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.options import OptionMemory
-from channels.whatsapp.replies import Reply, TurnBuffer
+from channels.whatsapp.replies import BufferedOutput, Reply, TurnBuffer
 from channels.whatsapp.store import digest
 from channels.whatsapp.window import ServiceWindow
 
@@ -39,7 +39,7 @@ def address_of(recipient_id: str) -> Dict[str, str]:
     return {"to": recipient_id} if recipient_id.isdigit() else {"recipient": recipient_id}
 
 
-class WhatsAppCloudOutput(OutputChannel):
+class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
     """Collects a turn's replies, then sends them (`flush`).
 
     With `window` set it answers no patient turn (e.g. Rasa's HTTP API asked it to
@@ -60,33 +60,10 @@ class WhatsAppCloudOutput(OutputChannel):
         self.window = window
         self.buffer = TurnBuffer()
 
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        self.buffer.add(message)
-        if self.window is not None:
-            await self.flush(recipient_id)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(self, recipient_id: str, text: str,
-                                     buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"image": image})
-
-    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any],
-                               **kwargs: Any) -> None:
-        """Custom payloads (e.g. the emergency marker) are never shown as text."""
-
     async def flush(self, recipient_id: str) -> int:
         """Send the collected replies; returns how many WhatsApp messages went out."""
-        replies = self.buffer.take()
+        replies = await self.take_sendable(recipient_id)
         if not replies:
-            return 0
-        if self.window is not None and not await self.window.is_open(recipient_id):
-            logger.warning("WhatsApp message not sent: the patient's 24-hour window is closed "
-                           "(only approved templates may be sent)")
             return 0
         messages: List[Dict[str, Any]] = []
         offered: Choices = None

@@ -4,8 +4,13 @@ Rasa hands every bot message to the output channel (`send_response`); the WhatsA
 channels keep them until the turn ends and then send them, emergency advice first,
 each as its own message. A `custom` payload is never shown to the patient.
 """
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
+
+from channels.whatsapp.window import ServiceWindow
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,3 +59,46 @@ class TurnBuffer:
 
     def __len__(self) -> int:
         return len(self._replies)
+
+
+class BufferedOutput:
+    """The `send_*` methods of Rasa's OutputChannel for both WhatsApp channels.
+
+    Every bot message goes to `self.buffer`; the channel's `flush` sends the turn at its
+    end. With `self.window` set there is no patient turn (e.g. Rasa's HTTP API asked the
+    channel to speak): each message is flushed at once, while the 24-hour window is open.
+    """
+
+    buffer: TurnBuffer
+    window: Optional[ServiceWindow]
+
+    async def flush(self, recipient_id: str) -> int:
+        raise NotImplementedError
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        self.buffer.add(message)
+        if self.window is not None:
+            await self.flush(recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str,
+                                     buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"image": image})
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any],
+                               **kwargs: Any) -> None:
+        """Custom payloads (e.g. the emergency marker) are never shown as text."""
+
+    async def take_sendable(self, recipient_id: str) -> List[Reply]:
+        """The turn's replies in sending order; none when the 24-hour window is closed."""
+        replies = self.buffer.take()
+        if replies and self.window is not None and not await self.window.is_open(recipient_id):
+            logger.warning("WhatsApp message not sent: the patient's 24-hour window is closed "
+                           "(only approved templates may be sent)")
+            return []
+        return replies

@@ -23,7 +23,7 @@ from channels.whatsapp.formatting import (emergency_text, numbered_options, spli
                                           to_whatsapp)
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, TEXT, Inbound
 from channels.whatsapp.options import OptionMemory
-from channels.whatsapp.replies import TurnBuffer
+from channels.whatsapp.replies import BufferedOutput, TurnBuffer
 from channels.whatsapp.store import Namespace, open_store
 from channels.whatsapp.turns import PatientTurns
 from channels.whatsapp.window import ServiceWindow
@@ -41,7 +41,7 @@ def whatsapp_address(number: str) -> str:
     return number if not number or number.startswith("whatsapp:") else f"whatsapp:{number}"
 
 
-class TwilioWhatsAppOutput(TwilioOutput):
+class TwilioWhatsAppOutput(BufferedOutput, TwilioOutput):
     """Rasa's Twilio output, sending a turn's replies at its end, buttons as numbered options."""
 
     @classmethod
@@ -60,33 +60,10 @@ class TwilioWhatsAppOutput(TwilioOutput):
         self.backoff = backoff
         self.buffer = TurnBuffer()
 
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        self.buffer.add(message)
-        if self.window is not None:
-            await self.flush(recipient_id)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(self, recipient_id: str, text: str,
-                                     buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"image": image})
-
-    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any],
-                               **kwargs: Any) -> None:
-        """Custom payloads (e.g. the emergency marker) are never shown as text."""
-
     async def flush(self, recipient_id: str) -> int:
         """Send the collected replies; returns how many messages Twilio accepted."""
-        replies = self.buffer.take()
+        replies = await self.take_sendable(recipient_id)
         if not replies:
-            return 0
-        if self.window is not None and not await self.window.is_open(recipient_id):
-            logger.warning("WhatsApp message not sent: the patient's 24-hour window is closed "
-                           "(only approved templates may be sent)")
             return 0
         messages: List[Dict[str, Any]] = []
         for reply in replies:

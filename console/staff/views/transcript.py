@@ -99,28 +99,26 @@ def _add_note(request, conversation, kind, escalation=None, body=None):
                  sender_id=conversation.sender_id, what=f"{kind} note", note=note.pk)
 
 
-@role_required(REVIEWER)
-@require_POST
-def note(request, pk):
+def _posted_note(request, pk, kind):
     conversation = get_object_or_404(Conversation, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        _add_note(request, conversation, Note.REVIEW, body=form.cleaned_data["body"])
+        _add_note(request, conversation, kind, body=form.cleaned_data["body"])
     else:
         messages.error(request, "The note is empty or too long.")
     return _back(conversation, "notes")
+
+
+@role_required(REVIEWER)
+@require_POST
+def note(request, pk):
+    return _posted_note(request, pk, Note.REVIEW)
 
 
 @role_required(CLINICIAN)
 @require_POST
 def clinical_note(request, pk):
-    conversation = get_object_or_404(Conversation, pk=pk)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        _add_note(request, conversation, Note.CLINICAL, body=form.cleaned_data["body"])
-    else:
-        messages.error(request, "The note is empty or too long.")
-    return _back(conversation, "notes")
+    return _posted_note(request, pk, Note.CLINICAL)
 
 
 @role_required(CLINICIAN)

@@ -5,6 +5,8 @@ if [ -f "$ROOT/.env" ]; then set -a; . "$ROOT/.env"; set +a; fi
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+# Readable server logs: hide the libraries' deprecation notices (not the project's own).
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning,ignore:pkg_resources is deprecated:UserWarning}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:5055/webhook}"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$ROOT/var/assistant.db}"

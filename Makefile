@@ -3,11 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help install model run test lock clean
+.PHONY: help install model run run-cluster test lock clean
 
 help:
 	@echo "make run   - set up, train if needed, start Rasa (5005) and the action server (5055)"
 	@echo "make test  - set up, train if needed, run the whole test suite"
+	@echo "make run-cluster - the same scaled out: nginx (5005/5055) in front of two Rasa replicas"
+	@echo "                   and two action servers, PostgreSQL tracker store, Redis lock store"
 
 install:
 	@scripts/bootstrap.sh
@@ -17,6 +19,9 @@ model: install
 
 run: model
 	@source scripts/env.sh && exec honcho start -f Procfile
+
+run-cluster: model
+	@scripts/run_cluster.sh
 
 test: model
 	@scripts/test.sh

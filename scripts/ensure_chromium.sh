@@ -7,22 +7,8 @@ CHROMIUM=/usr/bin/chromium
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 dpkg -s fonts-noto-core >/dev/null 2>&1 || missing+=(fonts-noto-core)
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-echo "== installing with apt-get: ${missing[*]}"
-if ! command -v apt-get >/dev/null; then
-  echo "ERROR: ${missing[*]} missing and apt-get is not available" >&2
-  exit 1
-fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-if ! { $SUDO apt-get update -qq && \
-       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-         "${missing[@]}"; }; then
-  echo "ERROR: apt-get could not install ${missing[*]}" >&2
-  exit 1
-fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+"$(dirname "$0")/apt_install.sh" "${missing[@]}"
 if [ ! -x "$CHROMIUM" ]; then
   echo "ERROR: chromium was installed but $CHROMIUM is still missing" >&2
   exit 1

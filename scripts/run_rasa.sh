@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Starts the Rasa server on port 5005: REST and socket.io channels, HTTP API behind a token.
+# RASA_ENDPOINTS picks another endpoints file (the cluster's replicas: cluster/endpoints.yml).
+# RASA_MODEL serves another model file or folder (default: the newest in models/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -7,8 +9,13 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe(24))')
   echo "RASA_AUTH_TOKEN was not set; this run's HTTP API token is: $RASA_AUTH_TOKEN"
 fi
+# One TensorFlow thread per op: on a small machine, many small predictions at once run
+# faster than each one spread over all cores (docs/performance.md). Set here, not in
+# env.sh, so that the action server does not load TensorFlow.
+export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
+export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
 cors=()
 for origin in $ALLOWED_ORIGINS; do cors+=(--cors "$origin"); done
 exec rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" "${cors[@]}" \
-  --port "${RASA_PORT:-5005}" --model models --credentials credentials.yml \
-  --endpoints endpoints.yml
+  --port "${RASA_PORT:-5005}" --model "${RASA_MODEL:-models}" --credentials credentials.yml \
+  --endpoints "${RASA_ENDPOINTS:-endpoints.yml}"

@@ -9,6 +9,8 @@ MODEL=models/assistant.tar.gz
 scripts/ensure_services.sh   # PostgreSQL and Redis for the production-setup tests
 scripts/ensure_chromium.sh   # Debian's chromium for the browser tests (apt when missing)
 scripts/ensure_webchat.sh    # the chat widget's npm packages (esbuild, axe-core)
+scripts/ensure_nginx.sh      # Debian's nginx for the cluster tests (apt when missing)
+scripts/ensure_compose.sh    # a Compose to validate deploy/docker-compose.yml where docker exists
 
 echo "== Dialogue tests: rasa test with the test stories"
 rasa test core --model "$MODEL" --stories tests/stories --out results/core \

@@ -1,0 +1,1 @@
+"""The scaled-out assistant: nginx, two Rasa replicas, PostgreSQL and Redis."""

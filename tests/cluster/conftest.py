@@ -1,0 +1,64 @@
+"""Fixtures of the cluster tests: nginx, a throw-away PostgreSQL database, a Redis db."""
+import os
+import subprocess
+import uuid
+
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES_URL
+from tests.servers import ROOT
+from tests.cluster.harness import NGINX, running_cluster
+
+# A Redis database number of the cluster tests alone; flushed before and after.
+REDIS_URL = os.environ.get("TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture(scope="session")
+def nginx():
+    """Debian's nginx, installed by scripts/ensure_nginx.sh when missing; fails loudly."""
+    result = subprocess.run([str(ROOT / "scripts/ensure_nginx.sh")], capture_output=True,
+                            text=True)
+    if result.returncode != 0 or not os.access(NGINX, os.X_OK):
+        pytest.fail(f"nginx is not available at {NGINX}:\n{result.stdout}{result.stderr}",
+                    pytrace=False)
+    return NGINX
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    """A PostgreSQL database of this module alone (created by cluster.prepare), dropped after."""
+    server = make_url(POSTGRES_URL)
+    url = server.set(database=f"cluster_test_{uuid.uuid4().hex[:10]}")
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not available ({error}); start it with "
+                    "scripts/ensure_services.sh", pytrace=False)
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at {REDIS_URL} is not available ({error}); start it with "
+                    "scripts/ensure_services.sh", pytrace=False)
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(nginx, database_url, redis_url, tmp_path_factory):
+    with running_cluster(tmp_path_factory.mktemp("cluster"), database_url, redis_url) as running:
+        yield running

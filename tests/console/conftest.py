@@ -11,26 +11,32 @@ import subprocess
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
 
 import pytest
 
 from tests.console import helpers
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "console.settings"
-os.environ.setdefault("DJANGO_SECRET_KEY", "console-tests-" + uuid.uuid4().hex)
-os.environ["CONSOLE_VAR_DIR"] = tempfile.mkdtemp(prefix="console-var-")
-atexit.register(shutil.rmtree, os.environ["CONSOLE_VAR_DIR"], ignore_errors=True)
-os.environ["CONSOLE_DATABASE_URL"] = (
-    f"postgresql://postgres@127.0.0.1:5432/console_{uuid.uuid4().hex[:8]}")
+VAR_DIR = tempfile.mkdtemp(prefix="console-var-")
+atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-# Django's logging set-up closes every existing log handler, and the handler that
-# TensorFlow's absl installs (imported by the Rasa tests) closes pytest's captured
-# stderr with it. The console's logging is not under test here: leave it alone.
-settings.LOGGING_CONFIG = None
-django.setup()
+# The console's settings read the environment once, here. The test values are not left in
+# os.environ, so servers that other test packages start with a copy of it never see them.
+TEST_ENV = {
+    "DJANGO_SETTINGS_MODULE": "console.settings",
+    "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or f"tests-{uuid.uuid4().hex}",
+    "CONSOLE_VAR_DIR": VAR_DIR,
+    "CONSOLE_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/console_{uuid.uuid4().hex[:8]}",
+}
+with mock.patch.dict(os.environ, TEST_ENV):
+    # Django's logging set-up closes every existing log handler, and the handler that
+    # TensorFlow's absl installs (imported by the Rasa tests) closes pytest's captured
+    # stderr with it. The console's logging is not under test here: leave it alone.
+    settings.LOGGING_CONFIG = None
+    django.setup()
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (setup_databases, setup_test_environment,  # noqa: E402
@@ -38,7 +44,7 @@ from django.test.utils import (setup_databases, setup_test_environment,  # noqa:
 
 settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 # Never the developer's var/assistant.db: tests choose their tracker store explicitly.
-settings.TRACKER_DATABASE_URL = f"sqlite:///{os.environ['CONSOLE_VAR_DIR']}/assistant.db"
+settings.TRACKER_DATABASE_URL = f"sqlite:///{VAR_DIR}/assistant.db"
 # Still Argon2, with cheap parameters: the production ones cost ~0.3 s per hash.
 settings.PASSWORD_HASHERS = ["tests.console.helpers.QuickArgon2PasswordHasher"]
 

@@ -45,11 +45,11 @@ def _tool_python() -> None:
 
 
 _tool_python()
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from load import report  # noqa: E402
-from load.servers import (MemoryWatch, first_answer, rasa_env, start, stop, timed,  # noqa: E402
-                          tree_rss, wait_http)
+from load.servers import MemoryWatch, first_answer, rasa_env, start, timed, tree_rss  # noqa: E402
+from tests.servers import stop_process as stop, wait_until_up as wait_http  # noqa: E402
 
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 RASA = str(ROOT / ".venv" / "bin" / "rasa")

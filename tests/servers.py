@@ -36,12 +36,12 @@ class Servers:
 
     def stop_rasa(self) -> None:
         """Stop only the Rasa server (the action server keeps running)."""
-        _stop(self.processes.get("rasa"))
+        stop_process(self.processes.get("rasa"))
 
     def start_rasa(self, timeout: float = 300) -> None:
         """Start the Rasa server again after `stop_rasa`, same settings; waits until it is up."""
         log = self.logs["rasa"]
-        self.processes["rasa"] = _start("run_rasa.sh", self.env, log, mode="a")
+        self.processes["rasa"] = start_script("run_rasa.sh", self.env, log, mode="a")
         wait_until_up(f"{self.rasa_url}/", self.processes["rasa"], log, timeout=timeout)
 
     def say(self, sender: str, text: str, timeout: float = 60) -> List[dict]:
@@ -64,13 +64,14 @@ class Servers:
         return response.json()
 
 
-def _start(script: str, env: Dict[str, str], log: Path, mode: str = "w") -> subprocess.Popen:
+def start_script(script: str, env: Dict[str, str], log: Path,
+                 mode: str = "w") -> subprocess.Popen:
     handle = open(log, mode)
     return subprocess.Popen([str(ROOT / "scripts" / script)], cwd=ROOT, env=env,
                             stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _stop(process: Optional[subprocess.Popen]) -> None:
+def stop_process(process: Optional[subprocess.Popen]) -> None:
     if process is None or process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)
@@ -123,13 +124,13 @@ def assistant_servers(tmp_path: Path, rasa_port: Optional[int] = None,
     actions = rasa = None
     try:
         if with_actions:
-            actions = _start("run_actions.sh", env, logs["actions"])
-        rasa = _start("run_rasa.sh", env, logs["rasa"])
+            actions = start_script("run_actions.sh", env, logs["actions"])
+        rasa = start_script("run_rasa.sh", env, logs["rasa"])
         servers.processes = {"rasa": rasa, "actions": actions}
         if with_actions:
             wait_until_up(f"{servers.action_url}/health", actions, logs["actions"])
         wait_until_up(f"{servers.rasa_url}/", rasa, logs["rasa"])
         yield servers
     finally:
-        _stop(servers.processes.get("rasa", rasa))  # the restarted one, after start_rasa()
-        _stop(actions)
+        stop_process(servers.processes.get("rasa", rasa))  # the restarted one, after start_rasa()
+        stop_process(actions)

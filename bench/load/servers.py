@@ -1,11 +1,11 @@
-"""Start, time, watch and stop the servers of the load benchmark."""
+"""Start, time and watch the servers of the load benchmark (stopping them and waiting for
+them to come up is shared with the tests: tests/servers.py)."""
 import os
-import signal
 import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import psutil
 import requests
@@ -40,17 +40,6 @@ def start(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> subp
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def stop(process: Optional[subprocess.Popen]) -> None:
-    if process is None or process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def first_answer(url: str, process: subprocess.Popen, log: Path, started: float,
                  timeout: float = 300) -> float:
     """Seconds from `started` until the REST channel answers "hello" with a reply list."""
@@ -66,20 +55,6 @@ def first_answer(url: str, process: subprocess.Popen, log: Path, started: float,
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} gave no answer within {timeout}s:\n{log.read_text()[-3000:]}")
-
-
-def wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not up after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 def tree_rss(pid: int) -> int:

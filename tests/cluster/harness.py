@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List, Optional
 import requests
 
 from cluster.nginx import topology_from_env, write
-from tests.servers import AUTH_TOKEN, ROOT, _start, _stop, free_port, wait_until_up
+from tests.servers import AUTH_TOKEN, ROOT, start_script, stop_process, free_port, wait_until_up
 
 NGINX = "/usr/sbin/nginx"
 RETRY_STATUSES = {502, 503, 504}
@@ -62,7 +62,7 @@ class Cluster:
         if self.processes[name].poll() is None:
             return
         env = {**self.env, "RASA_PORT": self.replica_urls[index].rsplit(":", 1)[1]}
-        self.processes[name] = _start("run_rasa.sh", env, self.logs[name], mode="a")
+        self.processes[name] = start_script("run_rasa.sh", env, self.logs[name], mode="a")
         wait_until_up(f"{self.replica_urls[index]}/", self.processes[name], self.logs[name],
                       timeout=240)
 
@@ -119,17 +119,17 @@ def running_cluster(tmp_path: Path, database_url: str, redis_url: str,
                       [f"http://127.0.0.1:{ports['rasa1']}", f"http://127.0.0.1:{ports['rasa2']}"],
                       logs, nginx_dir, env, processes)
     with ExitStack() as stack:
-        stack.callback(lambda: [_stop(p) for p in processes.values()])
+        stack.callback(lambda: [stop_process(p) for p in processes.values()])
         with open(logs["nginx"], "w") as handle:
             processes["nginx"] = subprocess.Popen(
                 [NGINX, "-p", str(nginx_dir), "-c", str(conf), "-g", "daemon off;"],
                 cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
         for name in ("actions1", "actions2"):
-            processes[name] = _start("run_actions.sh", {**env, "ACTION_PORT": str(ports[name])},
-                                     logs[name])
+            processes[name] = start_script(
+                "run_actions.sh", {**env, "ACTION_PORT": str(ports[name])}, logs[name])
         for name in ("rasa1", "rasa2"):
-            processes[name] = _start("run_rasa.sh", {**env, "RASA_PORT": str(ports[name])},
-                                     logs[name])
+            processes[name] = start_script(
+                "run_rasa.sh", {**env, "RASA_PORT": str(ports[name])}, logs[name])
         for name in ("actions1", "actions2"):
             wait_until_up(f"http://127.0.0.1:{ports[name]}/health", processes[name], logs[name])
         for name in ("rasa1", "rasa2"):

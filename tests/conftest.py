@@ -1,4 +1,4 @@
-"""Shared test helpers: tracker fixtures and running a custom action."""
+"""Shared test helpers: tracker fixtures, running a custom action, the local services."""
 import asyncio
 import json
 import os
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import redis
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -48,3 +49,15 @@ def _no_alert_webhook(monkeypatch):
 
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def require_redis(url: str) -> redis.Redis:
+    """A client of the Redis at `url`; fails the test loudly when it does not answer."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        client.close()
+        pytest.fail(f"Redis at {url} is not available ({error}); start it with "
+                    "scripts/ensure_services.sh", pytrace=False)
+    return client

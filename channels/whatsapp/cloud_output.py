@@ -4,7 +4,6 @@ Text is converted to WhatsApp markup and split under 4096 characters; up to 3
 buttons become reply buttons, up to 10 an interactive list, more a numbered list
 the patient answers with the number.
 """
-import logging
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import OutputChannel
@@ -17,8 +16,6 @@ from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.replies import BufferedOutput, Reply, TurnBuffer
 from channels.whatsapp.store import digest
 from channels.whatsapp.window import ServiceWindow
-
-logger = logging.getLogger(__name__)
 
 MAX_BUTTONS, MAX_ROWS = 3, 10
 BUTTON_TITLE, BUTTON_ID, BUTTON_BODY = 20, 256, 1024

@@ -4,11 +4,10 @@ import subprocess
 import uuid
 
 import pytest
-import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, require_redis
 from tests.servers import ROOT
 from tests.cluster.harness import NGINX, running_cluster
 
@@ -47,12 +46,8 @@ def database_url():
 
 @pytest.fixture(scope="module")
 def redis_url():
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.flushdb()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at {REDIS_URL} is not available ({error}); start it with "
-                    "scripts/ensure_services.sh", pytrace=False)
+    client = require_redis(REDIS_URL)
+    client.flushdb()
     yield REDIS_URL
     client.flushdb()
     client.close()

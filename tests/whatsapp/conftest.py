@@ -8,6 +8,7 @@ import redis
 from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
 from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.store import RedisStore
+from tests.conftest import require_redis
 from tests.whatsapp import meta
 from tests.whatsapp.fake_graph import FakeGraph
 
@@ -20,14 +21,7 @@ GRAPH_VERSION = "v26.0"
 @pytest.fixture(scope="session")
 def redis_url():
     """REDIS_URL, after checking Redis answers: a test needing Redis fails loudly without it."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at {REDIS_URL} is not available ({error}); start it with "
-                    "scripts/ensure_services.sh", pytrace=False)
-    finally:
-        client.close()
+    require_redis(REDIS_URL).close()
     return REDIS_URL
 
 

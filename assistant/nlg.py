@@ -2,6 +2,8 @@
 
 Runs inside the Rasa server (endpoints.yml `nlg.type`), so emergency advice
 carries the configured emergency number even when the action server is down.
+The server builds its NLG once at start, which is also where the faster check of
+the action server's replies (assistant/action_reply_check.py) is switched on.
 """
 from typing import Any, Dict, Optional, Text
 
@@ -10,6 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant import action_reply_check
 from assistant.settings import practice
 
 
@@ -20,6 +23,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                  domain: Optional[Domain] = None, **kwargs: Any) -> None:
         super().__init__((domain or Domain.empty()).responses)
         self.values = practice().template_values()
+        action_reply_check.install()
 
     async def generate(self, utter_action: Text, tracker: DialogueStateTracker,
                        output_channel: Text, **kwargs: Any) -> Optional[Dict[Text, Any]]:

@@ -140,7 +140,7 @@ def markdown(results: List[dict], args, started: datetime.datetime) -> str:
     lines += [
         "",
         f"Two replicas give {gain:.2f}x the throughput of one. Message handling in Rasa is "
-        "CPU-bound (NLU featurisation and the DIET model) and each replica runs one event "
+        "CPU-bound (tracker store, NLU and policies, all in Python) and each replica runs one event "
         "loop on one core, so a second replica helps only as far as a free core exists; "
         "on this 2-core machine the replicas compete with nginx, PostgreSQL, the action "
         "servers and Locust itself. More replicas than cores were not measured and would "

@@ -9,8 +9,9 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe(24))')
   echo "RASA_AUTH_TOKEN was not set; this run's HTTP API token is: $RASA_AUTH_TOKEN"
 fi
-# One TensorFlow thread per op: on a small machine, many small predictions at once run
-# faster than each one spread over all cores (docs/performance.md). Set here, not in
+# One TensorFlow thread per op: with DIET in the pipeline this was 12% faster on a small
+# machine (docs/performance.md). The current pipeline runs no TensorFlow model, but Rasa
+# still loads TensorFlow; kept for a config.yml that brings one back. Set here, not in
 # env.sh, so that the action server does not load TensorFlow.
 export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"

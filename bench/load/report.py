@@ -50,13 +50,15 @@ def turn_summary(prefix: Path) -> dict:
 # stages of a message in the Rasa server: (label, text of a frame that marks it)
 STAGES = [
     ("NLU pipeline (parse)", "parse_message (rasa/core/processor.py"),
-    ("- DIET intent classifier", "(rasa/nlu/classifiers/diet_classifier.py"),
-    ("- ResponseSelector (FAQ topic)", "(rasa/nlu/selectors/response_selector.py"),
+    ("- featurizers (word and character n-gram counts)", "(rasa/nlu/featurizers/"),
+    ("- intent classifier (TF-IDF + logistic regression)",
+     "process (rasa/nlu/classifiers/logistic_regression_classifier.py"),
+    ("- FAQ topic (TF-IDF + logistic regression)", "process (assistant/classifiers.py"),
     ("- red-flag screen", "(assistant/red_flag_screen.py"),
     ("dialogue policies (next action)", "_predict_next_with_tracker (rasa/core/processor.py"),
     ("tracker store (SQL: load, count, save)", "(rasa/core/tracker_store.py"),
     ("custom actions (HTTP call to the action server)", "run (rasa/core/actions/action.py"),
-    ("- schema check of the action server's reply", "_validate_action_result"),
+    ("- schema check of the action server's reply", "validate_action_result ("),
     ("responses (NLG)", "(assistant/nlg.py"),
 ]
 

@@ -1,0 +1,116 @@
+"""The TF-IDF + logistic-regression intent classifier and FAQ selector, trained on a small set."""
+import pytest
+import skops.io as sio
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from assistant.classifiers import FaqSelector, TfidfLogisticIntentClassifier
+
+EXAMPLES = {
+    "greet": ["hello", "hi there", "namaste", "good morning", "hey"],
+    "thank": ["thank you", "thanks a lot", "dhanyavaad", "many thanks", "thanks doctor"],
+    "faq/kyphoplasty": ["what is kyphoplasty", "explain kyphoplasty", "kyphoplasty kya hai",
+                        "tell me about kyphoplasty", "how does kyphoplasty work"],
+    "faq/recovery": ["how long is recovery", "when can i walk again", "recovery time kitna hai",
+                     "how soon do i go home", "how long to heal after the procedure"],
+}
+RESPONSES = {"utter_faq/kyphoplasty": [{"text": "Kyphoplasty lifts the bone with a balloon."}],
+             "utter_faq/recovery": [{"text": "Most people walk the same day."}]}
+
+
+def message(text, label=None):
+    data = {"text": text}
+    if label:
+        data["intent"] = label.split("/")[0]
+        if "/" in label:
+            data["intent_response_key"] = label
+    return Message(data=data)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """Featurizers and both classifiers trained and persisted; a loader for each classifier."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    featurizers = [CountVectorsFeaturizer.create(
+        {**CountVectorsFeaturizer.get_default_config(), **config}, storage,
+        Resource(f"cvf{i}"), context) for i, config in enumerate(
+            [{"max_ngram": 2}, {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}])]
+    data = TrainingData([message(text, label) for label, texts in EXAMPLES.items() for text in texts],
+                        responses=RESPONSES)
+    tokenizer.process_training_data(data)
+    for featurizer in featurizers:
+        featurizer.train(data)
+        featurizer.process_training_data(data)
+
+    def featurized(text):
+        [msg] = tokenizer.process([message(text)])
+        for featurizer in featurizers:
+            featurizer.process([msg])
+        return msg
+
+    resources = {}
+    for cls in (TfidfLogisticIntentClassifier, FaqSelector):
+        resources[cls] = Resource(cls.__name__)
+        cls.create(cls.get_default_config(), storage, resources[cls], context).train(data)
+
+    def load(cls):
+        return cls.load(cls.get_default_config(), storage, resources[cls], context)
+
+    return featurized, load, storage, resources
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("hello doctor", "greet"), ("thanks", "thank"), ("what is kyphoplsty", "faq"),
+    ("recovery kitne din", "faq")])
+def test_intents_of_unseen_messages_after_a_save_and_load(trained, text, intent):
+    featurized, load, *_ = trained
+    [msg] = load(TfidfLogisticIntentClassifier).process([featurized(text)])
+    assert msg.get("intent")["name"] == intent
+    confidences = [label["confidence"] for label in msg.get("intent_ranking")]
+    assert confidences == sorted(confidences, reverse=True)
+    assert sum(confidences) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("kyphoplasty kya hota hai", "faq/kyphoplasty"), ("how long until i can walk", "faq/recovery")])
+def test_faq_selector_writes_what_response_selector_writes(trained, text, topic):
+    featurized, load, *_ = trained
+    [msg] = load(FaqSelector).process([featurized(text)])
+    selector = msg.get("response_selector")
+    assert selector["all_retrieval_intents"] == ["faq"]
+    response = selector["faq"]["response"]
+    assert response["intent_response_key"] == topic
+    assert response["utter_action"] == f"utter_{topic}"
+    assert response["responses"] == RESPONSES[f"utter_{topic}"]
+    ranking = selector["faq"]["ranking"]
+    # trained on the FAQ topics only: greetings and thanks are never a topic
+    assert {label["intent_response_key"] for label in ranking} == {"faq/kyphoplasty", "faq/recovery"}
+    assert ranking[0]["confidence"] == response["confidence"] > 0.5
+
+
+def test_a_model_file_with_untrusted_types_is_refused(trained):
+    _, load, storage, resources = trained
+    resource = resources[TfidfLogisticIntentClassifier]
+    with storage.read_from(resource) as model_dir:
+        original = (model_dir / f"{resource.name}.skops").read_bytes()
+        sio.dump({"payload": TrainingData()}, model_dir / f"{resource.name}.skops")
+    try:
+        with pytest.raises(ValueError, match="not trusted"):
+            load(TfidfLogisticIntentClassifier)
+    finally:
+        with storage.read_from(resource) as model_dir:
+            (model_dir / f"{resource.name}.skops").write_bytes(original)
+
+
+def test_an_untrained_selector_leaves_messages_alone():
+    selector = FaqSelector(FaqSelector.get_default_config(), "faq", None, Resource("none"))
+    msg = Message(data={"text": "hello"})
+    selector.process([msg])
+    assert msg.get("response_selector") is None

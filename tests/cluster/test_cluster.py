@@ -136,9 +136,14 @@ def test_killing_a_replica_under_load_loses_no_message_and_raises_no_lock_error(
     assert cluster.lock_errors() == []
     assert any(key.startswith("clustertest:lock:load-") for key in lock_keys)
 
+    # a message that arrived while the crashed replica held its conversation's lock was
+    # answered once that lock expired (Rasa's own Redis lock store could strand it)
+    webhook_lines = [line for line in cluster.access_log() if "/webhooks/rest/webhook" in line]
+    slowest = max(float(re.search(r"time=([\d.]+)", line)[1]) for line in webhook_lines)
+    assert slowest < float(cluster.env["TICKET_LOCK_LIFETIME"]) + 10, slowest
+
     # both replicas served the load, and the survivor took over after the kill
-    served = Counter(address.strip() for line in cluster.access_log()
-                     if "/webhooks/rest/webhook" in line
+    served = Counter(address.strip() for line in webhook_lines
                      for address in re.search(r"upstream=(.*?) upstream_status=", line)[1]
                      .split(","))
     assert set(served) >= set(u.removeprefix("http://") for u in cluster.replica_urls)

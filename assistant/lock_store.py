@@ -76,7 +76,8 @@ class TransactionalRedisLockStore(RedisLockStore):
                    ) -> Tuple[bool, int]:
         """(whether `ticket` is served now, the ticket to wait with from now on).
 
-        Expired tickets are dropped and a waiting ticket is renewed for `lock_lifetime`.
+        Expired tickets are dropped; this one is renewed for `lock_lifetime` (a holder
+        gets its whole lifetime from the moment it is served).
         """
         def look(lock: Optional[TicketLock]) -> Tuple[TicketLock, Tuple[bool, int]]:
             lock = lock or TicketLock(conversation_id)
@@ -88,8 +89,7 @@ class TransactionalRedisLockStore(RedisLockStore):
                 number = lock.issue_ticket(lock_lifetime)
             else:
                 number = own.number
-                if lock.now_serving != number:
-                    own.expires = time.time() + lock_lifetime
+                own.expires = time.time() + lock_lifetime
             return lock, (lock.now_serving == number, number)
 
         return self._change(conversation_id, look)

@@ -136,6 +136,27 @@ def test_a_session_started_in_memory_is_read_back_from_the_database(database_url
     assert as_json(plain) == as_json(reloaded)
 
 
+def test_it_writes_the_rows_rasas_own_store_writes(tmp_path, sender):
+    """The staff console reads these rows (type, intent and action columns, data)."""
+    tracker = new_conversation(sender)
+    tracker.update_with_events([
+        UserUttered("what is kyphoplasty?", {"name": "faq", "confidence": 0.9}),
+        ActionExecuted("utter_faq"), BotUttered("Kyphoplasty is ..."),
+        SlotSet("emergency_active", False), ActionExecuted("action_listen")], DOMAIN)
+    rows = {}
+    for kind in (SQLTrackerStore, CachedSQLTrackerStore):
+        url = f"sqlite:///{tmp_path / kind.__name__}.db"
+        run(kind(domain=DOMAIN, host=url).save(tracker))
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            rows[kind] = connection.execute(text(
+                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                "FROM events ORDER BY id")).fetchall()
+        engine.dispose()
+    assert len(rows[SQLTrackerStore]) == len(tracker.events)
+    assert rows[CachedSQLTrackerStore] == rows[SQLTrackerStore]
+
+
 def test_the_cache_holds_at_most_cache_size_conversations(database_url, sender):
     store = CachedSQLTrackerStore(domain=DOMAIN, host=database_url, cache_size=2)
     trackers = [saved_twice(store, f"{sender}-{n}") for n in range(3)]

@@ -9,6 +9,8 @@ import pytest
 import redis
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "trackers"
@@ -61,3 +63,16 @@ def require_redis(url: str) -> redis.Redis:
         pytest.fail(f"Redis at {url} is not available ({error}); start it with "
                     "scripts/ensure_services.sh", pytrace=False)
     return client
+
+
+def require_postgres(url: Any, **engine_options: Any) -> Engine:
+    """An engine on the PostgreSQL at `url`; fails the test loudly when it does not answer."""
+    engine = create_engine(url, **engine_options)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        engine.dispose()
+        pytest.fail(f"PostgreSQL at {url} is not available ({error}); start it with "
+                    "scripts/ensure_services.sh", pytrace=False)
+    return engine

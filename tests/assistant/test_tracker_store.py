@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
 from assistant.tracker_store import CachedSQLTrackerStore
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, require_postgres
 from tests.servers import ROOT, free_port, start_script, stop_process, wait_until_up
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -26,12 +26,7 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'trackers.db'}"
         return
-    engine = create_engine(POSTGRES_URL)
-    try:
-        engine.connect().close()
-    except Exception as error:
-        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not available ({error}); start it with "
-                    "scripts/ensure_services.sh", pytrace=False)
+    engine = require_postgres(POSTGRES_URL)
     yield POSTGRES_URL
     with engine.begin() as connection:   # this test's conversations only
         connection.execute(text("DELETE FROM events WHERE sender_id LIKE 'cache-test-%'"))
@@ -182,7 +177,7 @@ def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_p
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     log = tmp_path / "actions.log"
-    actions = start_script("run_actions.sh", {**os.environ, **env}, log)
+    actions = start_script("run_actions.sh", dict(os.environ), log)   # env set above
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", actions, log)
 

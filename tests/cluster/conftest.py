@@ -4,10 +4,10 @@ import subprocess
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_URL, require_redis
+from tests.conftest import POSTGRES_URL, require_postgres, require_redis
 from tests.servers import ROOT
 from tests.cluster.harness import NGINX, running_cluster
 
@@ -31,13 +31,7 @@ def database_url():
     """A PostgreSQL database of this module alone (created by cluster.prepare), dropped after."""
     server = make_url(POSTGRES_URL)
     url = server.set(database=f"cluster_test_{uuid.uuid4().hex[:10]}")
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:
-        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not available ({error}); start it with "
-                    "scripts/ensure_services.sh", pytrace=False)
+    admin = require_postgres(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     yield url.render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))

@@ -73,13 +73,14 @@ class TransactionalRedisLockStore(RedisLockStore):
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def _take_turn(self, conversation_id: str, ticket: int, lock_lifetime: float
-                   ) -> Tuple[bool, int]:
-        """(whether `ticket` is served now, the ticket to wait with from now on).
+                   ) -> Tuple[bool, int, TicketLock]:
+        """(whether `ticket` is served now, the ticket to wait with from now on, the lock).
 
         Expired tickets are dropped; this one is renewed for `lock_lifetime` (a holder
         gets its whole lifetime from the moment it is served).
         """
-        def look(lock: Optional[TicketLock]) -> Tuple[TicketLock, Tuple[bool, int]]:
+        def look(lock: Optional[TicketLock]
+                 ) -> Tuple[TicketLock, Tuple[bool, int, TicketLock]]:
             lock = lock or TicketLock(conversation_id)
             lock.remove_expired_tickets()
             own = next((t for t in lock.tickets if t.number == ticket), None)
@@ -90,7 +91,7 @@ class TransactionalRedisLockStore(RedisLockStore):
             else:
                 number = own.number
                 own.expires = time.time() + lock_lifetime
-            return lock, (lock.now_serving == number, number)
+            return lock, (lock.now_serving == number, number, lock)
 
         return self._change(conversation_id, look)
 
@@ -101,13 +102,14 @@ class TransactionalRedisLockStore(RedisLockStore):
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
         try:
             while True:
-                served, ticket = self._take_turn(conversation_id, ticket, lock_lifetime)
+                served, ticket, lock = self._take_turn(conversation_id, ticket,
+                                                       lock_lifetime)
                 if served:
                     break
                 logger.debug(f"Conversation '{conversation_id}' is busy; ticket {ticket} "
                              f"waits {wait_time_in_seconds} s.")
                 await asyncio.sleep(wait_time_in_seconds)
-            yield self.get_lock(conversation_id) or TicketLock(conversation_id)
+            yield lock
         finally:
             self.cleanup(conversation_id, ticket)
 

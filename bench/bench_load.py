@@ -173,7 +173,7 @@ def run(args, work: Path) -> dict:
                              rasa_env(RASA_CACHE_DIRECTORY=str(work / "cache-starter")),
                              work / "starter-train.log")
     print(f"   {starter_training:.0f} s\ntraining the assistant (rasa train)...", flush=True)
-    training = timed([RASA, "train", "--quiet", "--fixed-model-name", "assistant",
+    training = timed([RASA, "train", "--quiet", "--domain", "domain", "--fixed-model-name", "assistant",
                       "--out", str(work / "assistant-model")], ROOT,
                      rasa_env(RASA_CACHE_DIRECTORY=str(work / "cache-assistant")),
                      work / "assistant-train.log")

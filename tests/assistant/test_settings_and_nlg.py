@@ -1,7 +1,6 @@
 import asyncio
 from pathlib import Path
 
-import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -24,7 +23,7 @@ def test_hospital_line_is_added_when_configured():
 def render(response, monkeypatch, **env):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    domain = Domain.load(str(ROOT / "domain.yml"))
+    domain = Domain.load(str(ROOT / "domain"))
     tracker = DialogueStateTracker.from_events("s", [], slots=domain.slots)
     nlg = PracticeNLG(domain=domain)
     return asyncio.run(nlg.generate(response, tracker, "rest"))
@@ -45,8 +44,7 @@ def test_greeting_names_the_configured_practice(monkeypatch):
 
 
 def test_no_response_is_left_with_an_unfilled_placeholder(monkeypatch):
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    for name in domain["responses"]:
+    for name in Domain.load(str(ROOT / "domain")).responses:
         if name in {"utter_ask_appointment_confirmed", "utter_appointment_saved",
                     "utter_triage_urgent", "utter_triage_routine"}:
             continue  # filled from form slots or by the action that utters them

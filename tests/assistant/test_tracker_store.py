@@ -18,7 +18,7 @@ from assistant.tracker_store import CachedSQLTrackerStore
 from tests.conftest import POSTGRES_URL, require_postgres
 from tests.servers import ROOT, free_port, start_script, stop_process, wait_until_up
 
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+DOMAIN = Domain.load(str(ROOT / "domain"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -89,7 +89,7 @@ def test_corrections_export_as_valid_training_data(conversations, client_for, tm
     exported = tmp_path / "console-corrections.yml"
     exported.write_text(content, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate", "--data", "data",
-                             str(exported), "--domain", "domain.yml", "--config", "config.yml"],
+                             str(exported), "--domain", "domain", "--config", "config.yml"],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]

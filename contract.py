@@ -1,0 +1,54 @@
+"""The agreements between the Rasa server, the action server, the console and the tests.
+
+Every name that crosses a process boundary is spelt here once: red-flag levels and the
+rule that turns findings into one level, the intents the red-flag screen sets, the keys
+it adds to a parse result, and the slots and entities the safety path fills. This module
+imports nothing heavy (no Rasa, no Django, no spaCy) so that every process can use it.
+"""
+from typing import Any, Iterable, Mapping, Optional
+
+# --- triage and red-flag levels, most urgent first
+EMERGENCY = "EMERGENCY"
+URGENT = "URGENT"
+ROUTINE = "ROUTINE"
+SELF_CARE = "SELF_CARE"
+RED_FLAG_LEVELS = (EMERGENCY, URGENT)
+TRIAGE_LEVELS = (EMERGENCY, URGENT, ROUTINE, SELF_CARE)
+
+# --- how sure the screen is of a finding
+CONFIRMED = "confirmed"
+POSSIBLE = "possible"
+CERTAINTIES = (CONFIRMED, POSSIBLE)
+
+# --- intents set by the red-flag screen (never predicted by the classifier)
+INTENT_EMERGENCY = "red_flag_emergency"
+INTENT_URGENT = "red_flag_urgent"
+INTENT_POSSIBLE = "red_flag_possible"
+INTENT_FOR_LEVEL = {EMERGENCY: INTENT_EMERGENCY, URGENT: INTENT_URGENT}
+RED_FLAG_INTENTS = frozenset({INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE})
+
+# --- keys the screen adds to every parse result
+RED_FLAGS = "red_flags"              # [{"category", "level", "text", "certainty"}]
+SCREENED_INTENT = "screened_intent"  # the classifier's intent when the screen re-routed it
+CLINICAL_FACTS = "clinical_facts"    # [{"fact", "text", ...}] (procedure, osteoporosis, ...)
+CONTEXT_SIGNS = "context_signs"      # signs that only count together with a clinical fact
+
+# --- entities and slots of the safety path
+SUMMARY_ENTITY = "red_flag_summary"
+SLOT_EMERGENCY_ACTIVE = "emergency_active"
+SLOT_SUMMARY = "red_flag_summary"
+SLOT_ESCALATION_LEVEL = "escalation_level"
+SLOT_ESCALATION_CATEGORIES = "escalation_categories"
+
+
+def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The one level for a set of findings: EMERGENCY if any finding is, else URGENT.
+
+    `findings` are dicts with a "level" key (the parse result's `red_flags`), or objects
+    with a `level` attribute. None when there are none.
+    """
+    levels = {f["level"] if isinstance(f, Mapping) else getattr(f, "level") for f in findings}
+    for level in RED_FLAG_LEVELS:
+        if level in levels:
+            return level
+    return None

@@ -1,6 +1,7 @@
 """Red-flag detection for patient messages (English, Hinglish, Devanagari Hindi)."""
-from redflags.detector import (EMERGENCY, LEVELS, URGENT, Finding, RedFlagDetector,
-                               load_rules, summarise)
+from contract import CONFIRMED, EMERGENCY, POSSIBLE, URGENT
+from redflags.detector import (LEVELS, Analysis, Finding, RedFlagDetector, load_rules,
+                               summarise)
 
-__all__ = ["EMERGENCY", "URGENT", "LEVELS", "Finding", "RedFlagDetector",
-           "load_rules", "summarise"]
+__all__ = ["EMERGENCY", "URGENT", "LEVELS", "CONFIRMED", "POSSIBLE", "Analysis", "Finding",
+           "RedFlagDetector", "load_rules", "summarise"]

@@ -5,19 +5,19 @@ Pipeline for one message:
   2. sentence boundaries on . ! ? । and new lines;
   3. the lexicon writes each word's concept to its NORM (spelling variants, typos);
   4. a spaCy Matcher finds each category's patterns (the "targets", all of them,
-     overlapping ones too); a target that overlaps one of its category's `unless`
-     patterns is dropped;
-  5. medspaCy's ConText marks targets that are negated, resolved (historical) or only
-     asked about (hypothetical, conditional); uncertain mentions stay findings.
-     A history, question or uncertainty word inside a target's own words counts for
-     that target ("my foot used to drag"); a negation inside a target is part of the
-     pattern ("peshab nahi utar raha") and modifies nothing;
+     overlapping ones too), its `vague` patterns (always at most `possible`), and the
+     clinical facts and signs that only count together (redflags/combinations.py);
+     a target that overlaps one of its category's `unless` patterns is dropped;
+  5. medspaCy's ConText finds negation, history, questions, conditions, uncertainty
+     and present-time words around each target; redflags/certainty.py turns them into
+     `confirmed`, `possible` or nothing (only a clean denial or a resolved history);
   6. a category listed in another's `suppressed_by` is dropped when that one is found.
 
 A context phrase listed both FORWARD and BACKWARD under one category becomes one
 two-sided rule that keeps both reaches: medspaCy keeps only one of two modifiers that
 match the same words, so two separate rules would silently lose one direction.
 """
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -28,19 +28,27 @@ from medspacy.context import ConText, ConTextRule
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from contract import CONFIRMED, EMERGENCY, POSSIBLE, RED_FLAG_LEVELS, URGENT
+from redflags.certainty import Judge, strongest
+from redflags.combinations import Combinations, Mention, days_ago
 from redflags.dsl import compile_pattern
 from redflags.lexicon import Lexicon
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
-EMERGENCY, URGENT = "EMERGENCY", "URGENT"
-LEVELS = (EMERGENCY, URGENT)
+LEVELS = RED_FLAG_LEVELS
 SPAN_GROUP = "red_flag_targets"
-# ConText categories that cancel a finding. POSSIBLE_EXISTENCE (uncertain) does not.
-# HYPOTHETICAL (a question about the topic) is overruled when the patient speaks of
-# themself; CONDITIONAL ("what should I do if ...") never is.
-CANCELLING = {"NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "CONDITIONAL"}
-# Modifier categories that also count when they sit inside a target's own words.
-COUNT_INSIDE = {"HISTORICAL", "HYPOTHETICAL", "CONDITIONAL", "POSSIBLE_EXISTENCE"}
+VAGUE = "~vague"      # label suffix of a category's vague patterns
+FACT, SIGN = "fact:", "sign:"
+ALL_CLEAR = "ALL_CLEAR"
+PROPERLY_AFTER = {"se", "से", "say"}
+CLEAN = {"saaf", "saf", "साफ", "साफ़"}
+# "im 58", "papa is 72", "70 saal ke", "उम्र 65": an age in words around digits.
+AGE = re.compile(r"(?:\b(?:i am|i'm|im|i m|age|aged|at|umar|umr|umra|he is|she is|hes|shes|"
+                 r"(?:dad|father|mother|mom|mum|papa|mummy|patient|husband|wife|dadi|nani|dada|nana|"
+                 r"grandfather|grandmother|uncle|aunt) (?:is|hain|hai|h))\D{0,8}?"
+                 r"|(?:उम्र|आयु)\D{0,6}?)(?P<age>\d{2,3})\b"
+                 r"|(?P<age2>\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo|saal|sal|साल|वर्ष|baras"
+                 r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)\b")
 
 
 @dataclass(frozen=True)
@@ -54,22 +62,34 @@ class Category:
     patterns: List[str]
     unless: List[str] = field(default_factory=list)
     suppressed_by: List[str] = field(default_factory=list)
+    vague: List[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A red flag found in a message."""
+    """A red flag found in a message (or in a conversation, `source` says which)."""
 
     category: str
     level: str
     text: str
     start: int
     end: int
-    uncertain: bool = False
+    certainty: str = CONFIRMED
+    source: str = "message"
 
     def as_dict(self) -> Dict[str, Any]:
         """The shape published in the parse result's `red_flags`."""
-        return {"category": self.category, "level": self.level, "text": self.text}
+        return {"category": self.category, "level": self.level, "text": self.text,
+                "certainty": self.certainty}
+
+
+@dataclass
+class Analysis:
+    """Everything the detector found in one message."""
+
+    findings: List[Finding]
+    facts: List[Mention]
+    signs: List[Mention]
 
 
 def load_rules(path: Path = PATTERNS_FILE) -> Dict[str, Any]:
@@ -88,9 +108,10 @@ class RedFlagDetector:
         self.categories = {
             name: Category(name=name, level=spec["level"], plain=spec["plain"],
                            counts_when_past=bool(spec.get("counts_when_past")),
-                           patterns=list(spec["patterns"]),
+                           patterns=list(spec.get("patterns", ())),
                            unless=list(spec.get("unless", ())),
-                           suppressed_by=list(spec.get("suppressed_by", ())))
+                           suppressed_by=list(spec.get("suppressed_by", ())),
+                           vague=list(spec.get("vague", ())))
             for name, spec in rules["categories"].items()
         }
         for category in self.categories.values():
@@ -99,17 +120,36 @@ class RedFlagDetector:
             for other in category.suppressed_by:
                 if other not in self.categories:
                     raise ValueError(f"{category.name}: suppressed_by unknown {other}")
-        self.first_person = frozenset(rules["first_person"])
+        self.combinations = Combinations(
+            rules.get("facts", {}), rules.get("signs", {}), rules.get("combinations", []),
+            {name: category.level for name, category in self.categories.items()})
+        self.judge = Judge(frozenset(rules["first_person"]) | frozenset(rules["others"]))
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer", config={"punct_chars": rules["sentence_ends"]})
         self.lexicon = Lexicon(rules["lexicon"], rules.get("protected", ()))
         self.matcher = Matcher(self.nlp.vocab)
         self.unless = Matcher(self.nlp.vocab)
         for category in self.categories.values():
-            self.matcher.add(category.name,
-                             [compile_pattern(p) for p in category.patterns])
+            if category.patterns:
+                self.matcher.add(category.name,
+                                 [compile_pattern(p) for p in category.patterns])
+            if category.vague:
+                self.matcher.add(category.name + VAGUE,
+                                 [compile_pattern(p) for p in category.vague])
             if category.unless:
                 self.unless.add(category.name, [compile_pattern(p) for p in category.unless])
+            vague_unless = rules["categories"][category.name].get("vague_unless")
+            if vague_unless:
+                self.unless.add(category.name + VAGUE, [compile_pattern(p) for p in vague_unless])
+        self.ages = {name: spec["min_age"] for name, spec in rules.get("facts", {}).items()
+                     if "min_age" in spec}
+        for prefix, specs in ((FACT, rules.get("facts", {})), (SIGN, rules.get("signs", {}))):
+            for name, spec in specs.items():
+                if spec.get("patterns"):
+                    self.matcher.add(prefix + name,
+                                     [compile_pattern(p) for p in spec["patterns"]])
+                if spec.get("unless"):
+                    self.unless.add(prefix + name, [compile_pattern(p) for p in spec["unless"]])
         # Modifiers that overlap a target are filtered in `detect`, not by ConText, so
         # that a history or question word inside a target still counts for it.
         self.context = ConText(self.nlp, rules=None, input_span_type="group",
@@ -127,6 +167,13 @@ class RedFlagDetector:
         """Run the pipeline; targets with their ConText modifiers are in doc.spans."""
         doc = self.nlp(text)
         self.lexicon(doc)
+        for token in doc[:-1]:
+            after = token.nbor().norm_
+            if token.norm_ == "NORMAL" and after in PROPERLY_AFTER:
+                token.norm_ = "properly"  # "theek se" / "ठीक से": properly, not fine
+            elif (token.norm_ in CLEAN and after.startswith(("kar", "कर"))
+                  and (token.i == 0 or token.nbor(-1).norm_ not in {"pet", "पेट"})):
+                token.norm_ = "WIPE"  # "saaf karte" / "साफ करते": washing after the toilet
         strings = self.nlp.vocab.strings
         excluded = [(strings[key], start, end) for key, start, end in self.unless(doc)]
         # Every match is kept (overlapping ones too): a category is found when any of
@@ -136,50 +183,97 @@ class RedFlagDetector:
                          key=lambda match: (match[1], match[2], match[0]))
         doc.spans[SPAN_GROUP] = [
             Span(doc, start, end, label=label) for label, start, end in matches
-            if not any(other == label and ex_start < end and start < ex_end
-                       for other, ex_start, ex_end in excluded)]
+            if not any(other in (label, label.replace(VAGUE, "")) and ex_start < end
+                       and start < ex_end for other, ex_start, ex_end in excluded)]
         return self.context(doc)
 
     def detect(self, text: str) -> List[Finding]:
-        """Findings in `text`, one per category, EMERGENCY first."""
+        """Findings in `text`, one per category, EMERGENCY first, confirmed first."""
+        return self.examine(text).findings
+
+    def examine(self, text: str) -> Analysis:
+        """Findings, plus the clinical facts and signs that count in combination."""
         doc = self.analyse(text)
         targets = list(doc.spans[SPAN_GROUP])
         modifiers = doc._.context_graph.modifiers
-        found: Dict[str, Finding] = {}
+        mentions: Dict[str, List[Tuple[Optional[str], Span]]] = {}
         for span in sorted(targets, key=lambda s: s.start):
-            category = self.categories[span.label_]
-            # Edges from modifiers that overlap no target (a negation that is part of
-            # a pattern modifies nothing), plus the non-negation modifiers inside.
-            kinds = {m.category for m in span._.modifiers
-                     if not any(_overlaps(m.modifier_span, t) for t in targets)}
-            kinds |= {m.category for m in modifiers if m.category in COUNT_INSIDE
-                      and span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end}
-            if self._cancelled(span, category, kinds) or category.name in found:
+            label = span.label_
+            name = label.replace(VAGUE, "")
+            category = self.categories.get(name)
+            certainty = self.judge.certainty(
+                span, targets, modifiers,
+                counts_when_past=bool(category and category.counts_when_past)
+                or label.startswith(FACT))
+            if label.endswith(VAGUE) and certainty == CONFIRMED:
+                certainty = POSSIBLE
+            mentions.setdefault(name, []).append((certainty, span))
+        found: Dict[str, Finding] = {}
+        for name, spans in mentions.items():
+            if name not in self.categories:
                 continue
-            found[category.name] = Finding(
-                category=category.name, level=category.level, text=span.text,
-                start=span.start_char, end=span.end_char,
-                uncertain="POSSIBLE_EXISTENCE" in kinds)
+            certainty = strongest([c for c, _ in spans])
+            if certainty is None:
+                continue
+            span = next(s for c, s in spans if c == certainty)
+            found[name] = Finding(category=name, level=self.categories[name].level,
+                                  text=span.text, start=span.start_char, end=span.end_char,
+                                  certainty=certainty)
+        clear = [m.modifier_span for m in modifiers if m.category == ALL_CLEAR]
+        if clear:  # "abhi sab theek hai": drops doubtful findings, not across a "but"
+            found = {name: f for name, f in found.items()
+                     if f.certainty == CONFIRMED or _past_but(doc, clear, f)}
+        facts = self._mentions(mentions, FACT) + self._age_facts(text)
+        signs = self._mentions(mentions, SIGN)
+        for name, level, sign, certainty in self.combinations.hits(facts, signs, found):
+            found[name] = combined(name, level, sign, certainty)
         for name in list(found):
             if any(other in found for other in self.categories[name].suppressed_by):
                 del found[name]
-        return sorted(found.values(), key=lambda f: (LEVELS.index(f.level), f.start))
+        ordered = sorted(found.values(), key=lambda f: (
+            LEVELS.index(f.level), f.certainty != CONFIRMED, f.start))
+        return Analysis(findings=ordered, facts=facts, signs=signs)
 
-    def _cancelled(self, span: Span, category: Category, kinds: set) -> bool:
-        if "NEGATED_EXISTENCE" in kinds or "CONDITIONAL" in kinds:
-            return True
-        if "HISTORICAL" in kinds and not category.counts_when_past:
-            return True
-        # A question about the topic cancels, unless the patient speaks of themself.
-        return "HYPOTHETICAL" in kinds and not self._personal(span)
+    def _age_facts(self, text: str) -> List[Mention]:
+        """Facts such as age_over_50 from an age said in the message."""
+        found = [(int(m.group("age") or m.group("age2")), m) for m in AGE.finditer(text.lower())]
+        return [Mention(name=name, text=match.group(0), start=match.start(), end=match.end())
+                for name, least in self.ages.items()
+                for age, match in found[:1] if least <= age <= 120]
 
-    def _personal(self, span: Span) -> bool:
-        window = span.doc[max(span.sent.start, span.start - 2):span.end]
-        return any(token.norm_ in self.first_person for token in window)
+    @staticmethod
+    def _mentions(mentions: Dict[str, List[Tuple[Optional[str], Span]]],
+                  prefix: str) -> List[Mention]:
+        out = []
+        for name, spans in mentions.items():
+            if not name.startswith(prefix):
+                continue
+            certainty = strongest([c for c, _ in spans])
+            if certainty is None:
+                continue
+            span = next(s for c, s in spans if c == certainty)
+            out.append(Mention(name=name[len(prefix):], text=span.text, start=span.start_char,
+                               end=span.end_char, certainty=certainty,
+                               days_ago=days_ago(span.sent.text) if prefix == FACT else None))
+        return out
 
 
-def _overlaps(span: Tuple[int, int], target: Span) -> bool:
-    return span[0] < target.end and target.start < span[1]
+def _past_but(doc: Doc, clear: List[Tuple[int, int]], finding: Finding) -> bool:
+    """A "but" stands between every all-clear phrase and the finding."""
+    span = doc.char_span(finding.start, finding.end, alignment_mode="expand")
+    if span is None:
+        return False
+    for start, end in clear:
+        low, high = (end, span.start) if end <= span.start else (span.end, start)
+        if not any(token.norm_ == "BUT" for token in doc[low:high]):
+            return False
+    return True
+
+
+def combined(category: str, level: str, sign: Mention, certainty: str) -> Finding:
+    """The finding of a combination rule, placed on the sign that completed it."""
+    return Finding(category=category, level=level, text=sign.text, start=sign.start,
+                   end=sign.end, certainty=certainty, source="combination")
 
 
 def _reach(forward: int, backward: int) -> Callable[[Span, Span, Span], bool]:

@@ -1,8 +1,9 @@
 """The red-flag detector, phrase by phrase, against the tables in this folder.
 
 cases.yml and regression.yml are test tables: every phrase must give exactly the
-expected categories. heldout.yml is only measured (scripts/red_flag_docs.py), except
-that none of its EMERGENCY phrases may be missed.
+expected categories, `expect` confirmed and `possible` possible. regression-first-heldout.yml
+(the first held-out set, since tuned on) must miss none of its EMERGENCY phrases.
+The blind sets (blind-*.yml) are checked in test_blind_sets.py.
 """
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from redflags import EMERGENCY, URGENT, RedFlagDetector, load_rules, summarise
+from redflags import CONFIRMED, EMERGENCY, POSSIBLE, URGENT, RedFlagDetector, load_rules, summarise
 from redflags.dsl import compile_pattern, literals_of
 from redflags.lexicon import canonical_spelling
 
@@ -22,9 +23,10 @@ LEVEL = {name: spec["level"] for name, spec in RULES["categories"].items()}
 REFERENCE_LEVELS = {
     EMERGENCY: {"bladder", "bowel", "saddle_numbness", "leg_weakness", "leg_numbness",
                 "bilateral_symptoms", "post_procedure_chest", "post_procedure_breathing",
-                "major_trauma"},
+                "major_trauma", "post_procedure_leg", "cancer_limb"},
     URGENT: {"sexual_dysfunction", "infection", "wound_infection", "fracture_risk",
-             "cancer_history", "weight_loss", "night_pain", "thoracic_pain", "cough_pain"},
+             "cancer_history", "weight_loss", "night_pain", "thoracic_pain", "cough_pain",
+             "spinal_tb", "new_pain_over_50"},
 }
 
 
@@ -47,12 +49,16 @@ def test_the_tables_are_big_and_varied():
             "typo"} <= notes
     assert set(LEVEL) == {c for case in CASES for c in case["expect"]}, \
         "every category needs at least one positive phrase"
+    assert sum(bool(case.get("possible")) for case in CASES) >= 30
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case["text"][:60])
 def test_phrase(detector, case):
     findings = detector.detect(case["text"])
-    assert sorted(f.category for f in findings) == sorted(case["expect"])
+    assert sorted(f.category for f in findings if f.certainty == CONFIRMED) == \
+        sorted(case["expect"])
+    assert sorted(f.category for f in findings if f.certainty == POSSIBLE) == \
+        sorted(case.get("possible", []))
     for finding in findings:
         assert finding.level == LEVEL[finding.category]
         assert finding.text and finding.text in case["text"]
@@ -65,8 +71,8 @@ def test_levels_follow_the_clinical_reference():
         REFERENCE_LEVELS[URGENT]
 
 
-def test_no_emergency_phrase_of_the_heldout_set_is_missed(detector):
-    missed = [case["text"] for case in table("heldout.yml")
+def test_no_emergency_phrase_of_the_first_heldout_set_is_missed(detector):
+    missed = [case["text"] for case in table("regression-first-heldout.yml")
               if any(LEVEL[c] == EMERGENCY for c in case["expect"])
               and not any(f.level == EMERGENCY for f in detector.detect(case["text"]))]
     assert missed == []
@@ -93,8 +99,10 @@ def test_no_training_or_heldout_example_raises_a_red_flag(detector):
 def test_findings_are_published_in_the_parse_shape(detector):
     findings = detector.detect("I can't control my bladder and my legs are weak")
     assert [f.as_dict() for f in findings] == [
-        {"category": "bladder", "level": EMERGENCY, "text": findings[0].text},
-        {"category": "leg_weakness", "level": EMERGENCY, "text": findings[1].text},
+        {"category": "bladder", "level": EMERGENCY, "text": findings[0].text,
+         "certainty": CONFIRMED},
+        {"category": "leg_weakness", "level": EMERGENCY, "text": findings[1].text,
+         "certainty": CONFIRMED},
     ]
     assert summarise(findings, EMERGENCY, detector) == \
         "trouble passing or controlling urine and new weakness in your leg or legs"
@@ -110,8 +118,10 @@ def test_patterns_name_concepts_not_lexicon_words():
     """A word the lexicon rewrites to a concept can never match as a literal."""
     words = {canonical_spelling(w) for spellings in RULES["lexicon"].values()
              for w in spellings}
-    patterns = [p for spec in RULES["categories"].values()
-                for p in spec["patterns"] + spec.get("unless", [])]
+    sections = list(RULES["categories"].values()) + list(RULES["facts"].values()) + \
+        list(RULES["signs"].values())
+    patterns = [p for spec in sections for key in ("patterns", "unless", "vague", "vague_unless")
+                for p in spec.get(key, [])]
     patterns += [p for spec in RULES["context"] for p in spec["patterns"]]
     shadowed = [(p, w) for p in patterns for w in literals_of(p)
                 if canonical_spelling(w) in words]

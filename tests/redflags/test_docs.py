@@ -24,5 +24,5 @@ def test_every_category_and_pattern_is_documented():
     page = (ROOT / "docs/red-flags.md").read_text(encoding="utf-8")
     for name, spec in generator.load_rules()["categories"].items():
         assert f"| {name} | {spec['level']} |" in page
-        for pattern in spec["patterns"]:
+        for pattern in spec.get("patterns", []) + spec.get("vague", []):
             assert f"`{pattern.replace('|', chr(92) + '|')}`" in page

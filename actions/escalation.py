@@ -1,10 +1,11 @@
-"""Recording red-flag escalations, and telling the practice about them.
+"""Telling the practice about a red-flag escalation.
 
-The advice itself is a domain response chosen by rules (it never depends on this
-server). This action only records: the `escalation_level` / `escalation_categories`
-slots, which land in the tracker store's events for the staff console, and, when
-PRACTICE_ALERT_WEBHOOK_URL is set, a signed POST to the practice's alerting system.
-The alert carries no message text, only what staff need to find the conversation.
+The advice and the record of the escalation (the `escalation_level` and
+`escalation_categories` slots, which land in the tracker store's events for the staff
+console) are made inside the Rasa server by assistant/red_flag_policy.py, so neither
+depends on this server. This action only alerts: when PRACTICE_ALERT_WEBHOOK_URL is set,
+a signed POST to the practice's alerting system. The alert carries no message text, only
+what staff need to find the conversation.
 """
 import hashlib
 import hmac
@@ -15,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 import aiohttp
+from contract import RED_FLAGS, SLOT_ESCALATION_CATEGORIES, SLOT_ESCALATION_LEVEL, level_of
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -71,16 +73,21 @@ async def escalation_events(tracker: Tracker, level: str,
 
 
 class ActionRecordEscalation(Action):
-    """Records the red flags of the latest message (run after the advice)."""
+    """Alerts the practice to the escalation the Rasa server has just recorded."""
 
     def name(self) -> Text:
         return "action_record_escalation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        flags = tracker.latest_message.get("red_flags") or []
-        if not flags:
-            return []
-        level = "EMERGENCY" if any(f["level"] == "EMERGENCY" for f in flags) else "URGENT"
-        categories = list(dict.fromkeys(f["category"] for f in flags))
-        return await escalation_events(tracker, level, categories)
+        level = tracker.get_slot(SLOT_ESCALATION_LEVEL)
+        categories = list(tracker.get_slot(SLOT_ESCALATION_CATEGORIES) or [])
+        if not level:  # an older Rasa server that did not set the slots
+            flags = tracker.latest_message.get(RED_FLAGS) or []
+            level = level_of(flags)
+            if level is None:
+                return []
+            categories = list(dict.fromkeys(f["category"] for f in flags))
+            return await escalation_events(tracker, level, categories)
+        await notify_practice(alert_body(tracker, level, categories))
+        return []

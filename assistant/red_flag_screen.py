@@ -1,13 +1,15 @@
 """Rasa NLU component that screens every patient message for red flags.
 
-It runs last in the pipeline, after intent classification. Every parse result
-gets `red_flags`: a list of {"category", "level", "text"} (empty when nothing is
-found). When a finding exists, the intent becomes `red_flag_emergency` or
-`red_flag_urgent` (the classifier's intent is kept as `screened_intent`) and a
-`red_flag_summary` entity carries the finding in plain words, so that rules can
-answer with the domain's advice without calling the action server.
+It runs last in the pipeline, after intent classification, on every message (a
+button's exact payload is unpacked by Rasa before the pipeline and never reaches it;
+anything else that starts with "/" is screened like any text). Every parse result gets
+`red_flags`: a list of {"category", "level", "text", "certainty"} (empty when nothing
+is found). A confirmed EMERGENCY makes the intent `red_flag_emergency`, a possible one
+`red_flag_possible`, a confirmed URGENT one `red_flag_urgent` (the classifier's intent
+is kept as `screened_intent`), and a `red_flag_summary` entity carries the finding in
+plain words. assistant/red_flag_policy.py answers them inside the Rasa server.
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,12 +19,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from redflags import EMERGENCY, RedFlagDetector, summarise
-
-RED_FLAGS = "red_flags"
-SCREENED_INTENT = "screened_intent"
-SUMMARY_ENTITY = "red_flag_summary"
-INTENT_FOR_LEVEL = {EMERGENCY: "red_flag_emergency", "URGENT": "red_flag_urgent"}
+from contract import (CONFIRMED, EMERGENCY, INTENT_EMERGENCY, INTENT_POSSIBLE, INTENT_URGENT,
+                      RED_FLAGS, SCREENED_INTENT, SUMMARY_ENTITY, URGENT)
+from redflags import Finding, RedFlagDetector, summarise
 
 
 @DefaultV1Recipe.register(
@@ -49,16 +48,26 @@ class RedFlagScreen(GraphComponent):
 
     def screen(self, message: Message) -> None:
         """Add `red_flags` to the message and, on a finding, re-route its intent."""
-        text = message.get(TEXT) or ""
-        findings = [] if text.startswith("/") else self.detector.detect(text)
+        findings = self.detector.detect(message.get(TEXT) or "")
         message.set(RED_FLAGS, [f.as_dict() for f in findings], add_to_output=True)
-        if not findings:
+        intent, chosen = route(findings)
+        if intent is None:
             return
-        level = EMERGENCY if any(f.level == EMERGENCY for f in findings) else "URGENT"
         message.set(SCREENED_INTENT, message.get(INTENT), add_to_output=True)
-        message.set(INTENT, {"name": INTENT_FOR_LEVEL[level], "confidence": 1.0},
-                    add_to_output=True)
-        entity = {"entity": SUMMARY_ENTITY, "value": summarise(findings, level),
-                  "start": findings[0].start, "end": findings[0].end,
+        message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+        entity = {"entity": SUMMARY_ENTITY, "value": summarise(chosen, detector=self.detector),
+                  "start": chosen[0].start, "end": chosen[0].end,
                   "confidence_entity": 1.0, "extractor": self.__class__.__name__}
         message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+
+
+def route(findings: List[Finding]) -> Tuple[Optional[str], List[Finding]]:
+    """The red-flag intent for these findings, and the findings it is about."""
+    for level, certainty, intent in ((EMERGENCY, CONFIRMED, INTENT_EMERGENCY),
+                                     (EMERGENCY, None, INTENT_POSSIBLE),
+                                     (URGENT, CONFIRMED, INTENT_URGENT)):
+        chosen = [f for f in findings if f.level == level
+                  and (certainty is None or f.certainty == certainty)]
+        if chosen:
+            return intent, chosen
+    return None, []

@@ -105,6 +105,7 @@ class RedFlagDetector:
 
     def __init__(self, rules: Optional[Dict[str, Any]] = None) -> None:
         rules = rules or load_rules()
+        self.rules = rules
         self.categories = {
             name: Category(name=name, level=spec["level"], plain=spec["plain"],
                            counts_when_past=bool(spec.get("counts_when_past")),
@@ -155,6 +156,11 @@ class RedFlagDetector:
         self.context = ConText(self.nlp, rules=None, input_span_type="group",
                                span_group_name=SPAN_GROUP, prune_on_target_overlap=False)
         self.context.add(context_rules(rules["context"]))
+
+    def plain(self, category: str, language: str = "en") -> str:
+        """A category in plain words, in the patient's language when it is written."""
+        spec = self.rules["categories"][category]
+        return spec.get(f"plain_{language}") or spec["plain"]
 
     @classmethod
     def shared(cls) -> "RedFlagDetector":
@@ -315,12 +321,18 @@ def context_rules(specs: List[Dict[str, Any]]) -> List[ConTextRule]:
     return rules
 
 
+AND = {"en": " and ", "hi": " और ", "hinglish": " aur "}
+
+
 def summarise(findings: List[Finding], level: Optional[str] = None,
-              detector: Optional[RedFlagDetector] = None) -> str:
-    """The findings in plain words, e.g. 'trouble controlling your bladder and chest pain'."""
+              detector: Optional[RedFlagDetector] = None, language: str = "en") -> str:
+    """The findings in plain words, e.g. 'trouble controlling your bladder and chest pain'.
+
+    `language` is en, hi or hinglish (patterns.yml has `plain`, `plain_hi`, `plain_hinglish`).
+    """
     detector = detector or RedFlagDetector.shared()
     chosen = [f for f in findings if level is None or f.level == level] or findings
-    phrases = list(dict.fromkeys(detector.categories[f.category].plain for f in chosen))
+    phrases = list(dict.fromkeys(detector.plain(f.category, language) for f in chosen))
     if len(phrases) <= 1:
         return "".join(phrases)
-    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    return ", ".join(phrases[:-1]) + AND.get(language, AND["en"]) + phrases[-1]

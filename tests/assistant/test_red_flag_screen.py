@@ -32,8 +32,25 @@ def test_nothing_found_leaves_the_message_alone_but_says_so():
     assert message.get("intent")["name"] == "faq" and message.get("entities") == []
 
 
-def test_button_payloads_are_not_screened():
+def test_a_message_that_starts_with_a_slash_is_screened_like_any_text():
+    """Exact button payloads are unpacked by Rasa before the pipeline; anything else
+    that reaches the screen is patient text, whatever its first character."""
+    message = screened("/ my legs are weak since morning", intent="nlu_fallback")
+    assert message.get("intent")["name"] == "red_flag_emergency"
     assert screened("/affirm", intent="affirm").get("red_flags") == []
+
+
+def test_a_possible_emergency_gets_its_own_intent_and_certainty():
+    message = screened("I think maybe I can't feel my bottom")
+    assert message.get("intent")["name"] == "red_flag_possible"
+    [flag] = message.get("red_flags")
+    assert flag["category"] == "saddle_numbness" and flag["certainty"] == "possible"
+
+
+def test_a_possible_urgent_sign_keeps_the_classifier_intent():
+    message = screened("can kyphoplasty cause fever?")
+    assert message.get("intent")["name"] == "faq"
+    assert [f["certainty"] for f in message.get("red_flags")] == ["possible"]
 
 
 def test_red_flags_are_in_the_parse_output():

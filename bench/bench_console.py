@@ -29,7 +29,6 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 DB = "console_bench"
 URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
 TARGET_MS = 300
@@ -178,6 +177,7 @@ def recreate_database():
 def fill(count: int) -> int:
     """`count` conversations over the last DAYS days, ids in time order; returns events."""
     from rasa.core.tracker_store import SQLTrackerStore
+
     from actions.store import Base
     engine = create_engine(URL, future=True)
     SQLTrackerStore.SQLEvent.metadata.create_all(engine)  # as Rasa creates it
@@ -272,6 +272,7 @@ def page_cases() -> list:
 def time_pages(client, cases, repeat: int) -> list:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     from console.staff.models import Conversation
     results = []
     for name, filters, path in cases:
@@ -420,6 +421,7 @@ def main():
     import django
     django.setup()
     from django.test import Client
+
     from console.staff.models import ADMIN, Conversation, User
     staff_data()
     escalated = Conversation.objects.exclude(escalation_level="")

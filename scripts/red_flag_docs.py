@@ -14,10 +14,9 @@ from typing import Dict, List
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from redflags import EMERGENCY, URGENT, RedFlagDetector, load_rules
 
-from redflags import EMERGENCY, URGENT, RedFlagDetector, load_rules  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DOC = ROOT / "docs/red-flags.md"
 TABLES = ROOT / "tests/redflags"

@@ -17,15 +17,11 @@ Options of this file (after Locust's own):
 """
 import json
 import random
-import sys
 import uuid
-from pathlib import Path
 
 import gevent
+from conversations import LONG, SCENARIOS, WEIGHTS  # Locust puts this file's folder on sys.path
 from locust import FastHttpUser, events, task
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conversations import LONG, SCENARIOS, WEIGHTS  # noqa: E402
 
 WEBHOOK = "/webhooks/rest/webhook"
 

@@ -2,7 +2,7 @@
 """Throughput of the cluster (`make run-cluster` topology) with one vs two Rasa replicas.
 
 Starts nginx, two Rasa replicas and two action servers on a throw-away PostgreSQL
-database and Redis db (tests/cluster/harness.py), warms them up, runs the load
+database and Redis db (harness/cluster.py), warms them up, runs the load
 benchmark's Locust set-up through nginx with both replicas, then with replica 2 stopped
 and nginx reloaded with one upstream, sampling each server's memory. Writes
 docs/performance-cluster.md.
@@ -16,7 +16,6 @@ import os
 import platform
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,16 +23,14 @@ import uuid
 from pathlib import Path
 from typing import Dict, List
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+import redis
+from load import report  # bench/, the script's folder, is on sys.path
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-import redis  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from cluster.nginx import topology_from_env, write  # noqa: E402
-from load import report  # noqa: E402
-from tests.cluster.harness import running_cluster  # noqa: E402
+from cluster.nginx import topology_from_env, write
+from harness.cluster import running_cluster
+from harness.processes import ROOT
 
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -10,18 +10,15 @@ docs/bench-red-flag-reply.md.
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from redflags import EMERGENCY, load_rules  # noqa: E402
-from tests.servers import assistant_servers  # noqa: E402
+from harness.processes import ROOT
+from harness.servers import assistant_servers
+from redflags import EMERGENCY, load_rules
 
 
 def percentile(values, share):

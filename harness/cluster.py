@@ -1,4 +1,4 @@
-"""Start the cluster of `make run-cluster` for a test, on free ports and throw-away stores.
+"""The cluster of `make run-cluster`, on free ports and throw-away stores.
 
     with running_cluster(tmp_path, database_url, redis_url) as cluster:
         cluster.say(cluster.url, "patient-1", "hello")
@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from typing import Dict, Iterator, List, Optional
 import requests
 
 from cluster.nginx import topology_from_env, write
-from tests.servers import AUTH_TOKEN, ROOT, start_script, stop_process, free_port, wait_until_up
+from harness.processes import ROOT, free_port, start, start_script, stop, wait_until_answers
+from harness.servers import AUTH_TOKEN
 
 NGINX = "/usr/sbin/nginx"
 RETRY_STATUSES = {502, 503, 504}
@@ -63,8 +65,8 @@ class Cluster:
             return
         env = {**self.env, "RASA_PORT": self.replica_urls[index].rsplit(":", 1)[1]}
         self.processes[name] = start_script("run_rasa.sh", env, self.logs[name], mode="a")
-        wait_until_up(f"{self.replica_urls[index]}/", self.processes[name], self.logs[name],
-                      timeout=240)
+        wait_until_answers(f"{self.replica_urls[index]}/", self.processes[name],
+                           self.logs[name], timeout=240)
 
     def lock_errors(self) -> List[str]:
         """Lines of the replicas' logs that report a lock error."""
@@ -78,13 +80,14 @@ class Cluster:
 
 def prepare_env(env: Dict[str, str]) -> Dict[str, str]:
     """Run `python -m cluster.prepare` as scripts/run_cluster.sh does; its exports."""
-    result = subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "cluster.prepare"],
+    result = subprocess.run([sys.executable, "-m", "cluster.prepare"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         raise RuntimeError(f"cluster.prepare failed:\n{result.stderr}")
     exports = {}
     for line in result.stdout.splitlines():
-        name, _, value = line.removeprefix("export ").partition("=")
+        name, _, value = line[len("export "):].partition("=") if line.startswith(
+            "export ") else line.partition("=")
         exports[name] = value.strip("'")
     return exports
 
@@ -119,11 +122,9 @@ def running_cluster(tmp_path: Path, database_url: str, redis_url: str,
                       [f"http://127.0.0.1:{ports['rasa1']}", f"http://127.0.0.1:{ports['rasa2']}"],
                       logs, nginx_dir, env, processes)
     with ExitStack() as stack:
-        stack.callback(lambda: [stop_process(p) for p in processes.values()])
-        with open(logs["nginx"], "w") as handle:
-            processes["nginx"] = subprocess.Popen(
-                [NGINX, "-p", str(nginx_dir), "-c", str(conf), "-g", "daemon off;"],
-                cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        stack.callback(lambda: [stop(p) for p in processes.values()])
+        processes["nginx"] = start([NGINX, "-p", nginx_dir, "-c", conf, "-g", "daemon off;"],
+                                   env, logs["nginx"])
         for name in ("actions1", "actions2"):
             processes[name] = start_script(
                 "run_actions.sh", {**env, "ACTION_PORT": str(ports[name])}, logs[name])
@@ -131,11 +132,12 @@ def running_cluster(tmp_path: Path, database_url: str, redis_url: str,
             processes[name] = start_script(
                 "run_rasa.sh", {**env, "RASA_PORT": str(ports[name])}, logs[name])
         for name in ("actions1", "actions2"):
-            wait_until_up(f"http://127.0.0.1:{ports[name]}/health", processes[name], logs[name])
+            wait_until_answers(f"http://127.0.0.1:{ports[name]}/health", processes[name],
+                               logs[name])
         for name in ("rasa1", "rasa2"):
-            wait_until_up(f"http://127.0.0.1:{ports[name]}/", processes[name], logs[name],
-                          timeout=240)
-        wait_until_up(f"{cluster.url}/", processes["nginx"], logs["nginx"], timeout=10)
+            wait_until_answers(f"http://127.0.0.1:{ports[name]}/", processes[name], logs[name],
+                               timeout=240)
+        wait_until_answers(f"{cluster.url}/", processes["nginx"], logs["nginx"], timeout=10)
         yield cluster
 
 

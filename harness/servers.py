@@ -1,16 +1,13 @@
-"""Start the real Rasa server and action server for a test, the way `make run` does.
+"""The real Rasa server and action server, started the way `make run` starts them.
 
     with assistant_servers(tmp_path) as servers:
         replies = servers.say("patient-1", "hello")
 
-Each server runs through scripts/run_rasa.sh / scripts/run_actions.sh with the test's
+Each server runs through scripts/run_rasa.sh / scripts/run_actions.sh with its own
 environment (its own ports, database and auth token), and is stopped at the end.
 """
 import os
-import signal
-import socket
 import subprocess
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +15,10 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness.processes import ROOT, free_port, start_script, stop, wait_until_answers
+
 AUTH_TOKEN = "test-token"
-
-
-class ServerFailed(RuntimeError):
-    """A server did not come up; the message carries the end of its log."""
+__all__ = ["AUTH_TOKEN", "ROOT", "Servers", "assistant_servers", "server_env"]
 
 
 @dataclass
@@ -36,71 +31,42 @@ class Servers:
 
     def stop_rasa(self) -> None:
         """Stop only the Rasa server (the action server keeps running)."""
-        stop_process(self.processes.get("rasa"))
+        stop(self.processes.get("rasa"))
 
     def start_rasa(self, timeout: float = 300) -> None:
         """Start the Rasa server again after `stop_rasa`, same settings; waits until it is up."""
         log = self.logs["rasa"]
         self.processes["rasa"] = start_script("run_rasa.sh", self.env, log, mode="a")
-        wait_until_up(f"{self.rasa_url}/", self.processes["rasa"], log, timeout=timeout)
+        wait_until_answers(f"{self.rasa_url}/", self.processes["rasa"], log, timeout=timeout)
 
     def say(self, sender: str, text: str, timeout: float = 60) -> List[dict]:
         """POST one message to the REST channel; returns the bot's messages."""
         response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
                                  json={"sender": sender, "message": text}, timeout=timeout)
         response.raise_for_status()
-        return response.json()
+        return list(response.json())
 
     def parse(self, text: str) -> dict:
         response = requests.post(f"{self.rasa_url}/model/parse",
                                  params={"token": AUTH_TOKEN}, json={"text": text}, timeout=60)
         response.raise_for_status()
-        return response.json()
+        return dict(response.json())
 
     def tracker(self, sender: str) -> dict:
         response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
                                 params={"token": AUTH_TOKEN}, timeout=60)
         response.raise_for_status()
-        return response.json()
+        return dict(response.json())
 
 
-def start_script(script: str, env: Dict[str, str], log: Path,
-                 mode: str = "w") -> subprocess.Popen:
-    handle = open(log, mode)
-    return subprocess.Popen([str(ROOT / "scripts" / script)], cwd=ROOT, env=env,
-                            stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_process(process: Optional[subprocess.Popen]) -> None:
-    if process is None or process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerFailed(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise ServerFailed(f"{url} not up after {timeout}s:\n{log.read_text()[-3000:]}")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def server_env(tmp_path: Path, rasa_port: int, action_port: int,
+               extra_env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """The environment of both servers: this process's, with their own ports and database."""
+    return {**os.environ,
+            "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'assistant.db'}",
+            "RASA_AUTH_TOKEN": AUTH_TOKEN, **(extra_env or {})}
 
 
 @contextmanager
@@ -110,14 +76,10 @@ def assistant_servers(tmp_path: Path, rasa_port: Optional[int] = None,
                       ) -> Iterator[Servers]:
     """Run both servers (or only Rasa, with `with_actions=False`) for the duration.
 
-    Ports default to free ones, so tests never collide with each other or `make run`.
+    Ports default to free ones, so runs never collide with each other or `make run`.
     """
     rasa_port, action_port = rasa_port or free_port(), action_port or free_port()
-    env = {**os.environ,
-           "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
-           "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'assistant.db'}",
-           "RASA_AUTH_TOKEN": AUTH_TOKEN, **(extra_env or {})}
+    env = server_env(tmp_path, rasa_port, action_port, extra_env)
     logs = {"rasa": tmp_path / "rasa.log", "actions": tmp_path / "actions.log"}
     servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", logs,
                       env=env)
@@ -127,10 +89,10 @@ def assistant_servers(tmp_path: Path, rasa_port: Optional[int] = None,
             actions = start_script("run_actions.sh", env, logs["actions"])
         rasa = start_script("run_rasa.sh", env, logs["rasa"])
         servers.processes = {"rasa": rasa, "actions": actions}
-        if with_actions:
-            wait_until_up(f"{servers.action_url}/health", actions, logs["actions"])
-        wait_until_up(f"{servers.rasa_url}/", rasa, logs["rasa"])
+        if actions is not None:
+            wait_until_answers(f"{servers.action_url}/health", actions, logs["actions"])
+        wait_until_answers(f"{servers.rasa_url}/", rasa, logs["rasa"])
         yield servers
     finally:
-        stop_process(servers.processes.get("rasa", rasa))  # the restarted one, after start_rasa()
-        stop_process(actions)
+        stop(servers.processes.get("rasa", rasa))  # the restarted one, after start_rasa()
+        stop(actions)

@@ -9,14 +9,13 @@ from rasa.core.agent import load_agent
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
 from assistant.tracker_store import CachedSQLTrackerStore
+from harness.processes import ROOT, free_port, running
 from tests.conftest import POSTGRES_URL, require_postgres
-from tests.servers import ROOT, free_port, start_script, stop_process, wait_until_up
 
 DOMAIN = Domain.load(str(ROOT / "domain"))
 
@@ -176,10 +175,8 @@ def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_p
            "ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook"}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    log = tmp_path / "actions.log"
-    actions = start_script("run_actions.sh", dict(os.environ), log)   # env set above
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/health", actions, log)
+    with running([ROOT / "scripts/run_actions.sh"], dict(os.environ), tmp_path / "actions.log",
+                 probe=f"http://127.0.0.1:{port}/health"):   # env set above
 
         async def converse():
             endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
@@ -202,8 +199,6 @@ def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_p
             return served_from_memory, rebuilt
 
         served_from_memory, final = run(converse())
-    finally:
-        stop_process(actions)
     assert served_from_memory >= len(CONVERSATION) - 2
     assert final.get_slot("emergency_active") is True     # the red flag was kept
     assert [e.text for e in final.events if isinstance(e, UserUttered)] == CONVERSATION

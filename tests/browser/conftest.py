@@ -8,8 +8,6 @@ front with a clear message.
 """
 import json
 import os
-import subprocess
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -18,7 +16,8 @@ import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
-from tests.servers import AUTH_TOKEN, ROOT, assistant_servers, free_port
+from harness.processes import ROOT, free_port, running
+from harness.servers import AUTH_TOKEN, assistant_servers
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,35 +53,14 @@ WATCH_STORAGE = """
 """
 
 
-def _wait_for_page(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"scripts/run_web.sh did not serve {url}:\n{log.read_text()}")
-        time.sleep(0.2)
-
-
 @contextmanager
 def demo_page(port: int, rasa_url: str, log: Path) -> Iterator[str]:
     """The demo page on `port`, served the way `make run` serves it, talking to `rasa_url`."""
     env = {**os.environ, "WEB_PORT": str(port), "CHAT_SERVER_URL": rasa_url,
            "EMERGENCY_NUMBER": EMERGENCY_NUMBER}
-    with open(log, "w") as handle:
-        process = subprocess.Popen([str(ROOT / "scripts" / "run_web.sh")], cwd=ROOT, env=env,
-                                   stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        url = f"http://localhost:{port}/"
-        _wait_for_page(url, process, log)
+    url = f"http://localhost:{port}/"
+    with running([ROOT / "scripts" / "run_web.sh"], env, log, probe=url, timeout=30):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

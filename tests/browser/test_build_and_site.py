@@ -15,7 +15,7 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from tests.servers import ROOT
+from harness.processes import ROOT
 
 WEBCHAT = ROOT / "webchat"
 

@@ -9,9 +9,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (DOCS, EMERGENCY_NUMBER, REPLY_TIMEOUT_MS,
-                                    visible_in_viewport)
-from tests.servers import AUTH_TOKEN
+from harness.servers import AUTH_TOKEN
+from tests.browser.conftest import DOCS, EMERGENCY_NUMBER, REPLY_TIMEOUT_MS, visible_in_viewport
 
 pytestmark = pytest.mark.servers
 

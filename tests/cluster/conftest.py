@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from harness.cluster import NGINX, running_cluster
+from harness.processes import ROOT
 from tests.conftest import POSTGRES_URL, require_postgres, require_redis
-from tests.servers import ROOT
-from tests.cluster.harness import NGINX, running_cluster
 
 # A Redis database number of the cluster tests alone; flushed before and after.
 REDIS_URL = os.environ.get("TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13")

@@ -14,7 +14,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from tests.cluster.harness import RetryingClient
+from harness.cluster import RetryingClient
 
 pytestmark = pytest.mark.servers
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from cluster.nginx import COMPOSE, Topology, render, topology_from_env
-from tests.servers import ROOT
+from harness.processes import ROOT
 
 COMPOSE_FILE = ROOT / "deploy" / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / "deploy" / "env.example"

@@ -1,13 +1,13 @@
 """`make run-cluster` (scripts/run_cluster.sh) starts the whole topology and stops it."""
 import os
 import signal
-import subprocess
 import time
 
 import pytest
 import requests
 
-from tests.servers import AUTH_TOKEN, ROOT, free_port, wait_until_up
+from harness.processes import ROOT, free_port, start, stop, wait_until_answers
+from harness.servers import AUTH_TOKEN
 
 pytestmark = pytest.mark.servers
 
@@ -24,16 +24,14 @@ def test_run_cluster_serves_through_nginx_and_stops_on_ctrl_c(nginx, database_ur
     env.pop("WHATSAPP_REDIS_URL", None)
     env.pop("ACTION_SERVER_URL", None)
     log = tmp_path / "cluster.log"
-    with open(log, "w") as handle:
-        honcho = subprocess.Popen([str(ROOT / "scripts/run_cluster.sh")], cwd=ROOT, env=env,
-                                  stdout=handle, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+    honcho = start([ROOT / "scripts/run_cluster.sh"], env, log)
     url = f"http://127.0.0.1:{ports['CLUSTER_PORT']}"
     try:
         for port in ("CLUSTER_RASA_PORT_1", "CLUSTER_RASA_PORT_2"):
-            wait_until_up(f"http://127.0.0.1:{ports[port]}/", honcho, log, timeout=240)
-        wait_until_up(f"{url}/", honcho, log, timeout=30)
-        wait_until_up(f"http://127.0.0.1:{ports['CONSOLE_PORT']}/", honcho, log, timeout=60)
+            wait_until_answers(f"http://127.0.0.1:{ports[port]}/", honcho, log, timeout=240)
+        wait_until_answers(f"{url}/", honcho, log, timeout=30)
+        wait_until_answers(f"http://127.0.0.1:{ports['CONSOLE_PORT']}/", honcho, log,
+                           timeout=60)
         replies = requests.post(f"{url}/webhooks/rest/webhook",
                                 json={"sender": "run-cluster-1", "message": "hello"},
                                 timeout=60).json()
@@ -47,13 +45,9 @@ def test_run_cluster_serves_through_nginx_and_stops_on_ctrl_c(nginx, database_ur
         access = (tmp_path / "nginx" / "access.log").read_text()
         assert "POST /webhook " in access   # an action call, proxied by nginx
     finally:
-        os.killpg(honcho.pid, signal.SIGINT)   # Ctrl-C
-        try:
-            honcho.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(honcho.pid, signal.SIGKILL)
-            honcho.wait()
-            pytest.fail(f"run_cluster.sh did not stop on Ctrl-C:\n{log.read_text()[-3000:]}")
+        stop(honcho, timeout=60, sig=signal.SIGINT)   # Ctrl-C
+    assert honcho.returncode != -signal.SIGKILL, \
+        f"run_cluster.sh did not stop on Ctrl-C:\n{log.read_text()[-3000:]}"
     time.sleep(1)
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/", timeout=5)

@@ -1,7 +1,7 @@
 """Fixtures that run the real servers (slow: each start loads the trained model)."""
 import pytest
 
-from tests.servers import assistant_servers
+from harness.servers import assistant_servers
 
 
 @pytest.fixture(scope="package")

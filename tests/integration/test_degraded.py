@@ -5,7 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.servers import assistant_servers
+from harness.servers import assistant_servers
 
 
 def test_emergency_advice_is_delivered_with_the_action_server_down(tmp_path):

@@ -8,9 +8,9 @@ import redis
 from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
 from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.store import RedisStore
+from harness.whatsapp import meta
+from harness.whatsapp.fake_graph import FakeGraph
 from tests.conftest import require_redis
-from tests.whatsapp import meta
-from tests.whatsapp.fake_graph import FakeGraph
 
 # The Redis the duplicate checks use in production; tests set it explicitly (the
 # default of scripts/env.sh is empty: process memory). scripts/ensure_services.sh starts it.

@@ -8,7 +8,7 @@ from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.store import MemoryStore, Namespace
 from channels.whatsapp.window import ServiceWindow
-from tests.whatsapp import meta
+from harness.whatsapp import meta
 from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
 from tests.whatsapp.test_cloud_webhook import PATIENT, post
 

@@ -8,9 +8,9 @@ import requests
 
 from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
 from channels.whatsapp.store import MemoryStore
-from tests.whatsapp import meta
+from harness.processes import free_port
+from harness.whatsapp import meta
 from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
-from tests.servers import free_port
 from tests.whatsapp.conftest import cloud_settings, fast_graph, redis_keys
 
 PATIENT = "919876543210"

@@ -12,10 +12,10 @@ from contextlib import ExitStack, contextmanager
 import pytest
 import requests
 
-from bench.bench_whatsapp import simulate
-from tests.servers import assistant_servers
-from tests.whatsapp import meta
-from tests.whatsapp.fake_graph import FakeGraph
+from harness.servers import assistant_servers
+from harness.whatsapp import meta
+from harness.whatsapp.fake_graph import FakeGraph
+from harness.whatsapp.load import simulate
 
 pytestmark = pytest.mark.servers
 

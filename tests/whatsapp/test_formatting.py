@@ -5,13 +5,20 @@ import pytest
 
 from channels.whatsapp import signature
 from channels.whatsapp.cloud_inbound import read_webhook
-from channels.whatsapp.formatting import (emergency_text, short_title, split_tail, split_text,
-                                          tappable_number, to_whatsapp, unique_titles)
+from channels.whatsapp.formatting import (
+    emergency_text,
+    short_title,
+    split_tail,
+    split_text,
+    tappable_number,
+    to_whatsapp,
+    unique_titles,
+)
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, TEXT
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.replies import TurnBuffer
 from channels.whatsapp.store import MemoryStore, Namespace
-from tests.whatsapp import meta
+from harness.whatsapp import meta
 
 
 @pytest.mark.parametrize("markdown,whatsapp", [

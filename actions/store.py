@@ -1,9 +1,8 @@
 """The appointment-request table, in the same SQL database as the conversations.
 
-DATABASE_URL (SQLAlchemy URL) selects the database: SQLite by default, PostgreSQL in
-production. The staff console reads this table.
+DATABASE_URL (SQLAlchemy URL; its default is settings.py's) selects the database: SQLite
+by default, PostgreSQL in production. The staff console reads this table.
 """
-import os
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, Optional
@@ -12,7 +11,8 @@ from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, i
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base
 
-DEFAULT_DATABASE_URL = "sqlite:///var/assistant.db"
+from settings import database_url
+
 Base = declarative_base()
 
 
@@ -37,11 +37,6 @@ def engine_for(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, future=True)
     Base.metadata.create_all(engine)
     return engine
-
-
-def database_url(environ=None) -> str:
-    env = os.environ if environ is None else environ
-    return env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
 def save_request(fields: Dict[str, Any], url: Optional[str] = None) -> int:

@@ -16,8 +16,7 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/assistant"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
+import settings
 
 
 def create_database_if_missing(url: str) -> bool:
@@ -70,8 +69,8 @@ def check_redis(redis_url: str) -> None:
 
 
 def main(env: Mapping[str, str] = os.environ) -> int:
-    database_url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    redis_url = env.get("REDIS_URL") or DEFAULT_REDIS_URL
+    database_url = settings.value("DATABASE_URL", env, cluster=True)
+    redis_url = settings.value("REDIS_URL", env, cluster=True)
     try:
         if create_database_if_missing(database_url):
             print(f"created database {make_url(database_url).database}", file=sys.stderr)

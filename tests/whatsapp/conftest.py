@@ -5,6 +5,7 @@ import uuid
 import pytest
 import redis
 
+import settings
 from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
 from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.store import RedisStore
@@ -15,7 +16,7 @@ from tests.conftest import require_redis
 # The Redis the duplicate checks use in production; tests set it explicitly (the
 # default of scripts/env.sh is empty: process memory). scripts/ensure_services.sh starts it.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-GRAPH_VERSION = "v26.0"
+GRAPH_VERSION = settings.DEFAULTS["WHATSAPP_GRAPH_VERSION"]
 
 
 @pytest.fixture(scope="session")

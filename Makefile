@@ -18,7 +18,7 @@ model: install
 	@scripts/train_if_needed.sh
 
 run: model
-	@source scripts/env.sh && exec honcho start -f Procfile
+	@source scripts/env.sh && python -m tables && exec honcho start -f Procfile
 
 run-cluster: model
 	@scripts/run_cluster.sh

@@ -178,10 +178,10 @@ def fill(count: int) -> int:
     """`count` conversations over the last DAYS days, ids in time order; returns events."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from actions.store import Base
+    from tables import create_tables
     engine = create_engine(URL, future=True)
     SQLTrackerStore.SQLEvent.metadata.create_all(engine)  # as Rasa creates it
-    Base.metadata.create_all(engine)
+    create_tables(engine)
     rng, now, next_id = random.Random(42), time.time(), 1
     raw = engine.raw_connection()
     with raw.cursor() as cursor:

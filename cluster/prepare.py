@@ -38,14 +38,14 @@ def create_database_if_missing(url: str) -> bool:
 
 
 def create_tables(url: str) -> None:
-    """Rasa's tracker table (through Rasa's own SQLTrackerStore) and the appointment table."""
+    """Rasa's tracker table (through Rasa's own SQLTrackerStore) and the practice's tables."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from actions.store import engine_for
+    import tables
 
     store = SQLTrackerStore(domain=None, host=url)
     store.engine.dispose()
-    engine_for(url).dispose()
+    tables.create_tables(url)
 
 
 def lock_store_env(redis_url: str, key_prefix: str = "assistant") -> Dict[str, str]:

@@ -8,6 +8,7 @@ environment (its own ports, database and auth token), and is stopped at the end.
 """
 import os
 import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,8 @@ def assistant_servers(tmp_path: Path, rasa_port: Optional[int] = None,
                       env=env)
     actions = rasa = None
     try:
-        if with_actions:
+        if with_actions:   # the practice's tables, created as `make run` creates them
+            subprocess.run([sys.executable, "-m", "tables"], env=env, cwd=ROOT, check=True)
             actions = start_script("run_actions.sh", env, logs["actions"])
         rasa = start_script("run_rasa.sh", env, logs["rasa"])
         servers.processes = {"rasa": rasa, "actions": actions}

@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from tables import create_tables
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "trackers"
 
@@ -38,8 +40,10 @@ def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 @pytest.fixture
 def sqlite_url(tmp_path, monkeypatch):
+    """DATABASE_URL of a new SQLite file with the practice's tables (`python -m tables`)."""
     url = f"sqlite:///{tmp_path / 'assistant.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    create_tables(url)
     return url
 
 

@@ -61,8 +61,8 @@ def test_declined_request_is_not_saved(sqlite_url):
     assert rows(sqlite_url) == []
 
 
-def test_database_failure_is_told_to_the_patient_and_keeps_the_answers(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+def test_database_failure_is_told_to_the_patient_and_keeps_the_answers(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}")
     events, said = run_action(ActionSubmitAppointment(), load_tracker("appointment_confirmed"))
     assert [m["response"] for m in said] == ["utter_appointment_failed"]
     assert "patient_name" not in slot_events(events)

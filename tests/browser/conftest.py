@@ -23,7 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 AXE = ROOT / "webchat" / "node_modules" / "axe-core" / "axe.min.js"
-DOCS = ROOT / "docs"
+SCREENSHOTS = ROOT / "results" / "screenshots"   # `make docs` copies them into docs/
 REPLY_TIMEOUT_MS = 90_000  # the first answers of a freshly started server can be slow on 2 cores
 # Not the default (112), so the tests see the configured number reach the bot's
 # replies, the emergency notice, the "unreachable" state and the page. 102 is

@@ -20,6 +20,7 @@ from harness.processes import ROOT
 WEBCHAT = ROOT / "webchat"
 
 
+@pytest.mark.browser   # the widget's toolchain (scripts/ensure_webchat.sh)
 def test_dist_is_what_src_builds_to():
     if shutil.which("node") is None or not (WEBCHAT / "node_modules" / "esbuild").exists():
         pytest.fail("Node and webchat/node_modules are needed: run scripts/ensure_webchat.sh")

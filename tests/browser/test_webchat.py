@@ -10,7 +10,7 @@ import requests
 from playwright.sync_api import expect
 
 from harness.servers import AUTH_TOKEN
-from tests.browser.conftest import DOCS, EMERGENCY_NUMBER, REPLY_TIMEOUT_MS, visible_in_viewport
+from tests.browser.conftest import SCREENSHOTS, EMERGENCY_NUMBER, REPLY_TIMEOUT_MS, visible_in_viewport
 
 pytestmark = pytest.mark.servers
 
@@ -142,7 +142,7 @@ def test_emergency_reply_opens_the_widget_with_a_call_link(new_chat):
 
     chat.wait_until_idle()
     chat.page.wait_for_timeout(300)
-    chat.page.screenshot(path=str(DOCS / "webchat-emergency-desktop.png"))
+    chat.page.screenshot(path=str(SCREENSHOTS / "webchat-emergency-desktop.png"))
     assert chat.axe_violations() == []
 
     # Closed again (Escape works with the focus still on the launcher): the
@@ -179,7 +179,7 @@ def test_phone_width_emergency_in_hindi(new_chat):
     assert chat.shadow("root => root.querySelector('.sc-log').scrollWidth"
                        " <= root.querySelector('.sc-log').clientWidth")
     chat.page.wait_for_timeout(300)
-    chat.page.screenshot(path=str(DOCS / "webchat-emergency-phone.png"))
+    chat.page.screenshot(path=str(SCREENSHOTS / "webchat-emergency-phone.png"))
     assert chat.axe_violations() == []
 
     # Closed: the notice and its call link stay on the phone's screen.

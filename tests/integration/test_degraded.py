@@ -7,6 +7,8 @@ from sqlalchemy import create_engine, text
 
 from harness.servers import assistant_servers
 
+pytestmark = pytest.mark.servers
+
 
 def test_emergency_advice_is_delivered_with_the_action_server_down(tmp_path):
     with assistant_servers(tmp_path, with_actions=False) as servers:

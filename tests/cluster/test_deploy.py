@@ -31,7 +31,7 @@ DOCKER = shutil.which("docker")
 needs_docker = pytest.mark.skipif(DOCKER is None, reason="no docker client on this machine: "
                                   "`docker compose config` cannot check deploy/")
 FIRST_PARTY = {"assistant", "actions", "channels", "redflags", "console", "cluster", "contract",
-               "settings", "tables"}
+               "settings", "tables", "logs"}
 # What each stage's process starts from (Rasa loads the components named in config.yml,
 # endpoints and credentials), and the files it reads at run time.
 ENTRY = {

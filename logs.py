@@ -8,6 +8,7 @@ imports the noisiest of those modules with their notices ignored (the filters th
 are dropped with them), then ignores the libraries' deprecation notices from then on. The
 project's own still show, and every other warning is untouched.
 """
+
 import importlib
 import logging
 import warnings
@@ -23,7 +24,7 @@ NOISY_MODULES = ("sanic", "pkg_resources", "packaging.markers", "packaging.requi
 def quiet_libraries() -> None:
     with warnings.catch_warnings():
         for name in NOISY_MODULES:
-            warnings.simplefilter("ignore", DeprecationWarning)   # again after Sanic's
+            warnings.simplefilter("ignore", DeprecationWarning)  # again after Sanic's
             warnings.simplefilter("ignore", PendingDeprecationWarning)
             importlib.import_module(name)
     for category in (DeprecationWarning, PendingDeprecationWarning):

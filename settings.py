@@ -9,6 +9,7 @@ exports the values printed by `python settings.py exports` instead of repeating 
 defaults. This module imports nothing but the standard library, so that every process can
 use it.
 """
+
 import os
 import shlex
 import sys
@@ -28,8 +29,8 @@ DEFAULTS: Dict[str, str] = {
     "PRACTICE_NAME": "Dr. Bhavuk Garg's spine clinic, Max Hospital, Delhi",
     "EMERGENCY_NUMBER": "112",
     "HOSPITAL_EMERGENCY_LINE": "",
-    "PRACTICE_CONTACT": "the clinic's front desk, through the \"Book an appointment\" link "
-                        "on this page",
+    "PRACTICE_CONTACT": 'the clinic\'s front desk, through the "Book an appointment" link '
+    "on this page",
     # --- WhatsApp channels (docs/whatsapp.md); empty secrets: every request is refused
     "WHATSAPP_VERIFY_TOKEN": "",
     "WHATSAPP_APP_SECRET": "",
@@ -70,8 +71,10 @@ def value(name: str, environ: Optional[Mapping[str, str]] = None, cluster: bool 
         return given
     defaults = {**DEFAULTS, **CLUSTER_DEFAULTS} if cluster else DEFAULTS
     if name not in defaults:
-        raise MissingSetting(f"{name} is not set and has no default: set it in the environment "
-                             "or in .env (README, \"Configuration\"; .env.example)")
+        raise MissingSetting(
+            f"{name} is not set and has no default: set it in the environment "
+            'or in .env (README, "Configuration"; .env.example)'
+        )
     return defaults[name]
 
 
@@ -80,11 +83,13 @@ def database_url(environ: Optional[Mapping[str, str]] = None) -> str:
     return value("DATABASE_URL", environ)
 
 
-def exports(names: List[str], environ: Optional[Mapping[str, str]] = None,
-            cluster: bool = False) -> str:
+def exports(
+    names: List[str], environ: Optional[Mapping[str, str]] = None, cluster: bool = False
+) -> str:
     """`export NAME='value'` lines for a shell, one per name."""
-    return "".join(f"export {name}={shlex.quote(value(name, environ, cluster))}\n"
-                   for name in names)
+    return "".join(
+        f"export {name}={shlex.quote(value(name, environ, cluster))}\n" for name in names
+    )
 
 
 def main(argv: List[str]) -> int:

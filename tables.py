@@ -8,11 +8,21 @@ deployment (both through cluster/prepare.py) run it before the action server sta
 saving a request never creates a table. Rasa's own `events` table is Rasa's
 (SQLTrackerStore creates it). Imports only SQLAlchemy, so that every process can use it.
 """
+
 import sys
 from typing import Union
 
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text,
-                        create_engine, inspect)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    inspect,
+)
 from sqlalchemy.engine import Engine
 
 from settings import database_url
@@ -21,7 +31,8 @@ metadata = MetaData()
 
 #: One request from the assistant's appointment form; the console changes only `status`.
 appointment_requests = Table(
-    "appointment_requests", metadata,
+    "appointment_requests",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
     Column("sender_id", String(255), nullable=False, index=True),

@@ -5,6 +5,7 @@ Before it starts, the libraries' deprecation notices are silenced (logs.py), and
 rasa_sdk's notice, on every turn of a form, about each slot that has no validate_<slot>
 method: the triage form's yes/no slots are filled by their mappings on purpose.
 """
+
 import logging
 import sys
 

@@ -8,7 +8,7 @@ error as `jsonschema.validate` would. assistant/rasa_patches.py installs it, onc
 Rasa server starts (assistant/server.py).
 """
 import functools
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
@@ -25,7 +25,7 @@ def reply_validator() -> Any:
     return validator_class(schema)
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     """Drop-in for `RemoteAction._validate_action_result`."""
     error = best_match(reply_validator().iter_errors(result))
     if error is None:

@@ -9,7 +9,7 @@ Rasa's templating reads its braces as a placeholder, fails to fill it and logs a
 for every such button it renders (and then sends the payload unchanged). PracticeNLG
 fills every part of a response except the payloads, which it leaves as written.
 """
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -29,21 +29,21 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         super().__init__((domain or Domain.empty()).responses)
         self.values = practice().template_values()
 
-    async def generate(self, utter_action: Text, tracker: DialogueStateTracker,
-                       output_channel: Text, **kwargs: Any) -> Optional[Dict[Text, Any]]:
+    async def generate(self, utter_action: str, tracker: DialogueStateTracker,
+                       output_channel: str, **kwargs: Any) -> Optional[Dict[str, Any]]:
         return await super().generate(
             utter_action, tracker, output_channel, **{**self.values, **kwargs})
 
-    def _fill_response(self, response: Dict[Text, Any], filled_slots: Dict[Text, Any],
-                       **kwargs: Any) -> Dict[Text, Any]:
+    def _fill_response(self, response: Dict[str, Any], filled_slots: Dict[str, Any],
+                       **kwargs: Any) -> Dict[str, Any]:
         """Rasa's filling, with the button payloads set aside and put back as written
         (assistant/rasa_patches.py pins the method this overrides)."""
-        held: List[Tuple[Text, int, Any]] = []
+        held: List[Tuple[str, int, Any]] = []
         for key in BUTTON_KEYS:
             for index, button in enumerate(response.get(key) or []):
                 if isinstance(button, dict) and "payload" in button:
                     held.append((key, index, button.pop("payload")))
-        filled: Dict[Text, Any] = super()._fill_response(response, filled_slots, **kwargs)
+        filled: Dict[str, Any] = super()._fill_response(response, filled_slots, **kwargs)
         for key, index, payload in held:
             filled[key][index]["payload"] = payload
         return filled

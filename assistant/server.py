@@ -5,6 +5,7 @@ Before Rasa starts, the libraries' deprecation notices are silenced (logs.py) an
 project's one patch of Rasa is installed, after checking that the installed Rasa is the
 release whose internals the project relies on (assistant/rasa_patches.py).
 """
+
 import sys
 
 from logs import quiet_libraries

@@ -10,6 +10,7 @@ one reply turn (none lost, none doubled) and writes the timings to docs/bench-wh
     .venv/bin/python bench/bench_whatsapp.py                 # 50 patients x 20 messages
     .venv/bin/python bench/bench_whatsapp.py --users 5 --messages 4 --out -
 """
+
 import argparse
 import asyncio
 import datetime
@@ -31,12 +32,19 @@ def ms(seconds: float) -> str:
 
 
 def markdown(report: Report) -> str:
-    rows = [("webhook answer (all POSTs)", report.answer_times),
-            ("time to first reply message", report.first_reply_times),
-            ("time to the whole reply turn", report.turn_times)]
-    table = "\n".join(f"| {name} | {ms(percentile(v, .5))} | {ms(percentile(v, .95))} | "
-                      f"{ms(max(v) if v else float('nan'))} |" for name, v in rows)
+    rows = [
+        ("webhook answer (all POSTs)", report.answer_times),
+        ("time to first reply message", report.first_reply_times),
+        ("time to the whole reply turn", report.turn_times),
+    ]
+    table = "\n".join(
+        f"| {name} | {ms(percentile(v, 0.5))} | {ms(percentile(v, 0.95))} | "
+        f"{ms(max(v) if v else float('nan'))} |"
+        for name, v in rows
+    )
     turns = report.users * report.messages
+    twice = ", ".join(str(n + 1) for n in REDELIVER_AT)
+    minutes = max(1, round(report.wall / 60))
     cpu = platform.processor() or platform.machine()
     load = ", ".join(f"{x:.1f}" for x in report.load_before)
     return f"""# WhatsApp Cloud channel: load test
@@ -48,7 +56,7 @@ before the run {load}, i.e. other work was sharing the machine when it is above 
 {report.users} simulated patients send {report.messages} messages each ({turns} turns) through the
 signed webhook `/webhooks/whatsapp/webhook` of the real Rasa server (with the action
 server), all at once; each patient waits for the reply to a message before sending the
-next. Messages {", ".join(str(n + 1) for n in REDELIVER_AT)} of every patient are delivered twice, as Meta does
+next. Messages {twice} of every patient are delivered twice, as Meta does
 when it retries ({report.redeliveries} repeated deliveries). The channel sends its replies to a
 local fake Graph API, which answers at once: the times measure the channel and the Rasa
 turn, not Meta's network.
@@ -69,7 +77,7 @@ turn, not Meta's network.
 
 Throughput: {turns / report.wall:.1f} turns/s ({report.wall:.0f} s for all {turns} turns).
 
-Reproduce with `.venv/bin/python bench/bench_whatsapp.py` (about {max(1, round(report.wall / 60))} min
+Reproduce with `.venv/bin/python bench/bench_whatsapp.py` (about {minutes} min
 plus the servers' start).
 """
 
@@ -80,18 +88,24 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--rasa-port", type=int, help="default: a free port")
     parser.add_argument("--action-port", type=int, help="default: a free port")
-    parser.add_argument("--out", default=str(ROOT / "docs" / "bench-whatsapp.md"),
-                        help="where to write the report ('-' prints it)")
+    parser.add_argument(
+        "--out",
+        default=str(ROOT / "docs" / "bench-whatsapp.md"),
+        help="where to write the report ('-' prints it)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeGraph() as graph:
-        env = {"WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN, "WHATSAPP_APP_SECRET": meta.APP_SECRET,
-               "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
-               "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
-               "WHATSAPP_GRAPH_BASE_URL": graph.url,
-               "WHATSAPP_REDIS_URL": os.environ.get("WHATSAPP_REDIS_URL",
-                                                    "redis://127.0.0.1:6379/0")}
-        with assistant_servers(Path(tmp), rasa_port=args.rasa_port, action_port=args.action_port,
-                               extra_env=env) as servers:
+        env = {
+            "WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN,
+            "WHATSAPP_APP_SECRET": meta.APP_SECRET,
+            "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
+            "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
+            "WHATSAPP_GRAPH_BASE_URL": graph.url,
+            "WHATSAPP_REDIS_URL": os.environ.get("WHATSAPP_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        }
+        with assistant_servers(
+            Path(tmp), rasa_port=args.rasa_port, action_port=args.action_port, extra_env=env
+        ) as servers:
             url = f"{servers.rasa_url}/webhooks/whatsapp/webhook"
             report = asyncio.run(simulate(url, graph, args.users, args.messages))
     text = markdown(report)

@@ -8,6 +8,7 @@ a log file, and counts as up when its probe answers: a URL that answers an HTTP 
 500, or any callable that returns true. When the process exits before that, or the time is
 up, ProcessFailed carries the end of its log.
 """
+
 import os
 import signal
 import socket
@@ -35,22 +36,29 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(command: Command, env: Dict[str, str], log: Path, cwd: Path = ROOT,
-          mode: str = "w") -> subprocess.Popen:
+def start(
+    command: Command, env: Dict[str, str], log: Path, cwd: Path = ROOT, mode: str = "w"
+) -> subprocess.Popen:
     """Start `command` in its own session, its output appended (mode "a") or written to `log`."""
     with open(log, mode) as handle:
-        return subprocess.Popen([str(part) for part in command], cwd=cwd, env=env,
-                                stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(part) for part in command],
+            cwd=cwd,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
-def start_script(script: str, env: Dict[str, str], log: Path,
-                 mode: str = "w") -> subprocess.Popen:
+def start_script(script: str, env: Dict[str, str], log: Path, mode: str = "w") -> subprocess.Popen:
     """Start scripts/<script> (run_rasa.sh, run_actions.sh, ...) from the repository root."""
     return start([ROOT / "scripts" / script], env, log, mode=mode)
 
 
-def stop(process: Optional[subprocess.Popen], timeout: float = 20,
-         sig: int = signal.SIGTERM) -> None:
+def stop(
+    process: Optional[subprocess.Popen], timeout: float = 20, sig: int = signal.SIGTERM
+) -> None:
     """Stop the process and everything it started; SIGKILL when `sig` is not enough."""
     if process is None or process.poll() is not None:
         return
@@ -64,11 +72,13 @@ def stop(process: Optional[subprocess.Popen], timeout: float = 20,
 
 def answers(url: str) -> Callable[[], bool]:
     """A probe: `url` answers a GET with a status below 500."""
+
     def probe() -> bool:
         try:
             return requests.get(url, timeout=2).status_code < 500
         except requests.RequestException:
             return False
+
     return probe
 
 
@@ -76,9 +86,14 @@ def log_tail(log: Path, size: int = 3000) -> str:
     return log.read_text(errors="replace")[-size:] if log.exists() else "(no log)"
 
 
-def wait_until_answers(probe: Probe, process: subprocess.Popen, log: Path,
-                       timeout: float = 180, since: Optional[float] = None,
-                       interval: float = 0.3) -> float:
+def wait_until_answers(
+    probe: Probe,
+    process: subprocess.Popen,
+    log: Path,
+    timeout: float = 180,
+    since: Optional[float] = None,
+    interval: float = 0.3,
+) -> float:
     """Wait until `probe` answers; returns the seconds since `since` (default: now).
 
     Raises ProcessFailed, with the end of `log`, when the process exits first or the time
@@ -89,8 +104,9 @@ def wait_until_answers(probe: Probe, process: subprocess.Popen, log: Path,
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ProcessFailed(f"{probe} exited early (code {process.returncode}):\n"
-                                f"{log_tail(log)}")
+            raise ProcessFailed(
+                f"{probe} exited early (code {process.returncode}):\n{log_tail(log)}"
+            )
         if check():
             return time.monotonic() - started
         time.sleep(interval)
@@ -98,8 +114,14 @@ def wait_until_answers(probe: Probe, process: subprocess.Popen, log: Path,
 
 
 @contextmanager
-def running(command: Command, env: Dict[str, str], log: Path, probe: Probe,
-            timeout: float = 180, cwd: Path = ROOT) -> Iterator[subprocess.Popen]:
+def running(
+    command: Command,
+    env: Dict[str, str],
+    log: Path,
+    probe: Probe,
+    timeout: float = 180,
+    cwd: Path = ROOT,
+) -> Iterator[subprocess.Popen]:
     """The process, started and answering, for the duration; stopped afterwards."""
     process = start(command, env, log, cwd=cwd)
     try:

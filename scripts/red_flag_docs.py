@@ -33,9 +33,9 @@ def code(items: List[str]) -> str:
 
 def measure(detector: RedFlagDetector, cases: List[Dict], level: Dict[str, str]) -> Dict:
     """Recall per level and category, false alarms, exact matches."""
-    stats = Counter()
-    per_category = Counter()
-    found_category = Counter()
+    stats: Counter[str] = Counter()
+    per_category: Counter[str] = Counter()
+    found_category: Counter[str] = Counter()
     misses, false_alarms = [], []
     for case in cases:
         expect = set(case["expect"])

@@ -1,6 +1,7 @@
 """scripts/train_if_needed.sh retrains when anything the model is built from changes, and
 only then: its fingerprint covers the data, config.yml, the domain, the components' code
 (assistant/, redflags/, contract.py) and requirements.lock, and nothing else."""
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,17 +10,39 @@ import pytest
 
 from harness.processes import ROOT
 
-INPUTS = ["data/nlu/basics.yml", "config.yml", "domain/core.yml", "assistant/nlg.py",
-          "redflags/patterns.yml", "contract.py", "requirements.lock"]
-NOT_INPUTS = ["actions/appointment.py", "README.md", "tests/conftest.py",
-              "assistant/__pycache__/nlg.cpython-310.pyc"]
+INPUTS = [
+    "data/nlu/basics.yml",
+    "config.yml",
+    "domain/core.yml",
+    "assistant/nlg.py",
+    "redflags/patterns.yml",
+    "contract.py",
+    "requirements.lock",
+]
+NOT_INPUTS = [
+    "actions/appointment.py",
+    "README.md",
+    "tests/conftest.py",
+    "assistant/__pycache__/nlg.cpython-310.pyc",
+]
 
 
 @pytest.fixture
 def checkout(tmp_path):
     """A copy of what the script reads, so that the real files are never changed."""
-    for name in ["scripts", "data", "config.yml", "domain", "assistant", "redflags",
-                 "contract.py", "requirements.lock", "actions", "README.md", "tests/conftest.py"]:
+    for name in [
+        "scripts",
+        "data",
+        "config.yml",
+        "domain",
+        "assistant",
+        "redflags",
+        "contract.py",
+        "requirements.lock",
+        "actions",
+        "README.md",
+        "tests/conftest.py",
+    ]:
         source, target = ROOT / name, tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
@@ -30,8 +53,13 @@ def checkout(tmp_path):
 
 
 def fingerprint(checkout: Path) -> str:
-    result = subprocess.run([str(checkout / "scripts/train_if_needed.sh"), "--fingerprint"],
-                            capture_output=True, text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [str(checkout / "scripts/train_if_needed.sh"), "--fingerprint"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return result.stdout.strip()
 
 

@@ -110,7 +110,8 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args()
-    server = ThreadingHTTPServer((args.host, args.port), partial(Handler, directory=str(ROOTS["/"])))
+    handler = partial(Handler, directory=str(ROOTS["/"]))
+    server = ThreadingHTTPServer((args.host, args.port), handler)
     print(f"Demo page with the chat widget: http://localhost:{args.port}/", flush=True)
     server.serve_forever()
 

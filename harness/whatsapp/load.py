@@ -3,6 +3,7 @@ message as a person would; some messages are delivered twice, as Meta does when 
 `simulate` reports every turn that lost or doubled a reply (tests/whatsapp, and
 bench/bench_whatsapp.py for the timings).
 """
+
 import asyncio
 import os
 import secrets
@@ -20,13 +21,26 @@ from harness.whatsapp.fake_graph import FakeGraph, Sent
 
 # what the simulated patients write (English, Hinglish, Hindi; one red flag)
 SCRIPT = [
-    "hello", "What is kyphoplasty?", "what is vertebroplasty", "How is the procedure done?",
-    "Who is a candidate for this procedure?", "What kind of fractures are treated?",
-    "are you a bot?", "What is sacroplasty?", "thank you",
+    "hello",
+    "What is kyphoplasty?",
+    "what is vertebroplasty",
+    "How is the procedure done?",
+    "Who is a candidate for this procedure?",
+    "What kind of fractures are treated?",
+    "are you a bot?",
+    "What is sacroplasty?",
+    "thank you",
     "What is the difference between kyphoplasty and vertebroplasty?",
-    "kyphoplasty kya hota hai", "What is vertebral augmentation?", "hi", "thanks a lot",
-    "I can't control my bladder since yesterday", "what is kyphoplsty", "bye",
-    "वर्टेब्रोप्लास्टी क्या है", "who can get kyphoplasty", "ok thanks",
+    "kyphoplasty kya hota hai",
+    "What is vertebral augmentation?",
+    "hi",
+    "thanks a lot",
+    "I can't control my bladder since yesterday",
+    "what is kyphoplsty",
+    "bye",
+    "वर्टेब्रोप्लास्टी क्या है",
+    "who can get kyphoplasty",
+    "ok thanks",
 ]
 REDELIVER_AT = (3, 11)  # these message numbers of every patient are delivered twice
 
@@ -100,12 +114,18 @@ def percentile(values: List[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-async def simulate(webhook_url: str, graph: FakeGraph, users: int = 50, messages: int = 20,
-                   app_secret: str = meta.APP_SECRET, timeout: float = 120.0) -> Report:
+async def simulate(
+    webhook_url: str,
+    graph: FakeGraph,
+    users: int = 50,
+    messages: int = 20,
+    app_secret: str = meta.APP_SECRET,
+    timeout: float = 120.0,
+) -> Report:
     """Run the patients against `webhook_url`; the channel must send to `graph`."""
     tracker = ReplyTracker(asyncio.get_running_loop())
     graph.listen(tracker.on_sent)
-    run = secrets.randbelow(10 ** 6)
+    run = secrets.randbelow(10**6)
     answer_times: List[float] = []
     refused = redeliveries = 0
 
@@ -123,8 +143,9 @@ async def simulate(webhook_url: str, graph: FakeGraph, users: int = 50, messages
         for index in range(messages):
             text = SCRIPT[(number + index) % len(SCRIPT)]
             mid = f"wamid.bench.{run}.{number}.{index}"
-            body, headers = meta.signed(meta.one(wa_id, meta.text(wa_id, text, mid=mid)),
-                                        app_secret)
+            body, headers = meta.signed(
+                meta.one(wa_id, meta.text(wa_id, text, mid=mid)), app_secret
+            )
             done = tracker.expect(turn_ref(mid))
             await post(http, body, headers)
             if index in REDELIVER_AT:  # Meta's retry: the very same delivery again
@@ -144,10 +165,17 @@ async def simulate(webhook_url: str, graph: FakeGraph, users: int = 50, messages
     turns = list(tracker.turns.values())
     done = [t for t in turns if t.done_at is not None]
     return Report(
-        users=users, messages=messages, posts=len(answer_times), redeliveries=redeliveries,
-        wall=wall, answer_times=answer_times,
-        first_reply_times=[t.first_at - t.sent_at for t in done],
-        turn_times=[t.done_at - t.sent_at for t in done],
+        users=users,
+        messages=messages,
+        posts=len(answer_times),
+        redeliveries=redeliveries,
+        wall=wall,
+        answer_times=answer_times,
+        first_reply_times=[t.first_at - t.sent_at for t in done if t.first_at is not None],
+        turn_times=[t.done_at - t.sent_at for t in done if t.done_at is not None],
         lost=len(turns) - len(done),
         doubled=sum(1 for t in turns if any(c > 1 for c in t.parts.values())),
-        unexpected=tracker.unexpected, refused=refused, load_before=load_before)
+        unexpected=tracker.unexpected,
+        refused=refused,
+        load_before=load_before,
+    )

@@ -30,7 +30,8 @@ def test_name_is_trimmed_and_bounded():
 
 
 def test_empty_answer_is_asked_again():
-    assert validate("validate_visit_reason", " ") == ({"visit_reason": None}, ["utter_unclear_answer"])
+    assert validate("validate_visit_reason", " ") == ({"visit_reason": None},
+                                                      ["utter_unclear_answer"])
 
 
 def test_unset_slot_is_not_complained_about():

@@ -38,7 +38,8 @@ def test_same_verdict_and_message_as_jsonschema_validate(reply):
 
 def test_the_schema_is_checked_against_the_meta_schema_once(monkeypatch):
     """jsonschema.validate checks the schema on every call: the cost this module avoids."""
-    validator_class = jsonschema.validators.validator_for(RemoteAction.action_response_format_spec())
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
     checks = []
     real = validator_class.check_schema
     monkeypatch.setattr(validator_class, "check_schema",

@@ -1,6 +1,6 @@
 """Fixtures of the cluster tests: nginx, a throw-away PostgreSQL database, a Redis db."""
+
 import os
-import subprocess
 import uuid
 
 import pytest
@@ -8,7 +8,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from harness.cluster import NGINX, running_cluster
-from harness.processes import ROOT
 from tests.conftest import POSTGRES_URL, require_postgres, require_redis
 
 # A Redis database number of the cluster tests alone; flushed before and after.
@@ -20,8 +19,9 @@ def nginx():
     """Debian's nginx (scripts/test.sh installs it with scripts/ensure_nginx.sh before the
     tests); fails loudly when it is missing."""
     if not os.access(NGINX, os.X_OK):
-        pytest.fail(f"nginx is not available at {NGINX}: run scripts/ensure_nginx.sh",
-                    pytrace=False)
+        pytest.fail(
+            f"nginx is not available at {NGINX}: run scripts/ensure_nginx.sh", pytrace=False
+        )
     return NGINX
 
 

@@ -10,6 +10,7 @@ code it copies), the files it reads at run time, and runs as a user other than r
 skipped with that reason printed in the summary, and the session's header says so
 (tests/conftest.py).
 """
+
 import ast
 import re
 import shutil
@@ -28,16 +29,34 @@ from harness.processes import ROOT
 COMPOSE_FILE = ROOT / "deploy" / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / "deploy" / "env.example"
 DOCKER = shutil.which("docker")
-needs_docker = pytest.mark.skipif(DOCKER is None, reason="no docker client on this machine: "
-                                  "`docker compose config` cannot check deploy/")
-FIRST_PARTY = {"assistant", "actions", "channels", "redflags", "console", "cluster", "contract",
-               "settings", "tables", "logs"}
+needs_docker = pytest.mark.skipif(
+    DOCKER is None,
+    reason="no docker client on this machine: `docker compose config` cannot check deploy/",
+)
+FIRST_PARTY = {
+    "assistant",
+    "actions",
+    "channels",
+    "redflags",
+    "console",
+    "cluster",
+    "contract",
+    "settings",
+    "tables",
+    "logs",
+}
 # What each stage's process starts from (Rasa loads the components named in config.yml,
 # endpoints and credentials), and the files it reads at run time.
 ENTRY = {
-    "rasa": {"modules": ["assistant", "channels", "redflags", "cluster"],
-             "files": ["config.yml", "credentials.yml", "cluster/endpoints.yml",
-                       "models/assistant.tar.gz"]},
+    "rasa": {
+        "modules": ["assistant", "channels", "redflags", "cluster"],
+        "files": [
+            "config.yml",
+            "credentials.yml",
+            "cluster/endpoints.yml",
+            "models/assistant.tar.gz",
+        ],
+    },
     "actions": {"modules": ["actions"], "files": []},
     # console/settings.py: CONSOLE_NLU_DIR = data/nlu (the intents an annotation may take)
     "console": {"modules": ["console"], "files": ["data/nlu/basics.yml"]},
@@ -62,8 +81,10 @@ def stages() -> Dict[str, dict]:
         kind, value = instruction["instruction"], instruction["value"]
         if kind == "FROM":
             image, name = re.split(r"\s+AS\s+", value, flags=re.IGNORECASE)[0], value.split()[-1]
-            current = found.setdefault(name, {"from": image.strip(), "copies": [], "env": {},
-                                              "user": "root", "workdir": "/"})
+            current = found.setdefault(
+                name,
+                {"from": image.strip(), "copies": [], "env": {}, "user": "root", "workdir": "/"},
+            )
         elif kind == "COPY":
             *sources, target = value.split()
             current["copies"].extend((s, target) for s in sources if not s.startswith("--"))
@@ -165,31 +186,57 @@ def compose_command() -> List[str]:
         return ["docker", "compose"]
     if shutil.which("docker-compose"):
         return ["docker-compose"]
-    pytest.fail("docker is installed but no Compose is: run scripts/ensure_compose.sh",
-                pytrace=False)
+    pytest.fail(
+        "docker is installed but no Compose is: run scripts/ensure_compose.sh", pytrace=False
+    )
 
 
 @pytest.mark.docker
 @needs_docker
 def test_docker_compose_config_accepts_the_file():
-    command = [*compose_command(), "-f", str(COMPOSE_FILE), "--env-file", str(ENV_EXAMPLE),
-               "config"]
+    command = [
+        *compose_command(),
+        "-f",
+        str(COMPOSE_FILE),
+        "--env-file",
+        str(ENV_EXAMPLE),
+        "config",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
-    assert {"nginx", "rasa-1", "rasa-2", "actions-1", "actions-2", "postgres", "redis",
-            "prepare", "console"} <= set(services)
+    assert {
+        "nginx",
+        "rasa-1",
+        "rasa-2",
+        "actions-1",
+        "actions-2",
+        "postgres",
+        "redis",
+        "prepare",
+        "console",
+    } <= set(services)
 
 
 @pytest.mark.docker
 @needs_docker
 def test_docker_compose_config_refuses_missing_secrets(tmp_path):
     env = tmp_path / "env"
-    env.write_text("\n".join(line for line in ENV_EXAMPLE.read_text().splitlines()
-                             if not line.startswith("RASA_AUTH_TOKEN=")))
+    env.write_text(
+        "\n".join(
+            line
+            for line in ENV_EXAMPLE.read_text().splitlines()
+            if not line.startswith("RASA_AUTH_TOKEN=")
+        )
+    )
     command = [*compose_command(), "-f", str(COMPOSE_FILE), "--env-file", str(env), "config"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120,
-                            env={"PATH": "/usr/local/bin:/usr/bin:/bin"})
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin"},
+    )
     assert result.returncode != 0
     assert "RASA_AUTH_TOKEN" in result.stderr
 
@@ -198,7 +245,8 @@ def test_compose_nginx_conf_is_the_rendered_template():
     """deploy/nginx.conf is the tested template with the compose service names."""
     expected = render(COMPOSE)
     assert (ROOT / "deploy" / "nginx.conf").read_text() == expected, (
-        "deploy/nginx.conf is stale: make docs")
+        "deploy/nginx.conf is stale: make docs"
+    )
     for server in ("rasa-1:5005", "rasa-2:5005", "actions-1:5055", "actions-2:5055"):
         assert f"server {server} " in expected
 
@@ -208,8 +256,9 @@ def test_rendered_configs_pass_nginx_t(nginx, tmp_path):
     conf = tmp_path / "nginx.conf"
     conf.write_text(render(topology_from_env(env)))
     (tmp_path / "tmp").mkdir()
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(conf)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     # the upstream list may not be empty, and a stray placeholder is an error
     with pytest.raises(ValueError):
@@ -234,7 +283,8 @@ def test_the_stage_reader_sees_a_missing_copy(tmp_path, monkeypatch):
     broken = tmp_path / "Dockerfile"
     broken.write_text(dockerfile.replace("COPY redflags/ redflags/", "# no detector"))
     real = DockerfileParser
-    monkeypatch.setattr(sys.modules[__name__], "DockerfileParser",
-                        lambda path: real(path=str(broken)))
+    monkeypatch.setattr(
+        sys.modules[__name__], "DockerfileParser", lambda path: real(path=str(broken))
+    )
     with pytest.raises(AssertionError, match="lacks redflags"):
         test_each_image_copies_what_its_process_imports_and_reads("rasa")

@@ -1,4 +1,5 @@
 """Fixtures that run the real servers (slow: each start loads the trained model)."""
+
 import re
 from pathlib import Path
 from typing import List
@@ -12,8 +13,9 @@ ERROR_LINE = re.compile(r"\bERROR\b|Traceback \(most recent call last\)")
 
 def error_lines(log: Path) -> List[str]:
     """Lines of a server's log that report an error."""
-    return [line for line in log.read_text(errors="replace").splitlines()
-            if ERROR_LINE.search(line)]
+    return [
+        line for line in log.read_text(errors="replace").splitlines() if ERROR_LINE.search(line)
+    ]
 
 
 @pytest.fixture(scope="package")

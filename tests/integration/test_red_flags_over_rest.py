@@ -5,6 +5,7 @@ proves the wiring of the real channel: one phrase per red-flag category and lang
 (English, Hinglish, Devanagari) gets its advice as the very first reply, one phrase per
 kind of no-flag message and language does not escalate, and false alarms on the blind
 held-out set stay as rare as docs/red-flags.md reports."""
+
 import re
 from pathlib import Path
 
@@ -19,9 +20,11 @@ LEVEL = {name: spec["level"] for name, spec in load_rules()["categories"].items(
 TABLES = ("cases.yml", "regression.yml", "heldout.yml")
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 # Words that mark Hinglish (Hindi in Latin letters) and do not occur in the English phrases.
-HINGLISH = re.compile(r"\b(hai|hain|nahi|nahin|nhi|mujhe|mera|meri|mere|raha|rahi|gaya|gayi|"
-                      r"ho|hua|hui|se|ke|ki|ka|mein|mai|aur|bhi|kuch|bahut|bohot|ko|tha|thi)\b",
-                      re.IGNORECASE)
+HINGLISH = re.compile(
+    r"\b(hai|hain|nahi|nahin|nhi|mujhe|mera|meri|mere|raha|rahi|gaya|gayi|"
+    r"ho|hua|hui|se|ke|ki|ka|mein|mai|aur|bhi|kuch|bahut|bohot|ko|tha|thi)\b",
+    re.IGNORECASE,
+)
 MAX_HELDOUT_FALSE_ALARM_RATE = 0.02
 
 
@@ -46,11 +49,15 @@ def sample(pairs):
 
 
 # (category, language) -> a phrase that names that category alone
-FLAGGED = sample(((c["expect"][0], language(c["text"])), c["text"])
-                 for c in cases() if len(c["expect"]) == 1)
+FLAGGED = sample(
+    ((c["expect"][0], language(c["text"])), c["text"]) for c in cases() if len(c["expect"]) == 1
+)
 # (kind of message, language) -> a phrase without a red flag
-NO_FLAG = sample(((c.get("note") or "plain", language(c["text"])), c["text"])
-                 for c in cases(TABLES[:2]) if not c["expect"])
+NO_FLAG = sample(
+    ((c.get("note") or "plain", language(c["text"])), c["text"])
+    for c in cases(TABLES[:2])
+    if not c["expect"]
+)
 HELDOUT_NO_FLAG_PHRASES = [c["text"] for c in cases(TABLES[2:]) if not c["expect"]]
 
 
@@ -86,6 +93,9 @@ def test_a_message_without_a_red_flag_does_not_escalate(servers, key):
 
 def test_false_alarms_on_the_blind_held_out_set_stay_rare(servers):
     assert len(HELDOUT_NO_FLAG_PHRASES) >= 50
-    alarms = [phrase for number, phrase in enumerate(HELDOUT_NO_FLAG_PHRASES)
-              if first_text(servers.say(f"heldout-no-flag-{number}", phrase)).startswith("⚠️")]
+    alarms = [
+        phrase
+        for number, phrase in enumerate(HELDOUT_NO_FLAG_PHRASES)
+        if first_text(servers.say(f"heldout-no-flag-{number}", phrase)).startswith("⚠️")
+    ]
     assert len(alarms) / len(HELDOUT_NO_FLAG_PHRASES) <= MAX_HELDOUT_FALSE_ALARM_RATE, alarms

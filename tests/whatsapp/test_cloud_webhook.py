@@ -1,5 +1,4 @@
 """Cloud API webhook: handshake, signatures, payload reading, duplicates, background turns."""
-
 import logging
 import threading
 import time
@@ -29,7 +28,6 @@ def texts(sent):
 
 # --- verification handshake
 
-
 def handshake(app, mode="subscribe", token=meta.VERIFY_TOKEN, challenge="1158201444"):
     params = {"hub.mode": mode, "hub.verify_token": token, "hub.challenge": challenge}
     return requests.get(app.url + "/webhook", params=params, timeout=5)
@@ -42,15 +40,9 @@ def test_handshake_echoes_the_challenge_for_the_right_token(make_cloud):
     assert answer.text == "1158201444"
 
 
-@pytest.mark.parametrize(
-    "mode,token",
-    [
-        ("subscribe", "wrong-token"),
-        ("subscribe", ""),
-        ("unsubscribe", meta.VERIFY_TOKEN),
-        ("", meta.VERIFY_TOKEN),
-    ],
-)
+@pytest.mark.parametrize("mode,token", [("subscribe", "wrong-token"), ("subscribe", ""),
+                                        ("unsubscribe", meta.VERIFY_TOKEN),
+                                        ("", meta.VERIFY_TOKEN)])
 def test_handshake_refuses_a_wrong_token_or_mode(make_cloud, mode, token):
     with ChannelApp(make_cloud()) as app:
         answer = handshake(app, mode=mode, token=token)
@@ -70,7 +62,6 @@ def test_without_configuration_every_request_is_refused(graph):
 
 
 # --- signatures
-
 
 def test_a_signed_message_is_answered(make_cloud, graph):
     bot = ScriptedBot()
@@ -101,10 +92,8 @@ def forged_requests():
         "sha1 header": (body, {**headers, "X-Hub-Signature-256": "sha1=" + "0" * 40}),
         "body changed after signing": (body.replace(b"hello", b"HELLO"), headers),
         "signature of another body": (other_body, headers),
-        "bare hex digest": (
-            body,
-            {**headers, "X-Hub-Signature-256": headers["X-Hub-Signature-256"][len("sha256=") :]},
-        ),
+        "bare hex digest": (body, {**headers, "X-Hub-Signature-256":
+                                   headers["X-Hub-Signature-256"][len("sha256="):]}),
     }
 
 
@@ -125,12 +114,8 @@ def test_a_replayed_signed_request_is_processed_once(make_cloud, graph):
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         for _ in range(3):
-            assert (
-                requests.post(
-                    app.url + "/webhook", data=body, headers=headers, timeout=5
-                ).status_code
-                == 200
-            )
+            assert requests.post(app.url + "/webhook", data=body, headers=headers,
+                                 timeout=5).status_code == 200
         app.drain()
     assert len(bot.received) == 1
     assert len(graph.settle()) == 1
@@ -138,19 +123,13 @@ def test_a_replayed_signed_request_is_processed_once(make_cloud, graph):
 
 # --- payloads
 
-
 def test_every_entry_change_and_message_is_handled(make_cloud, graph):
     payload = meta.webhook(
-        [
-            meta.value(
-                [meta.text(PATIENT, "one"), meta.text(PATIENT, "two")], [meta.contact(PATIENT)]
-            ),
-            meta.value(statuses=[meta.status(PATIENT, "delivered"), meta.status(PATIENT, "read")]),
-        ],
-        [
-            meta.value([meta.text(OTHER, "three")], [meta.contact(OTHER, name="Ravi")]),
-            meta.value([meta.text(PATIENT, "four")], [meta.contact(PATIENT)]),
-        ],
+        [meta.value([meta.text(PATIENT, "one"), meta.text(PATIENT, "two")],
+                    [meta.contact(PATIENT)]),
+         meta.value(statuses=[meta.status(PATIENT, "delivered"), meta.status(PATIENT, "read")])],
+        [meta.value([meta.text(OTHER, "three")], [meta.contact(OTHER, name="Ravi")]),
+         meta.value([meta.text(PATIENT, "four")], [meta.contact(PATIENT)])],
     )
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
@@ -196,10 +175,8 @@ def signed_raw(app, body: bytes):
 def test_signed_but_malformed_json_is_rejected_with_400(make_cloud, graph):
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
-        answers = [
-            signed_raw(app, body).status_code
-            for body in (b'{"entry": [', b"", b"\xff\xfe not utf-8", b"NaN]")
-        ]
+        answers = [signed_raw(app, body).status_code
+                   for body in (b'{"entry": [', b"", b"\xff\xfe not utf-8", b"NaN]")]
         app.drain()
     assert answers == [400, 400, 400, 400]
     assert bot.received == [] and graph.attempts == []
@@ -209,13 +186,9 @@ def test_odd_payloads_are_accepted_and_their_good_messages_answered(make_cloud, 
     good = meta.text(PATIENT, "still answered")
     odd_message = {**meta.text(PATIENT, "x"), "text": "not an object"}
     no_id = {k: v for k, v in meta.text(PATIENT, "no id").items() if k != "id"}
-    payloads = [
-        [1, 2],
-        {"entry": "nonsense"},
-        {"entry": [{"changes": 7}]},
-        {"entry": [{"changes": [{"field": "messages", "value": {"messages": "x"}}]}]},
-        meta.webhook([meta.value([odd_message, no_id, good], [meta.contact(PATIENT)])]),
-    ]
+    payloads = [[1, 2], {"entry": "nonsense"}, {"entry": [{"changes": 7}]},
+                {"entry": [{"changes": [{"field": "messages", "value": {"messages": "x"}}]}]},
+                meta.webhook([meta.value([odd_message, no_id, good], [meta.contact(PATIENT)])])]
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         answers = [post(app, payload).status_code for payload in payloads]
@@ -227,17 +200,8 @@ def test_odd_payloads_are_accepted_and_their_good_messages_answered(make_cloud, 
 
 
 def test_an_interactive_message_of_an_unknown_kind_gets_the_polite_reply(make_cloud, graph):
-    flow = meta._message(
-        PATIENT,
-        "interactive",
-        {
-            "interactive": {
-                "type": "nfm_reply",
-                "nfm_reply": {"response_json": "{}", "body": "Sent"},
-            }
-        },
-        None,
-    )
+    flow = meta._message(PATIENT, "interactive", {"interactive": {
+        "type": "nfm_reply", "nfm_reply": {"response_json": "{}", "body": "Sent"}}}, None)
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         assert post(app, meta.one(PATIENT, flow)).status_code == 200
@@ -248,16 +212,10 @@ def test_an_interactive_message_of_an_unknown_kind_gets_the_polite_reply(make_cl
 
 
 def test_reactions_and_unknown_phone_numbers_are_ignored(make_cloud, graph):
-    reaction = meta._message(
-        PATIENT, "reaction", {"reaction": {"message_id": "wamid.X", "emoji": "👍"}}, None
-    )
-    elsewhere = meta.webhook(
-        [
-            meta.value(
-                [meta.text(PATIENT, "hi")], [meta.contact(PATIENT)], phone_number_id="999999999"
-            )
-        ]
-    )
+    reaction = meta._message(PATIENT, "reaction",
+                             {"reaction": {"message_id": "wamid.X", "emoji": "👍"}}, None)
+    elsewhere = meta.webhook([meta.value([meta.text(PATIENT, "hi")], [meta.contact(PATIENT)],
+                                         phone_number_id="999999999")])
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         assert post(app, meta.one(PATIENT, reaction)).status_code == 200
@@ -274,12 +232,8 @@ def test_the_sender_is_the_business_scoped_user_id_when_present(make_cloud, grap
         app.drain()
         only_bsuid = meta.text(PATIENT, "username only", user_id=bsuid)
         del only_bsuid["from"]
-        post(
-            app,
-            meta.webhook(
-                [meta.value([only_bsuid], [{"profile": {"name": "A"}, "user_id": bsuid}])]
-            ),
-        )
+        post(app, meta.webhook([meta.value([only_bsuid], [{"profile": {"name": "A"},
+                                                           "user_id": bsuid}])]))
         sent = graph.wait_for(2)
         app.drain()
     assert [m.sender_id for m in bot.received] == [bsuid, bsuid]
@@ -297,7 +251,6 @@ def test_the_sender_is_the_wa_id_without_a_user_id(make_cloud, graph):
 
 
 # --- answering at once, duplicates
-
 
 def test_the_webhook_answers_before_the_turn_is_processed(make_cloud, graph):
     bot = ScriptedBot(delay=2.0)
@@ -327,17 +280,8 @@ def test_a_repeated_message_id_is_processed_once_even_in_another_payload(make_cl
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         post(app, meta.one(PATIENT, meta.text(PATIENT, "once", mid=mid)))
-        post(
-            app,
-            meta.webhook(
-                [
-                    meta.value(
-                        [meta.text(PATIENT, "once", mid=mid), meta.text(PATIENT, "new")],
-                        [meta.contact(PATIENT)],
-                    )
-                ]
-            ),
-        )
+        post(app, meta.webhook([meta.value([meta.text(PATIENT, "once", mid=mid),
+                                            meta.text(PATIENT, "new")], [meta.contact(PATIENT)])]))
         app.drain()
     assert [m.text for m in bot.received] == ["once", "new"]
     assert texts(graph.settle()) == ["echo: once", "echo: new"]
@@ -361,11 +305,9 @@ def test_two_instances_process_a_message_delivered_to_both_once(make_cloud, grap
     payloads = [meta.one(PATIENT, meta.text(PATIENT, f"both {n}")) for n in range(10)]
     bot_a, bot_b = ScriptedBot(), ScriptedBot()
     with ChannelApp(make_cloud(), bot_a) as a, ChannelApp(make_cloud(), bot_b) as b:
-
         def deliver(app):
             for payload in payloads:
                 post(app, payload)
-
         threads = [threading.Thread(target=deliver, args=(app,)) for app in (a, b)]
         for thread in threads:
             thread.start()

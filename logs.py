@@ -32,6 +32,20 @@ def quiet_libraries() -> None:
         warnings.filterwarnings("default", category=category, module=PROJECT)
 
 
+class Demote(logging.Filter):
+    """Logs the records whose message starts with one of `prefixes` as warnings: Rasa
+    reports a refused request (a client's mistake, e.g. no API token) as an ERROR."""
+
+    def __init__(self, *prefixes: str) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING and str(record.msg).startswith(self.prefixes):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class DropMessages(logging.Filter):
     """Drops the records whose message starts with one of `prefixes`."""
 

@@ -3,11 +3,17 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help install model run run-cluster test lock clean
+.PHONY: help install model run run-cluster test test-fast lint docs lock clean
+
+# The tiers of tests/conftest.py: what `make test-fast` leaves out.
+SLOW_TIERS := not servers and not services and not browser and not cluster
 
 help:
 	@echo "make run   - set up, train if needed, start Rasa (5005) and the action server (5055)"
-	@echo "make test  - set up, train if needed, run the whole test suite"
+	@echo "make test  - set up, train if needed, run the whole test suite (what CI runs)"
+	@echo "make test-fast - the tests that need no service, server, browser or nginx (~1 min)"
+	@echo "make lint  - ruff check, ruff format --check and mypy"
+	@echo "make docs  - regenerate the generated pages of docs/ (NLU report, red flags, ...)"
 	@echo "make run-cluster - the same scaled out: nginx (5005/5055) in front of two Rasa replicas"
 	@echo "                   and two action servers, PostgreSQL tracker store, Redis lock store"
 
@@ -18,13 +24,22 @@ model: install
 	@scripts/train_if_needed.sh
 
 run: model
-	@source scripts/env.sh && exec honcho start -f Procfile
+	@source scripts/env.sh && python -m tables && exec honcho start -f Procfile
 
 run-cluster: model
 	@scripts/run_cluster.sh
 
 test: model
 	@scripts/test.sh
+
+test-fast: model
+	@source scripts/env.sh && TEST_TIER=fast python -m pytest -q -m "$(SLOW_TIERS)"
+
+lint: install
+	@source scripts/env.sh && ruff check . && ruff format --check . && mypy
+
+docs: model
+	@scripts/docs.sh
 
 lock: install  ## refresh requirements.lock from the current .venv (after adding to requirements.in)
 	@.venv/bin/python -m pip freeze --all --exclude pip > requirements.lock

@@ -1,52 +1,38 @@
-"""The appointment-request table, in the same SQL database as the conversations.
+"""Saving appointment requests into the practice's table (tables.py), in the same SQL
+database as the conversations.
 
-DATABASE_URL (SQLAlchemy URL) selects the database: SQLite by default, PostgreSQL in
-production. The staff console reads this table.
+DATABASE_URL (SQLAlchemy URL; its default is settings.py's) selects the database: SQLite
+by default, PostgreSQL in production. The table is created beforehand by `python -m tables`
+(`make run`, the cluster's and the deployment's prepare step), never here: a missing table
+is an error that the appointment form reports to the patient.
 """
-import os
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, Optional
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, insert
+from sqlalchemy import create_engine, insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import declarative_base
 
-DEFAULT_DATABASE_URL = "sqlite:///var/assistant.db"
-Base = declarative_base()
+from settings import database_url
+from tables import appointment_requests, metadata
 
 
-class AppointmentRequest(Base):
-    """One request from the assistant's appointment form."""
+class Base:
+    """The tables' metadata under its former name, for tests/console/helpers.py, which
+    creates the table with `Base.metadata.create_all` (tables.create_tables does it now)."""
 
-    __tablename__ = "appointment_requests"
-    id = Column(Integer, primary_key=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, index=True)
-    sender_id = Column(String(255), nullable=False, index=True)
-    channel = Column(String(64))
-    patient_name = Column(String(200), nullable=False)
-    phone = Column(String(20), nullable=False)
-    preferred_time = Column(String(200), nullable=False)
-    reason = Column(Text, nullable=False)
-    status = Column(String(16), nullable=False, default="new", index=True)
+    metadata = metadata
 
 
 @lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
-    """One engine per database URL; creates the table on first use."""
-    engine = create_engine(url, pool_pre_ping=True, future=True)
-    Base.metadata.create_all(engine)
-    return engine
-
-
-def database_url(environ=None) -> str:
-    env = os.environ if environ is None else environ
-    return env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    """One engine per database URL."""
+    return create_engine(url, pool_pre_ping=True, future=True)
 
 
 def save_request(fields: Dict[str, Any], url: Optional[str] = None) -> int:
     """Insert a request and return its id."""
     row = {**fields, "created_at": datetime.now(timezone.utc), "status": "new"}
     with engine_for(url or database_url()).begin() as connection:
-        result = connection.execute(insert(AppointmentRequest.__table__).values(**row))
+        result = connection.execute(insert(appointment_requests).values(**row))
         return int(result.inserted_primary_key[0])

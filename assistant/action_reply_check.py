@@ -4,10 +4,11 @@ Rasa's RemoteAction calls `jsonschema.validate` on every reply, which first re-c
 Rasa's own (large) event schema against the JSON-schema meta-schema, every time: under
 load that was the biggest single cost of the Rasa server (docs/performance.md). This
 builds the validator once and checks each reply with the same schema, raising the same
-error as `jsonschema.validate` would. `install()` is called once at server start.
+error as `jsonschema.validate` would. assistant/rasa_patches.py installs it, once, when the
+Rasa server starts (assistant/server.py).
 """
 import functools
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
@@ -24,7 +25,7 @@ def reply_validator() -> Any:
     return validator_class(schema)
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     """Drop-in for `RemoteAction._validate_action_result`."""
     error = best_match(reply_validator().iter_errors(result))
     if error is None:
@@ -34,9 +35,4 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
         "from the Action endpoint is valid. For more information about the format visit "
         f"{DOCS_BASE_URL}/custom-actions")
     raise error
-
-
-def install() -> None:
-    """Makes every RemoteAction of this process use the prebuilt validator."""
-    RemoteAction._validate_action_result = validate_action_result
 

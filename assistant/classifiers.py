@@ -6,6 +6,8 @@ time and memory (docs/performance.md). Featurisation, training and persistence (
 are Rasa's LogisticRegressionClassifier's; these classes add TF-IDF weighting and a
 configurable regularisation `C`. FaqSelector writes the same `response_selector` output
 as ResponseSelector, so `utter_faq` and `rasa test nlu` read it unchanged.
+
+The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
 import json
 from pathlib import Path

@@ -15,6 +15,8 @@ every read-change-write is one Redis transaction (WATCH/MULTI, retried by redis-
 another replica wrote in between), and a waiter renews its ticket each time it looks, so
 only the ticket of a holder that stopped (crashed) expires. A waiter whose ticket was lost
 anyway (its replica stalled for a whole lifetime) takes a new one at the end of the queue.
+
+The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
 import asyncio
 import json

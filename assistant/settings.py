@@ -2,18 +2,13 @@
 
 The hospital's name, its emergency line and the contact route are configuration,
 not code: responses refer to them as `{emergency_number}`, `{practice_name}`, ...
-and `assistant.nlg.PracticeNLG` fills them in.
+and `assistant.nlg.PracticeNLG` fills them in. Their defaults are the project's
+(settings.py at the repository root).
 """
-import os
-from dataclasses import dataclass, asdict
-from typing import Dict
+from dataclasses import asdict, dataclass
+from typing import Dict, Mapping, Optional
 
-DEFAULTS = {
-    "PRACTICE_NAME": "Dr. Bhavuk Garg's spine clinic, Max Hospital, Delhi",
-    "EMERGENCY_NUMBER": "112",
-    "HOSPITAL_EMERGENCY_LINE": "",
-    "PRACTICE_CONTACT": "the clinic's front desk, through the \"Book an appointment\" link on this page",
-}
+from settings import value
 
 
 @dataclass(frozen=True)
@@ -27,7 +22,7 @@ class Practice:
 
     @property
     def emergency_lines(self) -> str:
-        """'112' or '112 or the hospital's emergency line 011-...' in plain words."""
+        """The number, or 'NUMBER or the hospital's emergency line LINE' in plain words."""
         if self.hospital_emergency_line:
             return (f"{self.emergency_number} or the hospital's emergency line "
                     f"{self.hospital_emergency_line}")
@@ -40,12 +35,10 @@ class Practice:
         return values
 
 
-def practice(environ=None) -> Practice:
+def practice(environ: Optional[Mapping[str, str]] = None) -> Practice:
     """Read the practice settings from `environ` (default: the process environment)."""
-    env = os.environ if environ is None else environ
-
     def get(key: str) -> str:
-        return (env.get(key) or DEFAULTS[key]).strip()
+        return value(key, environ)
 
     return Practice(
         practice_name=get("PRACTICE_NAME"),

@@ -17,6 +17,8 @@ Two smaller savings: `save` writes Rasa's rows itself so that the query that fin
 events are new also gives the stamp of what it stored (Rasa's own save counts, and a
 stamp would need a second query); and a SQLite file is opened once and kept in a pool
 instead of once per query (SQLAlchemy 1.4 opens SQLite files without a pool).
+
+The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
 import json
 from collections import OrderedDict

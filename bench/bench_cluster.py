@@ -2,7 +2,7 @@
 """Throughput of the cluster (`make run-cluster` topology) with one vs two Rasa replicas.
 
 Starts nginx, two Rasa replicas and two action servers on a throw-away PostgreSQL
-database and Redis db (tests/cluster/harness.py), warms them up, runs the load
+database and Redis db (harness/cluster.py), warms them up, runs the load
 benchmark's Locust set-up through nginx with both replicas, then with replica 2 stopped
 and nginx reloaded with one upstream, sampling each server's memory. Writes
 docs/performance-cluster.md.
@@ -10,13 +10,13 @@ docs/performance-cluster.md.
     .venv/bin/python bench/bench_cluster.py   # ~4 min, on an otherwise idle machine
     .venv/bin/python bench/bench_cluster.py --duration 15 --out -            # smoke
 """
+
 import argparse
 import datetime
 import os
 import platform
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,16 +24,14 @@ import uuid
 from pathlib import Path
 from typing import Dict, List
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+import redis
+from load import report  # bench/, the script's folder, is on sys.path
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-import redis  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from cluster.nginx import topology_from_env, write  # noqa: E402
-from load import report  # noqa: E402
-from tests.cluster.harness import running_cluster  # noqa: E402
+from cluster.nginx import topology_from_env, write
+from harness.cluster import running_cluster
+from harness.processes import ROOT
 
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -41,8 +39,9 @@ POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:
 
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of `pid` and its descendants, in MB."""
-    table = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,rss="], capture_output=True,
-                           text=True).stdout.split("\n")
+    table = subprocess.run(
+        ["ps", "-e", "-o", "pid=,ppid=,rss="], capture_output=True, text=True
+    ).stdout.split("\n")
     rows = [tuple(int(x) for x in line.split()) for line in table if line.strip()]
     family, total, grew = {pid}, 0, True
     while grew:
@@ -70,9 +69,25 @@ class PeakMemory(threading.Thread):
 
 
 def locust(host: str, users: int, seconds: int, prefix: Path) -> dict:
-    command = [str(ROOT / "bench" / "locust.sh"), "-f", str(LOCUSTFILE), "--headless",
-               "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
-               "--csv", str(prefix), "--only-summary", "--stop-timeout", "30"]
+    command = [
+        str(ROOT / "bench" / "locust.sh"),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "30",
+    ]
     with open(f"{prefix}.log", "w") as log:
         subprocess.call(command, stdout=log, stderr=subprocess.STDOUT)
     if not Path(f"{prefix}_stats.csv").exists():
@@ -89,9 +104,11 @@ def measure(cluster, label: str, args, work: Path, pids: Dict[str, int]) -> dict
         watch.stopped.set()
         watch.join()
     result["memory"] = watch.peak
-    print(f"   {label}: {result['rps']:.1f} req/s, p50 {result['p50']:.0f} "
-          f"p95 {result['p95']:.0f} ms, {result['failures']} failed of {result['requests']}",
-          flush=True)
+    print(
+        f"   {label}: {result['rps']:.1f} req/s, p50 {result['p50']:.0f} "
+        f"p95 {result['p95']:.0f} ms, {result['failures']} failed of {result['requests']}",
+        flush=True,
+    )
     return result
 
 
@@ -135,13 +152,14 @@ def markdown(results: List[dict], args, started: datetime.datetime) -> str:
             f"| {count} | {row['requests']} | {row['failures']} | {row['rps']:.1f} | "
             f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} | "
             f"{' / '.join(f'{m:.0f}' for m in replicas)} | "
-            f"{' / '.join(f'{m:.0f}' for m in actions)} |")
+            f"{' / '.join(f'{m:.0f}' for m in actions)} |"
+        )
     gain = two["rps"] / one["rps"] if one["rps"] else float("nan")
     lines += [
         "",
         f"Two replicas give {gain:.2f}x the throughput of one. Message handling in Rasa is "
-        "CPU-bound (tracker store, NLU and policies, all in Python) and each replica runs one event "
-        "loop on one core, so a second replica helps only as far as a free core exists; "
+        "CPU-bound (tracker store, NLU and policies, all in Python) and each replica runs one "
+        "event loop on one core, so a second replica helps only as far as a free core exists; "
         "on this 2-core machine the replicas compete with nginx, PostgreSQL, the action "
         "servers and Locust itself. More replicas than cores were not measured and would "
         "not help; on larger hosts, give each replica its own core.",
@@ -165,8 +183,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=int, default=60, help="seconds per run")
     parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "performance-cluster.md"),
-                        help="markdown report, or - for stdout")
+    parser.add_argument(
+        "--out",
+        default=str(ROOT / "docs" / "performance-cluster.md"),
+        help="markdown report, or - for stdout",
+    )
     args = parser.parse_args()
     started = datetime.datetime.now(datetime.timezone.utc)
     server = make_url(POSTGRES)
@@ -177,11 +198,14 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
             work = Path(tmp)
-            with running_cluster(work, database.render_as_string(hide_password=False),
-                                 redis_url, key_prefix="benchcluster",
-                                 lock_lifetime=20) as cluster:
-                pids = {name: p.pid for name, p in cluster.processes.items()
-                        if name != "nginx"}
+            with running_cluster(
+                work,
+                database.render_as_string(hide_password=False),
+                redis_url,
+                key_prefix="benchcluster",
+                lock_lifetime=20,
+            ) as cluster:
+                pids = {name: p.pid for name, p in cluster.processes.items() if name != "nginx"}
                 print("== warm-up", flush=True)
                 locust(cluster.url, 5, args.warmup, work / "warmup")
                 print("== 2 replicas", flush=True)

@@ -27,9 +27,9 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 DB = "console_bench"
 URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
 TARGET_MS = 300
@@ -46,11 +46,13 @@ from sqlalchemy import create_engine  # noqa: E402
 
 # --- what the synthetic patients write: (text, intent, bot response) ---
 SMALLTALK = [("hello", "greet", "utter_greet"), ("hi", "greet", "utter_greet"),
-             ("namaste", "greet", "utter_greet"), ("are you a bot?", "bot_challenge", "utter_iamabot"),
+             ("namaste", "greet", "utter_greet"),
+             ("are you a bot?", "bot_challenge", "utter_iamabot"),
              ("can I talk to a person", "request_human", "utter_request_human")]
 GOODBYE = [("thanks", "thank", "utter_thank"), ("thank you so much", "thank", "utter_thank"),
            ("bye", "goodbye", "utter_goodbye"), ("ok thanks", "thank", "utter_thank")]
-FAQ = ["what is kyphoplasty", "what is vertebroplasty", "how long is the recovery after kyphoplasty",
+FAQ = ["what is kyphoplasty", "what is vertebroplasty",
+       "how long is the recovery after kyphoplasty",
        "is the procedure painful", "what are your clinic hours", "do you accept insurance",
        "how much does vertebroplasty cost", "who is a candidate for this procedure",
        "what is sacroplasty", "kyphoplasty kya hota hai", "clinic kahan hai",
@@ -77,7 +79,8 @@ class Conversation:
     """One sender's events as Rasa's SQLTrackerStore stores them (Event.as_dict as JSON)."""
 
     def __init__(self, rng: random.Random, start: float):
-        self.rng, self.ts, self.rows = rng, start, []
+        self.rng, self.ts = rng, start
+        self.rows: List[Any] = []
         self.channel = rng.choice(CHANNELS)
         phone = f"91{rng.randrange(7 * 10**9, 10**10)}"
         self.sender = {"whatsapp": phone, "twilio_whatsapp": f"whatsapp:+{phone}"}.get(
@@ -107,7 +110,8 @@ class Conversation:
         parse = {"intent": {"name": intent, "confidence": confidence}, "entities": [],
                  "text": text, "message_id": uuid.uuid4().hex, "metadata": {},
                  "intent_ranking": [{"name": intent, "confidence": confidence},
-                                    {"name": "out_of_scope", "confidence": round(1 - confidence, 4)}],
+                                    {"name": "out_of_scope",
+                                     "confidence": round(1 - confidence, 4)}],
                  "red_flags": [dict(f) for f in flags]}
         if flags:
             level = "EMERGENCY" if any(f["level"] == "EMERGENCY" for f in flags) else "URGENT"
@@ -123,7 +127,8 @@ class Conversation:
             self.slot("escalation_level", level)
             self.slot("escalation_categories", [f["category"] for f in flags])
         else:
-            self.action(utter, "policy_2_TEDPolicy" if intent == "nlu_fallback" else "policy_1_RulePolicy")
+            policy = "policy_2_TEDPolicy" if intent == "nlu_fallback" else "policy_1_RulePolicy"
+            self.action(utter, policy)
             self.bot(utter, f"Reply to: {text[:40]}")
         self.action("action_listen")
 
@@ -178,10 +183,11 @@ def recreate_database():
 def fill(count: int) -> int:
     """`count` conversations over the last DAYS days, ids in time order; returns events."""
     from rasa.core.tracker_store import SQLTrackerStore
-    from actions.store import Base
+
+    from tables import create_tables
     engine = create_engine(URL, future=True)
     SQLTrackerStore.SQLEvent.metadata.create_all(engine)  # as Rasa creates it
-    Base.metadata.create_all(engine)
+    create_tables(engine)
     rng, now, next_id = random.Random(42), time.time(), 1
     raw = engine.raw_connection()
     with raw.cursor() as cursor:
@@ -239,7 +245,8 @@ def indexes_used(queries) -> list:
     names = []
     with connection.cursor() as cursor:
         for sql, params in queries:
-            if sql.startswith("SELECT") and ('FROM "staff_conversation"' in sql or "FROM events" in sql):
+            if sql.startswith("SELECT") and ('FROM "staff_conversation"' in sql
+                                             or "FROM events" in sql):
                 cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
                 plan = json.dumps(cursor.fetchone()[0])
                 found = [part.split('"')[0] for part in plan.split('"Index Name": "')[1:]]
@@ -272,6 +279,7 @@ def page_cases() -> list:
 def time_pages(client, cases, repeat: int) -> list:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     from console.staff.models import Conversation
     results = []
     for name, filters, path in cases:
@@ -289,7 +297,8 @@ def time_pages(client, cases, repeat: int) -> list:
             assert response.status_code == 200, path
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
-        queries = [(q["sql"].replace("%", "%%"), ()) for q in captured.captured_queries]
+        queries: List[Tuple[str, Any]] = [(q["sql"].replace("%", "%%"), ())
+                                          for q in captured.captured_queries]
         if filters is None:  # the transcript reads the events through SQLAlchemy
             sender = Conversation.objects.get(pk=path.split("/")[2]).sender_id
             queries.append(("SELECT * FROM events WHERE sender_id IN (%s) ORDER BY sender_id, id",
@@ -300,14 +309,16 @@ def time_pages(client, cases, repeat: int) -> list:
         results.append({"name": name, "rows": rows, "median": statistics.median(times),
                         "p95": sorted(times)[max(0, round(0.95 * len(times)) - 1)],
                         "queries": len(captured), "indexes": indexes_used(queries)})
-        print(f"{name:<50} {rows:>7} {results[-1]['median']:6.1f} ms  p95 {results[-1]['p95']:6.1f} ms")
+        print(f"{name:<50} {rows:>7} {results[-1]['median']:6.1f} ms  "
+              f"p95 {results[-1]['p95']:6.1f} ms")
     return results
 
 
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
-    memory = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    memory = next(int(line.split()[1]) for line in open("/proc/meminfo")
+                  if line.startswith("MemTotal"))
     from django.db import connection
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -372,7 +383,8 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     lines += [f"| {a['name']} | {a['rows']} | {a['median']:.0f} ms | {a['p95']:.0f} ms | "
               f"{b['median']:.0f} ms | {b['p95']:.0f} ms | {b['queries']} | "
-              f"{', '.join(f'`{n}`' for n in b['indexes']) or '–'} |" for a, b in zip(fresh, steady)]
+              f"{', '.join(f'`{n}`' for n in b['indexes']) or '–'} |"
+              for a, b in zip(fresh, steady)]
     lines += ["", "## What makes it fast", "",
               "The list never reads the events: `sync.py` summarises each conversation into a "
               "row of `staff_conversation`, and `filters.py` filters and orders that table "
@@ -380,9 +392,11 @@ def report(args, counts, timings, fresh, steady, about) -> str:
               "count for the pager. The indexes, as created in the benchmark's database:", "",
               "| index | definition |", "| --- | --- |"]
     lines += [f"| `{name}` | `{definition.split(' USING ', 1)[1]}` on "
-              f"`{definition.split(' ON ')[1].split()[0]}` |" for name, definition in console_indexes()]
+              f"`{definition.split(' ON ')[1].split()[0]}` |"
+              for name, definition in console_indexes()]
     lines += ["",
-              "- `conv_*` other than `conv_search_trgm` are declared in `Conversation.Meta.indexes` "
+              "- `conv_*` other than `conv_search_trgm` are declared in "
+              "`Conversation.Meta.indexes` "
               "(console/staff/models.py): `conv_recent` is the list order (page 1, deep pages, "
               "date ranges); partial indexes in the same order serve the selective filters "
               "(escalated, awaiting follow-up, fallback, low confidence, reviewed). "
@@ -410,7 +424,8 @@ def main():
     t = time.perf_counter()
     events = fill(args.conversations)
     timings["fill"] = time.perf_counter() - t
-    print(f"filled {args.conversations:,} conversations, {events:,} events in {timings['fill']:.0f} s")
+    print(f"filled {args.conversations:,} conversations, {events:,} events "
+          f"in {timings['fill']:.0f} s")
     timings["migrate"] = manage("migrate", "--noinput", "-v", "0")
     timings["indexes"] = manage("ensure_tracker_indexes")
     timings["sync"] = manage("sync_conversations")
@@ -420,6 +435,7 @@ def main():
     import django
     django.setup()
     from django.test import Client
+
     from console.staff.models import ADMIN, Conversation, User
     staff_data()
     escalated = Conversation.objects.exclude(escalation_level="")

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Dict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,15 +42,17 @@ def _tool_python() -> None:
     python = ROOT / venv.strip() / "bin" / "python"
     if Path(sys.executable) == python:
         raise SystemExit(f"{python} lacks the benchmark's tools")
-    os.execv(str(python), [str(python), *sys.argv])
+    # That venv has the tools only; the project is found on PYTHONPATH, as scripts/env.sh does.
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    os.execve(str(python), [str(python), *sys.argv], {**os.environ, "PYTHONPATH": path})
 
 
 _tool_python()
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from load import report  # noqa: E402
-from load.servers import MemoryWatch, first_answer, rasa_env, start, timed, tree_rss  # noqa: E402
-from tests.servers import stop_process as stop, wait_until_up as wait_http  # noqa: E402
+from load import report  # noqa: E402  (bench/, the script's folder, is on sys.path)
+from load.servers import MemoryWatch, first_answer, rasa_env, timed, tree_rss  # noqa: E402
+
+from harness.processes import start, stop, wait_until_answers  # noqa: E402
 
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
@@ -71,7 +74,7 @@ def locust(host: str, users: int, seconds: int, prefix: Path, scenario: str = "m
 def bench_bot(name: str, label: str, args, work: Path, launch) -> dict:
     """Start one bot's servers, load them level by level, stop them; returns the figures."""
     print(f"== {label}", flush=True)
-    result = {"label": label, "levels": []}
+    result: Dict[str, Any] = {"label": label, "levels": []}
     with MemoryWatch() as memory:
         url, rasa, actions, started = launch(memory)
         try:
@@ -173,7 +176,8 @@ def run(args, work: Path) -> dict:
                              rasa_env(RASA_CACHE_DIRECTORY=str(work / "cache-starter")),
                              work / "starter-train.log")
     print(f"   {starter_training:.0f} s\ntraining the assistant (rasa train)...", flush=True)
-    training = timed([RASA, "train", "--quiet", "--domain", "domain", "--fixed-model-name", "assistant",
+    training = timed([RASA, "train", "--quiet", "--domain", "domain",
+                      "--fixed-model-name", "assistant",
                       "--out", str(work / "assistant-model")], ROOT,
                      rasa_env(RASA_CACHE_DIRECTORY=str(work / "cache-assistant")),
                      work / "assistant-train.log")
@@ -183,7 +187,7 @@ def run(args, work: Path) -> dict:
     def launch_starter(memory):
         t0 = time.monotonic()
         rasa = start([RASA, "run", "--port", str(starter_port), "--model", "models"],
-                     starter_dir, rasa_env(), work / "starter-rasa.log")
+                     rasa_env(), work / "starter-rasa.log", cwd=starter_dir)
         memory.watch("rasa", rasa.pid)
         return f"http://127.0.0.1:{starter_port}", rasa, None, t0
 
@@ -205,14 +209,13 @@ def _assistant_launcher(args, work: Path):
                        DATABASE_URL=args.database_url or f"sqlite:///{work / 'assistant.db'}",
                        RASA_AUTH_TOKEN="bench-token")
         t0 = time.monotonic()
-        actions = start([str(ROOT / "scripts" / "run_actions.sh")], ROOT, env,
+        actions = start([ROOT / "scripts" / "run_actions.sh"], env,
                         work / "assistant-actions.log")
-        rasa = start([str(ROOT / "scripts" / "run_rasa.sh")], ROOT, env,
-                     work / "assistant-rasa.log")
+        rasa = start([ROOT / "scripts" / "run_rasa.sh"], env, work / "assistant-rasa.log")
         memory.watch("rasa", rasa.pid)
         memory.watch("actions", actions.pid)
-        wait_http(f"http://127.0.0.1:{action_port}/health", actions,
-                  work / "assistant-actions.log")
+        wait_until_answers(f"http://127.0.0.1:{action_port}/health", actions,
+                           work / "assistant-actions.log")
         return f"http://127.0.0.1:{rasa_port}", rasa, actions, t0
 
     return launch_assistant

@@ -7,21 +7,19 @@ docs/bench-red-flag-reply.md.
 
     .venv/bin/python bench/bench_red_flag_reply.py
 """
+
 import os
 import platform
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from redflags import EMERGENCY, load_rules  # noqa: E402
-from tests.servers import assistant_servers  # noqa: E402
+from harness.processes import ROOT
+from harness.servers import assistant_servers
+from redflags import EMERGENCY, load_rules
 
 
 def percentile(values, share):
@@ -34,8 +32,7 @@ def main() -> None:
     cases = yaml.safe_load((ROOT / "tests/redflags/cases.yml").read_text())["cases"]
     phrases = [c["text"] for c in cases if any(level[x] == EMERGENCY for x in c["expect"])]
     first, middle, wrong = [], [], 0
-    with tempfile.TemporaryDirectory() as tmp, \
-            assistant_servers(Path(tmp)) as servers:
+    with tempfile.TemporaryDirectory() as tmp, assistant_servers(Path(tmp)) as servers:
         servers.say("warm-up", "hello")
         for number, phrase in enumerate(phrases):
             started = time.perf_counter()
@@ -48,16 +45,24 @@ def main() -> None:
             middle.append((time.perf_counter() - started) * 1000)
             wrong += not replies[0]["text"].startswith("⚠️")
     rows = [("first message of a conversation", first), ("after an FAQ answer", middle)]
-    lines = ["# Red-flag reply time, end to end", "",
-             f"`bench/bench_red_flag_reply.py`: {len(phrases)} EMERGENCY phrases from the test "
-             "table, each sent over `POST /webhooks/rest/webhook` to the real servers "
-             "(one request at a time), measured at the client.", "",
-             f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"{time.strftime('%Y-%m-%d')}.", "",
-             "| when | messages | median ms | p95 ms | max ms |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Red-flag reply time, end to end",
+        "",
+        f"`bench/bench_red_flag_reply.py`: {len(phrases)} EMERGENCY phrases from the test "
+        "table, each sent over `POST /webhooks/rest/webhook` to the real servers "
+        "(one request at a time), measured at the client.",
+        "",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        "| when | messages | median ms | p95 ms | max ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, values in rows:
-        lines.append(f"| {name} | {len(values)} | {statistics.median(values):.0f} | "
-                     f"{percentile(values, 0.95):.0f} | {max(values):.0f} |")
+        lines.append(
+            f"| {name} | {len(values)} | {statistics.median(values):.0f} | "
+            f"{percentile(values, 0.95):.0f} | {max(values):.0f} |"
+        )
     lines += ["", f"Replies that did not start with the emergency advice: {wrong}.", ""]
     (ROOT / "docs/bench-red-flag-reply.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

@@ -5,20 +5,19 @@
 Runs every phrase of tests/redflags/*.yml through RedFlagDetector.detect, several rounds
 after a warm-up, and writes the distribution to docs/bench-red-flags.md.
 """
+
 import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from redflags import RedFlagDetector
 
-from redflags import RedFlagDetector  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "docs/bench-red-flags.md"
 
@@ -35,8 +34,11 @@ def main() -> None:
     started = time.perf_counter()
     detector = RedFlagDetector()
     build_ms = (time.perf_counter() - started) * 1000
-    phrases = [case["text"] for path in sorted((ROOT / "tests/redflags").glob("*.yml"))
-               for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
+    phrases = [
+        case["text"]
+        for path in sorted((ROOT / "tests/redflags").glob("*.yml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    ]
     for phrase in phrases:
         detector.detect(phrase)
     times = []
@@ -49,24 +51,31 @@ def main() -> None:
     started = time.perf_counter()
     detector.detect(long_message)
     long_ms = (time.perf_counter() - started) * 1000
-    rows = [("median", statistics.median(times)), ("p95", percentile(times, 0.95)),
-            ("p99", percentile(times, 0.99)), ("max", max(times))]
-    text = "\n".join([
-        "# Red-flag detector: time per message",
-        "",
-        "Measured by `.venv/bin/python bench/bench_red_flags.py` "
-        f"({len(phrases)} phrases x {args.rounds} rounds after a warm-up; one process, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}).",
-        "",
-        "| measure | ms |", "| --- | --- |",
-        *(f"| {name} | {value:.3f} |" for name, value in rows),
-        f"| one message of {len(long_message)} characters | {long_ms:.3f} |",
-        f"| building the detector (once per process) | {build_ms:.0f} |",
-        "",
-        "Target: median under 1 ms. The end-to-end reply time of a red-flag message over",
-        "REST is in `docs/bench-red-flag-reply.md`.",
-        "",
-    ])
+    rows = [
+        ("median", statistics.median(times)),
+        ("p95", percentile(times, 0.95)),
+        ("p99", percentile(times, 0.99)),
+        ("max", max(times)),
+    ]
+    text = "\n".join(
+        [
+            "# Red-flag detector: time per message",
+            "",
+            "Measured by `.venv/bin/python bench/bench_red_flags.py` "
+            f"({len(phrases)} phrases x {args.rounds} rounds after a warm-up; one process, "
+            f"{os.cpu_count()} CPUs, Python {platform.python_version()}).",
+            "",
+            "| measure | ms |",
+            "| --- | --- |",
+            *(f"| {name} | {value:.3f} |" for name, value in rows),
+            f"| one message of {len(long_message)} characters | {long_ms:.3f} |",
+            f"| building the detector (once per process) | {build_ms:.0f} |",
+            "",
+            "Target: median under 1 ms. The end-to-end reply time of a red-flag message over",
+            "REST is in `docs/bench-red-flag-reply.md`.",
+            "",
+        ]
+    )
     OUT.write_text(text, encoding="utf-8")
     print(text)
 

@@ -16,8 +16,7 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/assistant"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
+import settings
 
 
 def create_database_if_missing(url: str) -> bool:
@@ -39,14 +38,14 @@ def create_database_if_missing(url: str) -> bool:
 
 
 def create_tables(url: str) -> None:
-    """Rasa's tracker table (through Rasa's own SQLTrackerStore) and the appointment table."""
+    """Rasa's tracker table (through Rasa's own SQLTrackerStore) and the practice's tables."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from actions.store import engine_for
+    import tables
 
     store = SQLTrackerStore(domain=None, host=url)
     store.engine.dispose()
-    engine_for(url).dispose()
+    tables.create_tables(url)
 
 
 def lock_store_env(redis_url: str, key_prefix: str = "assistant") -> Dict[str, str]:
@@ -70,8 +69,8 @@ def check_redis(redis_url: str) -> None:
 
 
 def main(env: Mapping[str, str] = os.environ) -> int:
-    database_url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    redis_url = env.get("REDIS_URL") or DEFAULT_REDIS_URL
+    database_url = settings.value("DATABASE_URL", env, cluster=True)
+    redis_url = settings.value("REDIS_URL", env, cluster=True)
     try:
         if create_database_if_missing(database_url):
             print(f"created database {make_url(database_url).database}", file=sys.stderr)

@@ -14,12 +14,12 @@ from typing import Dict, List
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from harness.blind_sets import BLIND_SETS
+from harness.blind_sets import measure as measure_blind
+from harness.blind_sets import report as blind_report
+from redflags import EMERGENCY, URGENT, RedFlagDetector, load_rules
 
-from red_flag_blind import BLIND_SETS, measure as measure_blind, report as blind_report  # noqa: E402
-from redflags import EMERGENCY, URGENT, RedFlagDetector, load_rules  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DOC = ROOT / "docs/red-flags.md"
 TABLES = ROOT / "tests/redflags"
@@ -36,9 +36,9 @@ def code(items: List[str]) -> str:
 
 def measure(detector: RedFlagDetector, cases: List[Dict], level: Dict[str, str]) -> Dict:
     """Recall per level and category, false alarms, exact matches."""
-    stats = Counter()
-    per_category = Counter()
-    found_category = Counter()
+    stats: Counter[str] = Counter()
+    per_category: Counter[str] = Counter()
+    found_category: Counter[str] = Counter()
     misses, false_alarms = [], []
     for case in cases:
         expect = set(case["expect"])

@@ -7,8 +7,8 @@
 #   and WhatsApp duplicate ids in Redis (REDIS_URL); staff console :8000, web page :8080.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/assistant}"
-export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/1}"
+# PostgreSQL and Redis instead of make run's SQLite file (defaults: settings.py).
+eval "$(python3 settings.py exports --cluster DATABASE_URL REDIS_URL)"
 export WHATSAPP_REDIS_URL="${WHATSAPP_REDIS_URL:-$REDIS_URL}"
 . scripts/env.sh
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Starts the Rasa server on port 5005: REST and socket.io channels, HTTP API behind a token.
+# assistant/server.py checks the Rasa internals the project relies on, installs its one
+# patch and quiets the libraries' deprecation notices, then runs `rasa run`.
 # RASA_ENDPOINTS picks another endpoints file (the cluster's replicas: cluster/endpoints.yml).
 # RASA_MODEL serves another model file or folder (default: the newest in models/).
 set -euo pipefail
@@ -17,6 +19,6 @@ export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
 cors=()
 for origin in $ALLOWED_ORIGINS; do cors+=(--cors "$origin"); done
-exec rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" "${cors[@]}" \
+exec python -m assistant.server run --enable-api --auth-token "$RASA_AUTH_TOKEN" "${cors[@]}" \
   --port "${RASA_PORT:-5005}" --model "${RASA_MODEL:-models}" --credentials credentials.yml \
   --endpoints "${RASA_ENDPOINTS:-endpoints.yml}"

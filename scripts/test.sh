@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite (what `make test` and CI run). Stops at the first failing stage.
+# The machine is provisioned first (services, browsers, nginx, Compose); the tests only
+# check that what they need is there, and fail loudly when it is not. Reports go to
+# results/; `make docs` copies the ones published in docs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -18,7 +21,7 @@ rasa test core --model "$MODEL" --stories tests/stories --out results/core \
 
 echo "== NLU evaluation on the held-out set"
 rasa test nlu --model "$MODEL" --nlu tests/nlu/heldout.yml --out results/nlu
-python scripts/nlu_report.py results/nlu docs/nlu-report.md --min-macro-f1 0.90
+python scripts/nlu_report.py results/nlu results/nlu-report.md --min-macro-f1 0.90
 
 echo "== pytest (data validation, actions, red flags, servers)"
 python -m pytest -q

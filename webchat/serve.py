@@ -27,6 +27,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Mapping, Optional
 
+import settings
+
 HERE = Path(__file__).resolve().parent
 ROOTS = {"/dist/": HERE / "dist", "/": HERE / "site"}
 LOCAL = "http://localhost:* ws://localhost:* http://127.0.0.1:* ws://127.0.0.1:*"
@@ -45,7 +47,7 @@ def page_settings(environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]
     """The widget settings the environment overrides in the demo page."""
     env = os.environ if environ is None else environ
     server = env.get("CHAT_SERVER_URL") or f"http://localhost:{env.get('RASA_PORT') or 5005}"
-    return {"serverUrl": server, "emergencyNumber": env.get("EMERGENCY_NUMBER") or "112"}
+    return {"serverUrl": server, "emergencyNumber": settings.value("EMERGENCY_NUMBER", env)}
 
 
 def render_page(text: str, settings: Dict[str, str]) -> str:
@@ -108,7 +110,8 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args()
-    server = ThreadingHTTPServer((args.host, args.port), partial(Handler, directory=str(ROOTS["/"])))
+    handler = partial(Handler, directory=str(ROOTS["/"]))
+    server = ThreadingHTTPServer((args.host, args.port), handler)
     print(f"Demo page with the chat widget: http://localhost:{args.port}/", flush=True)
     server.serve_forever()
 

@@ -15,27 +15,27 @@ Options of this file (after Locust's own):
   --think-time S     seconds a patient waits before each message (default 0: closed loop,
                      so throughput measures what the server can do)
 """
+
 import json
 import random
-import sys
 import uuid
-from pathlib import Path
 
 import gevent
+from conversations import LONG, SCENARIOS, WEIGHTS  # Locust puts this file's folder on sys.path
 from locust import FastHttpUser, events, task
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conversations import LONG, SCENARIOS, WEIGHTS  # noqa: E402
 
 WEBHOOK = "/webhooks/rest/webhook"
 
 
 @events.init_command_line_parser.add_listener
 def _options(parser):
-    parser.add_argument("--scenario", choices=["mixed", "long"], default="mixed",
-                        help="mixed conversations, or 50-turn ones named by turn")
-    parser.add_argument("--think-time", type=float, default=0.0,
-                        help="seconds before each message")
+    parser.add_argument(
+        "--scenario",
+        choices=["mixed", "long"],
+        default="mixed",
+        help="mixed conversations, or 50-turn ones named by turn",
+    )
+    parser.add_argument("--think-time", type=float, default=0.0, help="seconds before each message")
 
 
 class Patient(FastHttpUser):
@@ -61,8 +61,9 @@ class Patient(FastHttpUser):
             self.say(sender, text, name)
 
     def say(self, sender, text, name):
-        with self.client.post(WEBHOOK, json={"sender": sender, "message": text}, name=name,
-                              catch_response=True) as response:
+        with self.client.post(
+            WEBHOOK, json={"sender": sender, "message": text}, name=name, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 return

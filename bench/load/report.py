@@ -1,4 +1,5 @@
 """Read Locust's CSV, summarise a py-spy profile, write docs/performance.md and its plot."""
+
 import csv
 from collections import Counter
 from pathlib import Path
@@ -26,33 +27,45 @@ def _number(value: str):
 
 def level_summary(prefix: Path, users: int) -> dict:
     total = locust_stats(prefix)["Aggregated"]
-    return {"users": users, "requests": int(total["Request Count"]),
-            "failures": int(total["Failure Count"]), "rps": total["Requests/s"],
-            "p50": total["50%"], "p95": total["95%"], "p99": total["99%"]}
+    return {
+        "users": users,
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": total["Requests/s"],
+        "p50": total["50%"],
+        "p95": total["95%"],
+        "p99": total["99%"],
+    }
 
 
 def turn_summary(prefix: Path) -> dict:
     """Median latency of each turn of the 50-turn conversations."""
     stats = locust_stats(prefix)
-    turns = {int(name.split()[1]): row for name, row in stats.items()
-             if name.startswith("turn ")}
+    turns = {int(name.split()[1]): row for name, row in stats.items() if name.startswith("turn ")}
     medians = {n: row["50%"] for n, row in turns.items()}
     counts = {n: int(row["Request Count"]) for n, row in turns.items()}
     first = [medians[n] for n in range(1, 6) if n in medians]
     last = [medians[n] for n in range(46, 51) if n in medians]
-    return {"medians": medians, "counts": counts, "conversations": counts.get(50, 0),
-            "failures": int(stats["Aggregated"]["Failure Count"]),
-            "turn1": medians.get(1), "turn50": medians.get(50),
-            "first5": sum(first) / len(first) if first else None,
-            "last5": sum(last) / len(last) if last else None}
+    return {
+        "medians": medians,
+        "counts": counts,
+        "conversations": counts.get(50, 0),
+        "failures": int(stats["Aggregated"]["Failure Count"]),
+        "turn1": medians.get(1),
+        "turn50": medians.get(50),
+        "first5": sum(first) / len(first) if first else None,
+        "last5": sum(last) / len(last) if last else None,
+    }
 
 
 # stages of a message in the Rasa server: (label, text of a frame that marks it)
 STAGES = [
     ("NLU pipeline (parse)", "parse_message (rasa/core/processor.py"),
     ("- featurizers (word and character n-gram counts)", "(rasa/nlu/featurizers/"),
-    ("- intent classifier (TF-IDF + logistic regression)",
-     "process (rasa/nlu/classifiers/logistic_regression_classifier.py"),
+    (
+        "- intent classifier (TF-IDF + logistic regression)",
+        "process (rasa/nlu/classifiers/logistic_regression_classifier.py",
+    ),
     ("- FAQ topic (TF-IDF + logistic regression)", "process (assistant/classifiers.py"),
     ("- red-flag screen", "(assistant/red_flag_screen.py"),
     ("dialogue policies (next action)", "_predict_next_with_tracker (rasa/core/processor.py"),
@@ -79,9 +92,12 @@ def profile_summary(raw: Path, root: Path, top: int = 15) -> dict:
         for label, marker in STAGES:
             if marker in stack:
                 stages[label] += count
-    return {"samples": total, "by_package": by_package.most_common(top),
-            "stages": [(label, stages[label]) for label, _ in STAGES],
-            "cut": cut.most_common(3)}
+    return {
+        "samples": total,
+        "by_package": by_package.most_common(top),
+        "stages": [(label, stages[label]) for label, _ in STAGES],
+        "cut": cut.most_common(3),
+    }
 
 
 def _function(frame: str) -> str:
@@ -98,7 +114,7 @@ def _package(frame: str, root: Path) -> str:
     if "site-packages/" in path:
         path = path.split("site-packages/")[1]
     elif path.startswith(str(root)):
-        path = path[len(str(root)) + 1:]
+        path = path[len(str(root)) + 1 :]
     top = path.split("/")[0].removesuffix(".py")
     if (root / top).is_dir() and not top.startswith("."):
         return f"project: {top}"
@@ -107,23 +123,37 @@ def _package(frame: str, root: Path) -> str:
 
 def plot(results: Dict[str, dict], out: Path) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     figure, (latency, throughput) = plt.subplots(1, 2, figsize=(10, 4))
     for bot, color in (("assistant", "tab:blue"), ("starter", "tab:orange")):
         levels = results[bot]["levels"]
         users = [level["users"] for level in levels]
         for key, style in (("p50", "-o"), ("p95", "--s")):
-            latency.plot(users, [level[key] for level in levels], style, color=color,
-                         label=f"{results[bot]['label']} {key}")
-        throughput.plot(users, [level["rps"] for level in levels], "-o", color=color,
-                        label=results[bot]["label"])
+            latency.plot(
+                users,
+                [level[key] for level in levels],
+                style,
+                color=color,
+                label=f"{results[bot]['label']} {key}",
+            )
+        throughput.plot(
+            users,
+            [level["rps"] for level in levels],
+            "-o",
+            color=color,
+            label=results[bot]["label"],
+        )
     throughput.set_ylim(bottom=0)
-    latency.set(xlabel="concurrent conversations", ylabel="latency (ms)",
-                title="Latency of POST /webhooks/rest/webhook")
+    latency.set(
+        xlabel="concurrent conversations",
+        ylabel="latency (ms)",
+        title="Latency of POST /webhooks/rest/webhook",
+    )
     latency.axhline(250, color="grey", linewidth=0.8, linestyle=":")
-    throughput.set(xlabel="concurrent conversations", ylabel="requests / s",
-                   title="Throughput")
+    throughput.set(xlabel="concurrent conversations", ylabel="requests / s", title="Throughput")
     for axis in (latency, throughput):
         axis.grid(alpha=0.3)
         axis.legend(fontsize=8)
@@ -142,19 +172,52 @@ def targets(ours: dict, starter: dict) -> List[tuple]:
     t = ours["turns"]
     rows = []
     if at20 and st20:
-        rows.append(("throughput at 20 conversations >= 2x starter's",
-                     f"{at20['rps']:.1f} req/s ({ratio(at20['rps'], st20['rps'])})",
-                     f"{st20['rps']:.1f} req/s", at20["rps"] >= 2 * st20["rps"]))
-        rows.append(("p95 at 20 conversations < 250 ms", f"{at20['p95']:.0f} ms",
-                     f"{st20['p95']:.0f} ms", at20["p95"] < 250))
-    rows.append(("turn-50 median within 20% of turn-1",
-                 f"{t['turn1']:.0f} → {t['turn50']:.0f} ms ({ratio(t['turn50'], t['turn1'])})",
-                 f"{starter['turns']['turn1']:.0f} → {starter['turns']['turn50']:.0f} ms",
-                 t["turn50"] <= 1.2 * t["turn1"]))
-    rows.append(("cold start < 20 s", f"{ours['cold_start']:.1f} s",
-                 f"{starter['cold_start']:.1f} s", ours["cold_start"] < 20))
-    rows.append(("Rasa server memory < 900 MB", f"{ours['memory']['rasa'] / MB:.0f} MB",
-                 f"{starter['memory']['rasa'] / MB:.0f} MB", ours["memory"]["rasa"] < 900 * MB))
-    rows.append(("training < 3 min", f"{ours['training']:.0f} s",
-                 f"{starter['training']:.0f} s", ours["training"] < 180))
+        rows.append(
+            (
+                "throughput at 20 conversations >= 2x starter's",
+                f"{at20['rps']:.1f} req/s ({ratio(at20['rps'], st20['rps'])})",
+                f"{st20['rps']:.1f} req/s",
+                at20["rps"] >= 2 * st20["rps"],
+            )
+        )
+        rows.append(
+            (
+                "p95 at 20 conversations < 250 ms",
+                f"{at20['p95']:.0f} ms",
+                f"{st20['p95']:.0f} ms",
+                at20["p95"] < 250,
+            )
+        )
+    rows.append(
+        (
+            "turn-50 median within 20% of turn-1",
+            f"{t['turn1']:.0f} → {t['turn50']:.0f} ms ({ratio(t['turn50'], t['turn1'])})",
+            f"{starter['turns']['turn1']:.0f} → {starter['turns']['turn50']:.0f} ms",
+            t["turn50"] <= 1.2 * t["turn1"],
+        )
+    )
+    rows.append(
+        (
+            "cold start < 20 s",
+            f"{ours['cold_start']:.1f} s",
+            f"{starter['cold_start']:.1f} s",
+            ours["cold_start"] < 20,
+        )
+    )
+    rows.append(
+        (
+            "Rasa server memory < 900 MB",
+            f"{ours['memory']['rasa'] / MB:.0f} MB",
+            f"{starter['memory']['rasa'] / MB:.0f} MB",
+            ours["memory"]["rasa"] < 900 * MB,
+        )
+    )
+    rows.append(
+        (
+            "training < 3 min",
+            f"{ours['training']:.0f} s",
+            f"{starter['training']:.0f} s",
+            ours["training"] < 180,
+        )
+    )
     return rows

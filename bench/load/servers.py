@@ -1,24 +1,29 @@
-"""Start, time and watch the servers of the load benchmark (stopping them and waiting for
-them to come up is shared with the tests: tests/servers.py)."""
+"""Time and watch the servers of the load benchmark (starting, stopping and waiting for
+them is the harness's: harness/processes.py)."""
+
 import os
 import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 import psutil
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from harness.processes import ROOT, wait_until_answers
 
 
 def rasa_env(**extra: str) -> Dict[str, str]:
     """The project's environment (scripts/env.sh's essentials) plus `extra`."""
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
     env.pop("VIRTUAL_ENV", None)
     env.update(extra)
     return env
@@ -28,33 +33,36 @@ def timed(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> floa
     """Run a command to its end; returns its wall time in seconds, raises if it failed."""
     started = time.monotonic()
     with open(log, "w") as handle:
-        code = subprocess.call(command, cwd=cwd, env=env, stdout=handle,
-                               stderr=subprocess.STDOUT)
+        code = subprocess.call(command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
     if code:
         raise RuntimeError(f"{' '.join(command)} failed ({code}):\n{log.read_text()[-3000:]}")
     return time.monotonic() - started
 
 
-def start(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=cwd, env=env, stdout=open(log, "w"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
+def says_hello(url: str) -> Callable[[], bool]:
+    """A probe: the REST channel at `url` answers "hello" with a reply list."""
 
-
-def first_answer(url: str, process: subprocess.Popen, log: Path, started: float,
-                 timeout: float = 300) -> float:
-    """Seconds from `started` until the REST channel answers "hello" with a reply list."""
-    while time.monotonic() - started < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+    def probe() -> bool:
         try:
-            response = requests.post(f"{url}/webhooks/rest/webhook", timeout=30,
-                                     json={"sender": "cold-start", "message": "hello"})
-            if response.status_code == 200 and response.json():
-                return time.monotonic() - started
+            response = requests.post(
+                f"{url}/webhooks/rest/webhook",
+                timeout=30,
+                json={"sender": "cold-start", "message": "hello"},
+            )
+            return response.status_code == 200 and bool(response.json())
         except (requests.RequestException, ValueError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} gave no answer within {timeout}s:\n{log.read_text()[-3000:]}")
+            return False
+
+    return probe
+
+
+def first_answer(
+    url: str, process: subprocess.Popen, log: Path, started: float, timeout: float = 300
+) -> float:
+    """Seconds from `started` until the REST channel answers "hello" with a reply list."""
+    return wait_until_answers(
+        says_hello(url), process, log, timeout=timeout, since=started, interval=0.2
+    )
 
 
 def tree_rss(pid: int) -> int:

@@ -1,8 +1,10 @@
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import OperationalError
 
 from actions.appointment import ActionSubmitAppointment, ValidateAppointmentForm
 from actions.store import save_request
+from tables import create_tables
 from tests.conftest import POSTGRES_URL, load_tracker, run_action, slot_events
 
 
@@ -28,7 +30,8 @@ def test_name_is_trimmed_and_bounded():
 
 
 def test_empty_answer_is_asked_again():
-    assert validate("validate_visit_reason", " ") == ({"visit_reason": None}, ["utter_unclear_answer"])
+    assert validate("validate_visit_reason", " ") == ({"visit_reason": None},
+                                                      ["utter_unclear_answer"])
 
 
 def test_unset_slot_is_not_complained_about():
@@ -56,23 +59,33 @@ def test_declined_request_is_not_saved(sqlite_url):
     events, said = run_action(ActionSubmitAppointment(), tracker)
     assert [m["response"] for m in said] == ["utter_appointment_discarded"]
     assert slot_events(events)["appointment_saved"] is False
-    with pytest.raises(Exception):
-        rows(sqlite_url)  # nothing was written, not even the table
+    assert rows(sqlite_url) == []
 
 
-def test_database_failure_is_told_to_the_patient_and_keeps_the_answers(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+def test_database_failure_is_told_to_the_patient_and_keeps_the_answers(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}")
     events, said = run_action(ActionSubmitAppointment(), load_tracker("appointment_confirmed"))
     assert [m["response"] for m in said] == ["utter_appointment_failed"]
     assert "patient_name" not in slot_events(events)
 
 
+def test_saving_never_creates_the_table(tmp_path):
+    """DDL belongs to `python -m tables`: without it, saving fails and creates nothing."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    with pytest.raises(OperationalError, match="no such table: appointment_requests"):
+        save_request({"sender_id": "s", "channel": "rest", "patient_name": "A B",
+                      "phone": "+919876543210", "preferred_time": "any", "reason": "pain"},
+                     url=url)
+    assert not inspect(create_engine(url)).has_table("appointment_requests")
+
+
+@pytest.mark.services
 def test_request_is_saved_in_postgresql():
     engine = create_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("drop table if exists appointment_requests"))
-    from actions.store import engine_for
-    engine_for.cache_clear()
+    assert create_tables(POSTGRES_URL) == ["appointment_requests"]
+    assert create_tables(POSTGRES_URL) == []      # a second run changes nothing
     new_id = save_request({"sender_id": "pg-1", "channel": "rest", "patient_name": "A B",
                            "phone": "+919876543210", "preferred_time": "any", "reason": "pain"},
                           url=POSTGRES_URL)

@@ -1,4 +1,5 @@
-"""The prebuilt validator accepts and refuses exactly what Rasa's own check does."""
+"""The prebuilt validator accepts and refuses exactly what Rasa's own check does, and
+checks Rasa's schema against the meta-schema once, not once per reply."""
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -18,10 +19,6 @@ REPLIES = [
 ]
 
 
-def unpatched(self, result):
-    return "Rasa's own check"
-
-
 @pytest.mark.parametrize("reply", REPLIES)
 def test_same_verdict_and_message_as_jsonschema_validate(reply):
     schema = RemoteAction.action_response_format_spec()
@@ -39,23 +36,19 @@ def test_same_verdict_and_message_as_jsonschema_validate(reply):
         assert raised.value.message.startswith(expected + ". Failed to validate Action server")
 
 
-def test_install_makes_remote_actions_use_it(monkeypatch):
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", unpatched)
-    action_reply_check.install()
-    assert RemoteAction._validate_action_result is action_reply_check.validate_action_result
-    with pytest.raises(jsonschema.ValidationError):
-        RemoteAction("action_x", None)._validate_action_result({"events": "not a list"})
-
-
-def test_the_schema_is_checked_once():
-    assert action_reply_check.reply_validator() is action_reply_check.reply_validator()
-
-
-def test_the_rasa_server_switches_it_on_with_its_nlg(monkeypatch):
-    from rasa.shared.core.domain import Domain
-
-    from assistant.nlg import PracticeNLG
-
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", unpatched)
-    PracticeNLG(domain=Domain.empty())
-    assert RemoteAction._validate_action_result is action_reply_check.validate_action_result
+def test_the_schema_is_checked_against_the_meta_schema_once(monkeypatch):
+    """jsonschema.validate checks the schema on every call: the cost this module avoids."""
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
+    checks = []
+    real = validator_class.check_schema
+    monkeypatch.setattr(validator_class, "check_schema",
+                        classmethod(lambda cls, schema: checks.append(1) or real(schema)))
+    action_reply_check.reply_validator.cache_clear()
+    action = RemoteAction("action_x", None)
+    for reply in REPLIES[:3] * 5:
+        action_reply_check.validate_action_result(action, reply)
+    assert len(checks) == 1
+    for reply in REPLIES[:3]:
+        jsonschema.validate(reply, RemoteAction.action_response_format_spec())
+    assert len(checks) == 4   # what Rasa's own check costs, for comparison

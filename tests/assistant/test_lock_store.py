@@ -11,8 +11,8 @@ from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 
 from assistant.lock_store import TransactionalRedisLockStore
+from harness.processes import ROOT
 from tests.conftest import require_redis
-from tests.servers import ROOT
 
 REDIS_URL = os.environ.get("TEST_LOCK_REDIS_URL", "redis://127.0.0.1:6379/12")
 

@@ -9,20 +9,19 @@ from rasa.core.agent import load_agent
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
 from assistant.tracker_store import CachedSQLTrackerStore
+from harness.processes import ROOT, free_port, running
 from tests.conftest import POSTGRES_URL, require_postgres
-from tests.servers import ROOT, free_port, start_script, stop_process, wait_until_up
 
 DOMAIN = Domain.load(str(ROOT / "domain"))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def store_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'trackers.db'}"
         return
@@ -71,8 +70,8 @@ def as_json(tracker):
     return json.loads(json.dumps([event.as_dict() for event in tracker.events]))
 
 
-def test_an_unchanged_conversation_is_served_from_memory(database_url, sender):
-    store = CachedSQLTrackerStore(domain=DOMAIN, host=database_url)
+def test_an_unchanged_conversation_is_served_from_memory(store_url, sender):
+    store = CachedSQLTrackerStore(domain=DOMAIN, host=store_url)
     tracker = saved_twice(store, sender)
     assert run(store.retrieve(sender)) is tracker
     # handed out: the next caller gets its own copy, read from the database
@@ -80,9 +79,9 @@ def test_an_unchanged_conversation_is_served_from_memory(database_url, sender):
     assert again is not tracker and as_json(again) == as_json(tracker)
 
 
-def test_what_another_replica_wrote_is_read_from_the_database(database_url, sender):
-    replica_1 = CachedSQLTrackerStore(domain=DOMAIN, host=database_url)
-    replica_2 = CachedSQLTrackerStore(domain=DOMAIN, host=database_url)
+def test_what_another_replica_wrote_is_read_from_the_database(store_url, sender):
+    replica_1 = CachedSQLTrackerStore(domain=DOMAIN, host=store_url)
+    replica_2 = CachedSQLTrackerStore(domain=DOMAIN, host=store_url)
     mine = saved_twice(replica_1, sender)
     theirs = run(replica_2.retrieve(sender))
     turn(theirs, "what is kyphoplasty?", "Kyphoplasty is ...")
@@ -95,18 +94,18 @@ def test_what_another_replica_wrote_is_read_from_the_database(database_url, send
     assert current.get_slot("emergency_active") is True
 
 
-def test_an_erased_conversation_is_not_served_from_memory(database_url, sender):
-    store = CachedSQLTrackerStore(domain=DOMAIN, host=database_url)
+def test_an_erased_conversation_is_not_served_from_memory(store_url, sender):
+    store = CachedSQLTrackerStore(domain=DOMAIN, host=store_url)
     saved_twice(store, sender)
-    engine = create_engine(database_url)
+    engine = create_engine(store_url)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
     engine.dispose()
     assert run(store.retrieve(sender)) is None
 
 
-def test_a_message_that_failed_before_saving_leaves_nothing_behind(database_url, sender):
-    store = CachedSQLTrackerStore(domain=DOMAIN, host=database_url)
+def test_a_message_that_failed_before_saving_leaves_nothing_behind(store_url, sender):
+    store = CachedSQLTrackerStore(domain=DOMAIN, host=store_url)
     saved_twice(store, sender)
     half_done = run(store.retrieve(sender))
     turn(half_done, "never saved", "lost")
@@ -115,8 +114,8 @@ def test_a_message_that_failed_before_saving_leaves_nothing_behind(database_url,
         "hello", "hi again"]
 
 
-def test_a_session_started_in_memory_is_read_back_from_the_database(database_url, sender):
-    store = CachedSQLTrackerStore(domain=DOMAIN, host=database_url)
+def test_a_session_started_in_memory_is_read_back_from_the_database(store_url, sender):
+    store = CachedSQLTrackerStore(domain=DOMAIN, host=store_url)
     tracker = saved_twice(store, sender)
     tracker = run(store.retrieve(sender))
     tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
@@ -127,7 +126,7 @@ def test_a_session_started_in_memory_is_read_back_from_the_database(database_url
     assert reloaded is not tracker
     assert [e.text for e in reloaded.events if isinstance(e, UserUttered)] == ["new day"]
     # Rasa's own store agrees, and saving the reloaded tracker adds nothing twice
-    plain = run(SQLTrackerStore(domain=DOMAIN, host=database_url).retrieve(sender))
+    plain = run(SQLTrackerStore(domain=DOMAIN, host=store_url).retrieve(sender))
     assert as_json(plain) == as_json(reloaded)
 
 
@@ -152,8 +151,8 @@ def test_it_writes_the_rows_rasas_own_store_writes(tmp_path, sender):
     assert rows[CachedSQLTrackerStore] == rows[SQLTrackerStore]
 
 
-def test_the_cache_holds_at_most_cache_size_conversations(database_url, sender):
-    store = CachedSQLTrackerStore(domain=DOMAIN, host=database_url, cache_size=2)
+def test_the_cache_holds_at_most_cache_size_conversations(store_url, sender):
+    store = CachedSQLTrackerStore(domain=DOMAIN, host=store_url, cache_size=2)
     trackers = [saved_twice(store, f"{sender}-{n}") for n in range(3)]
     assert list(store._cache) == [f"{sender}-1", f"{sender}-2"]
     assert run(store.retrieve(f"{sender}-0")) is not trackers[0]
@@ -166,6 +165,7 @@ CONVERSATION = ["hello", "what is kyphoplasty?", "I want to book an appointment"
                 "mujhe peshab par control nahi ho raha", "thank you"]
 
 
+@pytest.mark.servers
 def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_path,
                                                                          monkeypatch):
     """The trained assistant with `make run`'s endpoints: after every message the
@@ -176,10 +176,8 @@ def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_p
            "ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook"}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    log = tmp_path / "actions.log"
-    actions = start_script("run_actions.sh", dict(os.environ), log)   # env set above
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/health", actions, log)
+    with running([ROOT / "scripts/run_actions.sh"], dict(os.environ), tmp_path / "actions.log",
+                 probe=f"http://127.0.0.1:{port}/health"):   # env set above
 
         async def converse():
             endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
@@ -202,8 +200,6 @@ def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_p
             return served_from_memory, rebuilt
 
         served_from_memory, final = run(converse())
-    finally:
-        stop_process(actions)
     assert served_from_memory >= len(CONVERSATION) - 2
     assert final.get_slot("emergency_active") is True     # the red flag was kept
     assert [e.text for e in final.events if isinstance(e, UserUttered)] == CONVERSATION

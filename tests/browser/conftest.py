@@ -6,10 +6,9 @@ Needs /usr/bin/chromium (scripts/ensure_chromium.sh) and axe-core from
 `npm ci --prefix webchat` (scripts/ensure_webchat.sh); both are checked up
 front with a clear message.
 """
+
 import json
 import os
-import subprocess
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -18,13 +17,20 @@ import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
-from tests.servers import AUTH_TOKEN, ROOT, assistant_servers, free_port
+from harness.processes import ROOT, free_port, running
+from harness.servers import AUTH_TOKEN, assistant_servers
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 AXE = ROOT / "webchat" / "node_modules" / "axe-core" / "axe.min.js"
-DOCS = ROOT / "docs"
+SCREENSHOTS = ROOT / "results" / "screenshots"  # `make docs` copies them into docs/
 REPLY_TIMEOUT_MS = 90_000  # the first answers of a freshly started server can be slow on 2 cores
 # Not the default (112), so the tests see the configured number reach the bot's
 # replies, the emergency notice, the "unreachable" state and the page. 102 is
@@ -54,35 +60,18 @@ WATCH_STORAGE = """
 """
 
 
-def _wait_for_page(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"scripts/run_web.sh did not serve {url}:\n{log.read_text()}")
-        time.sleep(0.2)
-
-
 @contextmanager
 def demo_page(port: int, rasa_url: str, log: Path) -> Iterator[str]:
     """The demo page on `port`, served the way `make run` serves it, talking to `rasa_url`."""
-    env = {**os.environ, "WEB_PORT": str(port), "CHAT_SERVER_URL": rasa_url,
-           "EMERGENCY_NUMBER": EMERGENCY_NUMBER}
-    with open(log, "w") as handle:
-        process = subprocess.Popen([str(ROOT / "scripts" / "run_web.sh")], cwd=ROOT, env=env,
-                                   stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        url = f"http://localhost:{port}/"
-        _wait_for_page(url, process, log)
+    env = {
+        **os.environ,
+        "WEB_PORT": str(port),
+        "CHAT_SERVER_URL": rasa_url,
+        "EMERGENCY_NUMBER": EMERGENCY_NUMBER,
+    }
+    url = f"http://localhost:{port}/"
+    with running([ROOT / "scripts" / "run_web.sh"], env, log, probe=url, timeout=30):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +87,14 @@ def web_port() -> int:
 def servers(tmp_path_factory, web_port):
     """Rasa and the action server, accepting sockets only from the demo page's origins."""
     origins = f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
-    with assistant_servers(tmp_path_factory.mktemp("webchat-servers"),
-                           extra_env={"ALLOWED_ORIGINS": origins,
-                                      "EMERGENCY_NUMBER": EMERGENCY_NUMBER,
-                                      "HOSPITAL_EMERGENCY_LINE": ""}) as running:
+    with assistant_servers(
+        tmp_path_factory.mktemp("webchat-servers"),
+        extra_env={
+            "ALLOWED_ORIGINS": origins,
+            "EMERGENCY_NUMBER": EMERGENCY_NUMBER,
+            "HOSPITAL_EMERGENCY_LINE": "",
+        },
+    ) as running:
         yield running
 
 
@@ -157,7 +150,8 @@ class Chat:
 
     def wait_for_greeting(self) -> None:
         expect(self.bot.filter(has_text="not a diagnosis")).to_have_count(
-            1, timeout=REPLY_TIMEOUT_MS)
+            1, timeout=REPLY_TIMEOUT_MS
+        )
         self.wait_until_idle()
 
     def say(self, text: str) -> None:
@@ -176,30 +170,37 @@ class Chat:
         self.page.wait_for_function(
             "() => { const s = JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)"
             ".find(k => k.startsWith('spine-chat:')))); return s.outbox.length === 0; }",
-            timeout=REPLY_TIMEOUT_MS)
+            timeout=REPLY_TIMEOUT_MS,
+        )
         expect(self.page.locator(".sc-typing")).to_be_hidden()
 
     def stored(self) -> Dict:
         return self.page.evaluate(
             "() => JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)"
-            ".find(k => k.startsWith('spine-chat:'))))")
+            ".find(k => k.startsWith('spine-chat:'))))"
+        )
 
     def shadow(self, script: str):
         """Evaluate `script` (a function of the shadow root) in the page."""
         return self.page.evaluate(
-            f"() => ({script})(document.getElementById('spine-chat-widget').shadowRoot)")
+            f"() => ({script})(document.getElementById('spine-chat-widget').shadowRoot)"
+        )
 
     def focused_class(self) -> str:
         """The class of the focused element inside the widget ('' if the focus is elsewhere)."""
         return self.page.evaluate(
             "() => { const host = document.activeElement;"
             " if (!host || host.id !== 'spine-chat-widget') return '';"
-            " const el = host.shadowRoot.activeElement; return el ? el.className : ''; }")
+            " const el = host.shadowRoot.activeElement; return el ? el.className : ''; }"
+        )
 
     def tracker(self) -> Dict:
         session_id = self.stored()["sessionId"]
-        response = requests.get(f"{self.servers.rasa_url}/conversations/{session_id}/tracker",
-                                params={"token": AUTH_TOKEN}, timeout=30)
+        response = requests.get(
+            f"{self.servers.rasa_url}/conversations/{session_id}/tracker",
+            params={"token": AUTH_TOKEN},
+            timeout=30,
+        )
         response.raise_for_status()
         return response.json()
 
@@ -210,9 +211,15 @@ class Chat:
             cdp.send("DOM.enable")
             cdp.send("CSS.enable")
             cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
-            found = cdp.send("Runtime.evaluate", {"expression": (
-                "document.getElementById('spine-chat-widget').shadowRoot"
-                f".querySelector({selector!r})")})
+            found = cdp.send(
+                "Runtime.evaluate",
+                {
+                    "expression": (
+                        "document.getElementById('spine-chat-widget').shadowRoot"
+                        f".querySelector({selector!r})"
+                    )
+                },
+            )
             node = cdp.send("DOM.requestNode", {"objectId": found["result"]["objectId"]})
             fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
             return [font["familyName"] for font in fonts if font["glyphCount"] > 0]
@@ -226,10 +233,16 @@ class Chat:
                  const r = await axe.run(document, {resultTypes: ['violations']});
                  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                    targets: v.nodes.map(n => JSON.stringify(n.target)).slice(0, 5)}));
-               }""")
+               }"""
+        )
         for violation in results:
-            print("axe:", violation["impact"], violation["id"], violation["help"],
-                  violation["targets"])
+            print(
+                "axe:",
+                violation["impact"],
+                violation["id"],
+                violation["help"],
+                violation["targets"],
+            )
         return [v for v in results if v["impact"] in ("serious", "critical")]
 
 
@@ -242,8 +255,9 @@ def new_chat(browser, site, servers):
     contexts = []
     storage_uses: List[str] = []
 
-    def make(width: int = 1280, height: int = 800, config: Dict = None, url: str = None,
-             **options) -> Chat:
+    def make(
+        width: int = 1280, height: int = 800, config: Dict = None, url: str = None, **options
+    ) -> Chat:
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
         contexts.append(context)
         context.expose_function("__chatStorageUse", lambda what: storage_uses.append(what))
@@ -263,5 +277,10 @@ def new_chat(browser, site, servers):
 
 def visible_in_viewport(locator: Locator, width: int, height: int) -> bool:
     box = locator.bounding_box()
-    return bool(box) and box["x"] >= 0 and box["y"] >= 0 \
-        and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
+    return (
+        bool(box)
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width
+        and box["y"] + box["height"] <= height
+    )

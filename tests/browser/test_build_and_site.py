@@ -5,6 +5,7 @@
 * webchat/serve.py serves the page and the widget only, with the environment's
   settings in the page.
 """
+
 import http.client
 import re
 import shutil
@@ -15,27 +16,34 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from tests.servers import ROOT
+from harness.processes import ROOT
 
 WEBCHAT = ROOT / "webchat"
 
 
+@pytest.mark.browser  # the widget's toolchain (scripts/ensure_webchat.sh)
 def test_dist_is_what_src_builds_to():
     if shutil.which("node") is None or not (WEBCHAT / "node_modules" / "esbuild").exists():
         pytest.fail("Node and webchat/node_modules are needed: run scripts/ensure_webchat.sh")
-    result = subprocess.run(["node", "build.mjs", "--check"], cwd=WEBCHAT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        ["node", "build.mjs", "--check"], cwd=WEBCHAT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_the_bundle_has_no_html_injection_storage_or_eval():
     bundle = (WEBCHAT / "dist" / "chat-widget.js").read_text(encoding="utf-8")
-    forbidden = r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|localStorage" \
-                r"|document\.cookie|\beval\(|new Function"
+    forbidden = (
+        r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|localStorage"
+        r"|document\.cookie|\beval\(|new Function"
+    )
     assert re.findall(forbidden, bundle) == []
     for source in (WEBCHAT / "src").glob("*.js"):
-        code = "\n".join(line for line in source.read_text(encoding="utf-8").splitlines()
-                         if not line.lstrip().startswith("//"))
+        code = "\n".join(
+            line
+            for line in source.read_text(encoding="utf-8").splitlines()
+            if not line.lstrip().startswith("//")
+        )
         assert re.findall(forbidden, code) == [], source.name
 
 
@@ -49,9 +57,14 @@ def test_the_page_follows_the_environment():
     assert '"serverUrl": "http://localhost:5999"' in rendered
     assert '"emergencyNumber": "+91 11 2345 6789"' in rendered
     assert '"title": "Spine clinic assistant"' in rendered  # the rest as written
-    assert rendered.count('<a href="tel:+911123456789" data-emergency-number>+91 11 2345 6789</a>') == 2
+    assert (
+        rendered.count('<a href="tel:+911123456789" data-emergency-number>+91 11 2345 6789</a>')
+        == 2
+    )
     assert "tel:112" not in rendered
-    quoted = render_page(page, {"serverUrl": "https://x.example/'><script>", "emergencyNumber": "1"})
+    quoted = render_page(
+        page, {"serverUrl": "https://x.example/'><script>", "emergencyNumber": "1"}
+    )
     assert "<script>'" not in quoted and "&lt;script&gt;" in quoted
 
 
@@ -85,8 +98,18 @@ def test_serves_the_page_and_the_widget_with_a_strict_policy(demo_server):
     assert get(demo_server, "/site.css")[0] == 200
 
 
-@pytest.mark.parametrize("path", ["/dist/", "/serve.py", "/../serve.py", "/dist/../serve.py",
-                                  "/dist/../../README.md", "/%2e%2e/serve.py",
-                                  "/../src/widget.js", "/../node_modules/axe-core/axe.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dist/",
+        "/serve.py",
+        "/../serve.py",
+        "/dist/../serve.py",
+        "/dist/../../README.md",
+        "/%2e%2e/serve.py",
+        "/../src/widget.js",
+        "/../node_modules/axe-core/axe.js",
+    ],
+)
 def test_serves_nothing_else(demo_server, path):
     assert get(demo_server, path)[0] == 404

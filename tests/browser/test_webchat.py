@@ -5,13 +5,18 @@ The servers, the page and the browser start once for the module (conftest.py);
 each test opens the page in a fresh browser context. The last test stops and
 restarts the Rasa server; tests run in file order.
 """
+
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (DOCS, EMERGENCY_NUMBER, REPLY_TIMEOUT_MS,
-                                    visible_in_viewport)
-from tests.servers import AUTH_TOKEN
+from harness.servers import AUTH_TOKEN
+from tests.browser.conftest import (
+    EMERGENCY_NUMBER,
+    REPLY_TIMEOUT_MS,
+    SCREENSHOTS,
+    visible_in_viewport,
+)
 
 pytestmark = pytest.mark.servers
 
@@ -47,9 +52,11 @@ def test_keyboard_only_greeting_faq_and_quick_reply(new_chat):
     expect(greeting.locator("button.sc-reply")).to_have_count(3)
 
     # The typing indicator shows while the server works on the question.
-    chat.shadow("root => { const typing = root.querySelector('.sc-typing');"
-                " new MutationObserver(() => { if (!typing.hidden) window.__typed = true; })"
-                ".observe(typing, {attributes: true}); }")
+    chat.shadow(
+        "root => { const typing = root.querySelector('.sc-typing');"
+        " new MutationObserver(() => { if (!typing.hidden) window.__typed = true; })"
+        ".observe(typing, {attributes: true}); }"
+    )
     chat.page.keyboard.type("what is kyphoplasty")
     chat.page.keyboard.press("Enter")
     answer = chat.bot.filter(has_text="balloon")
@@ -120,8 +127,10 @@ def test_emergency_reply_opens_the_widget_with_a_call_link(new_chat):
     chat.wait_for_greeting()
     # Sent, and the widget closed in the same task, so before the answer can arrive.
     chat.input.fill(RED_FLAG)
-    assert chat.shadow("root => { root.querySelector('.sc-form').requestSubmit();"
-                       " window.SpineChat.close(); return root.querySelector('.sc-panel').hidden; }")
+    assert chat.shadow(
+        "root => { root.querySelector('.sc-form').requestSubmit();"
+        " window.SpineChat.close(); return root.querySelector('.sc-panel').hidden; }"
+    )
 
     emergency = chat.page.locator(".sc-msg--emergency")
     expect(emergency).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
@@ -143,7 +152,7 @@ def test_emergency_reply_opens_the_widget_with_a_call_link(new_chat):
 
     chat.wait_until_idle()
     chat.page.wait_for_timeout(300)
-    chat.page.screenshot(path=str(DOCS / "webchat-emergency-desktop.png"))
+    chat.page.screenshot(path=str(SCREENSHOTS / "webchat-emergency-desktop.png"))
     assert chat.axe_violations() == []
 
     # Closed again (Escape works with the focus still on the launcher): the
@@ -177,10 +186,12 @@ def test_phone_width_emergency_in_hindi(new_chat):
     box = chat.panel.bounding_box()
     assert box["x"] == 0 and box["width"] == 360  # the open panel takes the whole phone screen
     assert chat.page.evaluate("() => document.documentElement.scrollWidth") <= 360
-    assert chat.shadow("root => root.querySelector('.sc-log').scrollWidth"
-                       " <= root.querySelector('.sc-log').clientWidth")
+    assert chat.shadow(
+        "root => root.querySelector('.sc-log').scrollWidth"
+        " <= root.querySelector('.sc-log').clientWidth"
+    )
     chat.page.wait_for_timeout(300)
-    chat.page.screenshot(path=str(DOCS / "webchat-emergency-phone.png"))
+    chat.page.screenshot(path=str(SCREENSHOTS / "webchat-emergency-phone.png"))
     assert chat.axe_violations() == []
 
     # Closed: the notice and its call link stay on the phone's screen.
@@ -210,12 +221,16 @@ def test_reflows_at_200_percent_zoom_and_respects_reduced_motion(new_chat):
     assert visible_in_viewport(chat.panel, 640, 400)
     expect(chat.input).to_be_in_viewport()
     assert chat.page.evaluate("() => document.documentElement.scrollWidth") <= 640
-    assert chat.shadow(
-        "root => getComputedStyle(root.querySelector('.sc-dots span')).animationName") == "none"
+    assert (
+        chat.shadow("root => getComputedStyle(root.querySelector('.sc-dots span')).animationName")
+        == "none"
+    )
 
     moving = new_chat(reduced_motion="no-preference")
-    assert moving.shadow(
-        "root => getComputedStyle(root.querySelector('.sc-dots span')).animationName") != "none"
+    assert (
+        moving.shadow("root => getComputedStyle(root.querySelector('.sc-dots span')).animationName")
+        != "none"
+    )
 
 
 def test_markup_from_the_user_or_the_bot_is_shown_as_text(new_chat):
@@ -229,12 +244,18 @@ def test_markup_from_the_user_or_the_bot_is_shown_as_text(new_chat):
     # The bot repeating it: the emergency advice names the red flag from a slot.
     session_id = chat.stored()["sessionId"]
     rasa, token = chat.servers.rasa_url, {"token": AUTH_TOKEN}
-    requests.post(f"{rasa}/conversations/{session_id}/tracker/events", params=token, timeout=30,
-                  json=[{"event": "slot", "name": "red_flag_summary", "value": MARKUP}]
-                  ).raise_for_status()
-    requests.post(f"{rasa}/conversations/{session_id}/execute",
-                  params={**token, "output_channel": "latest"}, timeout=60,
-                  json={"name": "utter_emergency_advice"}).raise_for_status()
+    requests.post(
+        f"{rasa}/conversations/{session_id}/tracker/events",
+        params=token,
+        timeout=30,
+        json=[{"event": "slot", "name": "red_flag_summary", "value": MARKUP}],
+    ).raise_for_status()
+    requests.post(
+        f"{rasa}/conversations/{session_id}/execute",
+        params={**token, "output_channel": "latest"},
+        timeout=60,
+        json={"name": "utter_emergency_advice"},
+    ).raise_for_status()
     emergency = chat.page.locator(".sc-msg--emergency")
     expect(emergency).to_contain_text(MARKUP, timeout=REPLY_TIMEOUT_MS)
 
@@ -293,7 +314,9 @@ def test_reconnects_without_losing_or_doubling_messages(new_chat, servers):
     events = chat.tracker()["events"]
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said == ["/greet", "what is kyphoplasty", "what is sacroplasty", "what are the risks"]
-    answered = "\n\n".join(e["text"].strip() for e in events if e["event"] == "bot" and e.get("text"))
+    answered = "\n\n".join(
+        e["text"].strip() for e in events if e["event"] == "bot" and e.get("text")
+    )
     stored = chat.stored()["messages"]
     assert [m["text"] for m in stored if m["from"] == "user"] == said[1:]
     assert "\n\n".join(m["text"] for m in stored if m["from"] == "bot") == answered

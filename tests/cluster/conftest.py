@@ -1,15 +1,14 @@
 """Fixtures of the cluster tests: nginx, a throw-away PostgreSQL database, a Redis db."""
+
 import os
-import subprocess
 import uuid
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from harness.cluster import NGINX, running_cluster
 from tests.conftest import POSTGRES_URL, require_postgres, require_redis
-from tests.servers import ROOT
-from tests.cluster.harness import NGINX, running_cluster
 
 # A Redis database number of the cluster tests alone; flushed before and after.
 REDIS_URL = os.environ.get("TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -17,12 +16,12 @@ REDIS_URL = os.environ.get("TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13"
 
 @pytest.fixture(scope="session")
 def nginx():
-    """Debian's nginx, installed by scripts/ensure_nginx.sh when missing; fails loudly."""
-    result = subprocess.run([str(ROOT / "scripts/ensure_nginx.sh")], capture_output=True,
-                            text=True)
-    if result.returncode != 0 or not os.access(NGINX, os.X_OK):
-        pytest.fail(f"nginx is not available at {NGINX}:\n{result.stdout}{result.stderr}",
-                    pytrace=False)
+    """Debian's nginx (scripts/test.sh installs it with scripts/ensure_nginx.sh before the
+    tests); fails loudly when it is missing."""
+    if not os.access(NGINX, os.X_OK):
+        pytest.fail(
+            f"nginx is not available at {NGINX}: run scripts/ensure_nginx.sh", pytrace=False
+        )
     return NGINX
 
 

@@ -3,6 +3,7 @@
 Runs nginx, two Rasa replicas and two action servers on a throw-away PostgreSQL
 database and a Redis db of its own (tests/cluster/harness.py).
 """
+
 import json
 import re
 import threading
@@ -14,12 +15,18 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from tests.cluster.harness import RetryingClient
+from harness.cluster import RetryingClient
 
 pytestmark = pytest.mark.servers
 
-APPOINTMENT = ["I want to book an appointment", "Meena Gupta", "+91 98100 12345",
-               "friday evening", "osteoporosis fracture consultation", "/affirm"]
+APPOINTMENT = [
+    "I want to book an appointment",
+    "Meena Gupta",
+    "+91 98100 12345",
+    "friday evening",
+    "osteoporosis fracture consultation",
+    "/affirm",
+]
 # One patient of the load run: questions around an appointment request that is saved.
 SCRIPT = ["hello", "what is kyphoplasty?", *APPOINTMENT, "what are the risks?", "thank you"]
 CONVERSATIONS = 20
@@ -34,9 +41,13 @@ def turns(database_url, sender):
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT type_name, data FROM events WHERE sender_id = :s "
-                "AND type_name IN ('user', 'bot') ORDER BY id"), {"s": sender}).fetchall()
+            rows = connection.execute(
+                text(
+                    "SELECT type_name, data FROM events WHERE sender_id = :s "
+                    "AND type_name IN ('user', 'bot') ORDER BY id"
+                ),
+                {"s": sender},
+            ).fetchall()
     finally:
         engine.dispose()
     result = []
@@ -52,8 +63,10 @@ def appointment_senders(database_url):
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            return Counter(row[0] for row in connection.execute(
-                text("SELECT sender_id FROM appointment_requests")))
+            return Counter(
+                row[0]
+                for row in connection.execute(text("SELECT sender_id FROM appointment_requests"))
+            )
     finally:
         engine.dispose()
 
@@ -65,14 +78,15 @@ def test_a_conversation_alternating_between_replicas_keeps_its_form_and_slots(cl
     replies = []
     for number, message in enumerate(APPOINTMENT[:-1]):
         replies = cluster.say(cluster.replica_urls[number % 2], sender, message)
-        if number == 1:   # the name went to replica 2, the form was opened on replica 1
+        if number == 1:  # the name went to replica 2, the form was opened on replica 1
             assert texts(replies) == [
                 "Which mobile number can the clinic call? For example 98765 43210 or "
-                "+91 98765 43210."]
+                "+91 98765 43210."
+            ]
     assert "Shall I send it to the clinic?" in texts(replies)[-1]
     assert "+919810012345" in texts(replies)[-1]
 
-    for url in cluster.replica_urls:   # both replicas see the same conversation
+    for url in cluster.replica_urls:  # both replicas see the same conversation
         tracker = cluster.tracker(url, sender)
         assert tracker["active_loop"]["name"] == "appointment_form"
         assert tracker["slots"]["patient_name"] == "Meena Gupta"
@@ -102,7 +116,7 @@ def test_killing_a_replica_under_load_loses_no_message_and_raises_no_lock_error(
             assert replies, f"{sender}: no reply to {message!r}"
             answered[sender] += 1
 
-    def watch_locks():   # the replicas' conversation locks are in Redis
+    def watch_locks():  # the replicas' conversation locks are in Redis
         client = redis.Redis.from_url(cluster.env["REDIS_URL"], decode_responses=True)
         while not done.is_set():
             lock_keys.update(client.scan_iter("clustertest:lock:*"))
@@ -114,7 +128,7 @@ def test_killing_a_replica_under_load_loses_no_message_and_raises_no_lock_error(
     with ThreadPoolExecutor(CONVERSATIONS) as pool:
         futures = [pool.submit(converse, sender) for sender in senders]
         total = CONVERSATIONS * len(SCRIPT)
-        while sum(answered.values()) < total // 3:   # kill a third of the way through
+        while sum(answered.values()) < total // 3:  # kill a third of the way through
             assert not any(f.done() and f.exception() for f in futures)
             time.sleep(0.05)
         in_flight_at_kill = sum(answered.values())
@@ -143,9 +157,13 @@ def test_killing_a_replica_under_load_loses_no_message_and_raises_no_lock_error(
     assert slowest < float(cluster.env["TICKET_LOCK_LIFETIME"]) + 10, slowest
 
     # both replicas served the load, and the survivor took over after the kill
-    served = Counter(address.strip() for line in webhook_lines
-                     for address in re.search(r"upstream=(.*?) upstream_status=", line)[1]
-                     .split(","))
+    served = Counter(
+        address.strip()
+        for line in webhook_lines
+        for address in re.search(r"upstream=(.*?) upstream_status=", line)[1].split(",")
+    )
     assert set(served) >= set(u.removeprefix("http://") for u in cluster.replica_urls)
-    print(f"\nretries after the kill: {sum(c.retries for c in clients.values())}; "
-          f"requests per upstream: {dict(served)}")
+    print(
+        f"\nretries after the kill: {sum(c.retries for c in clients.values())}; "
+        f"requests per upstream: {dict(served)}"
+    )

@@ -1,4 +1,5 @@
 """The assistant end to end over POST /webhooks/rest/webhook, with both servers running."""
+
 import itertools
 from pathlib import Path
 
@@ -24,7 +25,10 @@ def test_greeting_says_what_it_does_and_the_emergency_number(servers):
     [reply] = [r for r in servers.say(new_sender(), "hello") if r.get("text")]
     assert "not a diagnosis" in reply["text"] and "112" in reply["text"]
     assert [b["title"] for b in reply["buttons"]] == [
-        "What is kyphoplasty?", "Check my symptoms", "Book an appointment"]
+        "What is kyphoplasty?",
+        "Check my symptoms",
+        "Book an appointment",
+    ]
 
 
 @pytest.mark.parametrize("story", FAQ_STORIES, ids=lambda s: s["story"])
@@ -43,17 +47,26 @@ def test_out_of_scope_never_invents_a_medical_answer(servers):
 
 def test_appointment_request_is_stored(servers):
     sender = new_sender("appointment")
-    for message in ["I want to book an appointment", "Meena Gupta", "12345",
-                    "+91 98100 12345", "friday evening", "osteoporosis fracture consultation"]:
+    for message in [
+        "I want to book an appointment",
+        "Meena Gupta",
+        "12345",
+        "+91 98100 12345",
+        "friday evening",
+        "osteoporosis fracture consultation",
+    ]:
         replies = servers.say(sender, message)
     assert "Shall I send it to the clinic?" in texts(replies)[-1]
     assert "+919810012345" in texts(replies)[-1]
     assert texts(servers.say(sender, "/affirm"))[0].startswith("Done: your request")
     url = f"sqlite:///{servers.logs['rasa'].parent / 'assistant.db'}"
     with create_engine(url).connect() as connection:
-        rows = connection.execute(text(
-            "select patient_name, phone, status from appointment_requests where sender_id = :s"),
-            {"s": sender}).fetchall()
+        rows = connection.execute(
+            text(
+                "select patient_name, phone, status from appointment_requests where sender_id = :s"
+            ),
+            {"s": sender},
+        ).fetchall()
     assert rows == [("Meena Gupta", "+919810012345", "new")]
 
 
@@ -65,18 +78,29 @@ def test_cancelling_the_form_saves_nothing(servers):
 
 TRIAGE_PATHS = {
     "EMERGENCY": ["/affirm"],
-    "URGENT": ["/deny"] * 6 + ["/not_sure"] + ["/deny"] * 3
-              + ['/inform{"tr_duration": "under_6_weeks"}', '/inform{"tr_severity": "mild"}',
-                 '/inform{"tr_care_helped": "yes"}'],
-    "ROUTINE": ["/deny"] * 10 + ['/inform{"tr_duration": "over_3_months"}',
-                                 '/inform{"tr_severity": "severe"}', '/inform{"tr_care_helped": "no"}'],
-    "SELF_CARE": ["/deny"] * 10 + ["2 weeks", '/inform{"tr_severity": "mild"}',
-                                   '/inform{"tr_care_helped": "yes"}'],
+    "URGENT": ["/deny"] * 6
+    + ["/not_sure"]
+    + ["/deny"] * 3
+    + [
+        '/inform{"tr_duration": "under_6_weeks"}',
+        '/inform{"tr_severity": "mild"}',
+        '/inform{"tr_care_helped": "yes"}',
+    ],
+    "ROUTINE": ["/deny"] * 10
+    + [
+        '/inform{"tr_duration": "over_3_months"}',
+        '/inform{"tr_severity": "severe"}',
+        '/inform{"tr_care_helped": "no"}',
+    ],
+    "SELF_CARE": ["/deny"] * 10
+    + ["2 weeks", '/inform{"tr_severity": "mild"}', '/inform{"tr_care_helped": "yes"}'],
 }
-TRIAGE_OPENINGS = {"EMERGENCY": "⚠️ You mentioned new trouble passing",
-                   "URGENT": "Based on your answers (fever with back pain)",
-                   "ROUTINE": "Based on your answers (severe pain",
-                   "SELF_CARE": "Nothing you told me points to an emergency"}
+TRIAGE_OPENINGS = {
+    "EMERGENCY": "⚠️ You mentioned new trouble passing",
+    "URGENT": "Based on your answers (fever with back pain)",
+    "ROUTINE": "Based on your answers (severe pain",
+    "SELF_CARE": "Nothing you told me points to an emergency",
+}
 
 
 @pytest.mark.parametrize("level", TRIAGE_PATHS)
@@ -95,11 +119,14 @@ def test_after_an_emergency_the_conversation_stays_on_the_advice(servers):
     for message in ["hi", "thanks", "what is kyphoplasty", "I want an appointment"]:
         assert texts(servers.say(sender, message))[0].startswith("⚠️ Please don't wait")
     slots = servers.tracker(sender)["slots"]
-    assert slots["escalation_level"] == "EMERGENCY" and slots["escalation_categories"] == ["leg_weakness"]
+    assert slots["escalation_level"] == "EMERGENCY" and slots["escalation_categories"] == [
+        "leg_weakness"
+    ]
 
 
 def test_parse_result_carries_red_flags_and_needs_the_token(servers):
     import requests
+
     parsed = servers.parse("peshab ruk gaya hai")
     [flag] = parsed["red_flags"]
     assert (flag["category"], flag["level"]) == ("bladder", "EMERGENCY")

@@ -1,22 +1,29 @@
 """The production setup and failure modes: PostgreSQL tracker store, action server down."""
+
 import subprocess
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.servers import assistant_servers
+from harness.servers import assistant_servers
+
+pytestmark = pytest.mark.servers
 
 
 def test_emergency_advice_is_delivered_with_the_action_server_down(tmp_path):
     with assistant_servers(tmp_path, with_actions=False) as servers:
-        for sender, message in [("down-1", "I can't control my bladder"),
-                                ("down-2", "पैर सुन्न हो गए हैं")]:
+        for sender, message in [
+            ("down-1", "I can't control my bladder"),
+            ("down-2", "पैर सुन्न हो गए हैं"),
+        ]:
             replies = servers.say(sender, message)
             assert replies[0]["text"].startswith("⚠️ You mentioned")
             assert "112" in replies[0]["text"]
         servers.say("down-3", "what is kyphoplasty")
-        assert servers.say("down-3", "chest pain since the vertebroplasty")[0]["text"].startswith("⚠️")
+        assert servers.say("down-3", "chest pain since the vertebroplasty")[0]["text"].startswith(
+            "⚠️"
+        )
 
 
 @pytest.fixture
@@ -33,9 +40,12 @@ def test_conversations_and_requests_are_stored_in_postgresql(tmp_path, postgres_
         servers.say("pg-patient", "mujhe bukhar hai aur kamar dard")
     engine = create_engine(postgres_database)
     with engine.connect() as connection:
-        kinds = connection.execute(text(
-            "select type_name, intent_name, action_name from events "
-            "where sender_id = 'pg-patient' order by id")).fetchall()
+        kinds = connection.execute(
+            text(
+                "select type_name, intent_name, action_name from events "
+                "where sender_id = 'pg-patient' order by id"
+            )
+        ).fetchall()
     assert ("user", "greet", None) in kinds
     assert ("user", "red_flag_urgent", None) in kinds
     assert ("action", None, "utter_urgent_advice") in kinds

@@ -1,16 +1,31 @@
-"""Over POST /webhooks/rest/webhook, every EMERGENCY phrase of the test tables and the
-held-out set gets the emergency advice as the very first reply; no-flag phrases
-(negated, resolved, questions about the topic) do not, except for the few
-over-cautious answers on the blind held-out set that docs/red-flags.md reports."""
+"""Red flags over POST /webhooks/rest/webhook, with both servers running.
+
+The detector's phrase tables run in-process (tests/redflags, every phrase); here a sample
+proves the wiring of the real channel: one phrase per red-flag category and language
+(English, Hinglish, Devanagari) gets its advice as the very first reply, one phrase per
+kind of no-flag message and language does not escalate, and false alarms on the blind
+held-out set stay as rare as docs/red-flags.md reports."""
+
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from redflags import EMERGENCY, load_rules
 
+pytestmark = pytest.mark.servers
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL = {name: spec["level"] for name, spec in load_rules()["categories"].items()}
 TABLES = ("cases.yml", "regression.yml", "heldout.yml")
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+# Words that mark Hinglish (Hindi in Latin letters) and do not occur in the English phrases.
+HINGLISH = re.compile(
+    r"\b(hai|hain|nahi|nahin|nhi|mujhe|mera|meri|mere|raha|rahi|gaya|gayi|"
+    r"ho|hua|hui|se|ke|ki|ka|mein|mai|aur|bhi|kuch|bahut|bohot|ko|tha|thi)\b",
+    re.IGNORECASE,
+)
+MAX_HELDOUT_FALSE_ALARM_RATE = 0.02
 
 
 def cases(tables=TABLES):
@@ -19,53 +34,68 @@ def cases(tables=TABLES):
         yield from yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
 
 
-EMERGENCY_PHRASES = [c["text"] for c in cases()
-                     if any(LEVEL[category] == EMERGENCY for category in c["expect"])]
-URGENT_PHRASES = [c["text"] for c in cases()
-                  if c["expect"] and all(LEVEL[category] != EMERGENCY for category in c["expect"])]
-NO_FLAG_PHRASES = [c["text"] for c in cases(TABLES[:2]) if not c["expect"]]
+def language(text: str) -> str:
+    if DEVANAGARI.search(text):
+        return "hi"
+    return "hinglish" if len(HINGLISH.findall(text)) >= 2 else "en"
+
+
+def sample(pairs):
+    """The first phrase of each key, in table order."""
+    chosen = {}
+    for key, text in pairs:
+        chosen.setdefault(key, text)
+    return chosen
+
+
+# (category, language) -> a phrase that names that category alone
+FLAGGED = sample(
+    ((c["expect"][0], language(c["text"])), c["text"]) for c in cases() if len(c["expect"]) == 1
+)
+# (kind of message, language) -> a phrase without a red flag
+NO_FLAG = sample(
+    ((c.get("note") or "plain", language(c["text"])), c["text"])
+    for c in cases(TABLES[:2])
+    if not c["expect"]
+)
 HELDOUT_NO_FLAG_PHRASES = [c["text"] for c in cases(TABLES[2:]) if not c["expect"]]
-MAX_HELDOUT_FALSE_ALARM_RATE = 0.02
 
 
 def first_text(replies):
     return next((r["text"] for r in replies if r.get("text")), "")
 
 
-def test_every_emergency_phrase_gets_the_emergency_advice_first(servers):
-    assert len(EMERGENCY_PHRASES) > 400
-    missed = []
-    for number, phrase in enumerate(EMERGENCY_PHRASES):
-        replies = servers.say(f"emergency-phrase-{number}", phrase)
-        if not first_text(replies).startswith("⚠️ You mentioned"):
-            missed.append(phrase)
-        elif not any(r.get("custom", {}).get("emergency", {}).get("call") == "112" for r in replies):
-            missed.append(phrase + " (no emergency marker)")
-    assert missed == []
+def test_the_sample_covers_every_category_in_every_language():
+    assert {category for category, _ in FLAGGED} == set(LEVEL)
+    assert {lang for _, lang in FLAGGED} == {"en", "hinglish", "hi"}
+    assert len(FLAGGED) >= 2 * len(LEVEL)
+    assert {lang for _, lang in NO_FLAG} == {"en", "hinglish", "hi"}
 
 
-def test_every_urgent_phrase_gets_the_24_hour_advice_first(servers):
-    assert len(URGENT_PHRASES) > 100
-    missed = []
-    for number, phrase in enumerate(URGENT_PHRASES):
-        replies = servers.say(f"urgent-phrase-{number}", phrase)
-        if "within 24 hours" not in first_text(replies) or not any(
-                r.get("custom", {}).get("emergency", {}).get("level") == "URGENT" for r in replies):
-            missed.append(phrase)
-    assert missed == []
+@pytest.mark.parametrize("key", sorted(FLAGGED), ids="-".join)
+def test_a_red_flag_gets_its_advice_first(servers, key):
+    category, lang = key
+    replies = servers.say(f"red-flag-{category}-{lang}", FLAGGED[key])
+    emergency = [r["custom"]["emergency"] for r in replies if "emergency" in r.get("custom", {})]
+    if LEVEL[category] == EMERGENCY:
+        assert first_text(replies).startswith("⚠️ You mentioned"), replies
+        assert emergency and emergency[0]["level"] == EMERGENCY and emergency[0]["call"]
+    else:
+        assert "within 24 hours" in first_text(replies), replies
+        assert emergency and emergency[0]["level"] == "URGENT"
 
 
-def escalated(servers, phrases, prefix):
-    return [phrase for number, phrase in enumerate(phrases)
-            if first_text(servers.say(f"{prefix}-{number}", phrase)).startswith("⚠️")]
-
-
-def test_phrases_without_a_red_flag_do_not_escalate(servers):
-    assert len(NO_FLAG_PHRASES) > 100
-    assert escalated(servers, NO_FLAG_PHRASES, "no-flag") == []
+@pytest.mark.parametrize("key", sorted(NO_FLAG), ids="-".join)
+def test_a_message_without_a_red_flag_does_not_escalate(servers, key):
+    replies = servers.say(f"no-flag-{'-'.join(key)}", NO_FLAG[key])
+    assert not first_text(replies).startswith("⚠️"), (NO_FLAG[key], replies)
 
 
 def test_false_alarms_on_the_blind_held_out_set_stay_rare(servers):
     assert len(HELDOUT_NO_FLAG_PHRASES) >= 50
-    alarms = escalated(servers, HELDOUT_NO_FLAG_PHRASES, "heldout-no-flag")
+    alarms = [
+        phrase
+        for number, phrase in enumerate(HELDOUT_NO_FLAG_PHRASES)
+        if first_text(servers.say(f"heldout-no-flag-{number}", phrase)).startswith("⚠️")
+    ]
     assert len(alarms) / len(HELDOUT_NO_FLAG_PHRASES) <= MAX_HELDOUT_FALSE_ALARM_RATE, alarms

@@ -3,6 +3,7 @@
 The bot stands in for Rasa's agent: it records every UserMessage and answers through
 the channel's output exactly as Rasa does (`send_response` per bot message).
 """
+
 import asyncio
 import socket
 import threading
@@ -38,8 +39,9 @@ class ScriptedBot:
 class ChannelApp:
     """`with ChannelApp(channel, bot) as app:` then POST to `app.url + '/webhook'`."""
 
-    def __init__(self, channel: Any, bot: Optional[Callable[[UserMessage], Awaitable]] = None
-                 ) -> None:
+    def __init__(
+        self, channel: Any, bot: Optional[Callable[[UserMessage], Awaitable]] = None
+    ) -> None:
         self.channel = channel
         self.bot = bot or ScriptedBot()
         self.loop = asyncio.new_event_loop()
@@ -57,8 +59,9 @@ class ChannelApp:
         self._test_mode, Sanic.test_mode = Sanic.test_mode, True  # several apps in one process
         app = Sanic(f"whatsapp_test_{uuid.uuid4().hex}")
         app.config.ACCESS_LOG = False
-        app.blueprint(self.channel.blueprint(self.bot),
-                      url_prefix=f"/webhooks/{self.channel.name()}")
+        app.blueprint(
+            self.channel.blueprint(self.bot), url_prefix=f"/webhooks/{self.channel.name()}"
+        )
         self._thread.start()
 
         async def start():
@@ -72,13 +75,15 @@ class ChannelApp:
 
     def drain(self, timeout: float = 20.0) -> None:
         """Wait for every background turn of the channel to finish."""
-        asyncio.run_coroutine_threadsafe(self.channel.turns.queue.drain(), self.loop
-                                         ).result(timeout)
+        asyncio.run_coroutine_threadsafe(self.channel.turns.queue.drain(), self.loop).result(
+            timeout
+        )
 
     def __exit__(self, *exc: Any) -> None:
         try:
             self.drain()
         finally:
+
             async def stop():
                 self._server.close()
                 await self._server.wait_closed()

@@ -1,21 +1,23 @@
 """Fixtures for the WhatsApp channel tests: fake Graph API, Redis namespaces, channels."""
+
 import os
 import uuid
 
 import pytest
 import redis
 
+import settings
 from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
 from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.store import RedisStore
+from harness.whatsapp import meta
+from harness.whatsapp.fake_graph import FakeGraph
 from tests.conftest import require_redis
-from tests.whatsapp import meta
-from tests.whatsapp.fake_graph import FakeGraph
 
 # The Redis the duplicate checks use in production; tests set it explicitly (the
 # default of scripts/env.sh is empty: process memory). scripts/ensure_services.sh starts it.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-GRAPH_VERSION = "v26.0"
+GRAPH_VERSION = settings.DEFAULTS["WHATSAPP_GRAPH_VERSION"]
 
 
 @pytest.fixture(scope="session")
@@ -53,23 +55,39 @@ def redis_keys(prefix: str):
 
 
 def cloud_settings(graph_url: str = "", **overrides) -> CloudSettings:
-    values = dict(verify_token=meta.VERIFY_TOKEN, app_secret=meta.APP_SECRET,
-                  access_token=meta.ACCESS_TOKEN, phone_number_id=meta.PHONE_NUMBER_ID,
-                  graph_version=GRAPH_VERSION, graph_base_url=graph_url, redis_url=REDIS_URL)
+    values = dict(
+        verify_token=meta.VERIFY_TOKEN,
+        app_secret=meta.APP_SECRET,
+        access_token=meta.ACCESS_TOKEN,
+        phone_number_id=meta.PHONE_NUMBER_ID,
+        graph_version=GRAPH_VERSION,
+        graph_base_url=graph_url,
+        redis_url=REDIS_URL,
+    )
     values.update(overrides)
     return CloudSettings(**values)
 
 
 def fast_graph(settings: CloudSettings, attempts: int = 5) -> GraphClient:
-    return GraphClient(settings.access_token, settings.phone_number_id, settings.graph_version,
-                       settings.graph_base_url, attempts=attempts, backoff=0.01, max_delay=0.05)
+    return GraphClient(
+        settings.access_token,
+        settings.phone_number_id,
+        settings.graph_version,
+        settings.graph_base_url,
+        attempts=attempts,
+        backoff=0.01,
+        max_delay=0.05,
+    )
 
 
 @pytest.fixture
 def make_cloud(graph, prefix, redis_url):
     """A new Cloud channel on the fake Graph API and this test's Redis namespace."""
+
     def make(**overrides) -> WhatsAppCloudInput:
         settings = cloud_settings(graph.url, **overrides)
-        return WhatsAppCloudInput(settings, store=RedisStore(redis_url), key_prefix=prefix,
-                                  graph=fast_graph(settings))
+        return WhatsAppCloudInput(
+            settings, store=RedisStore(redis_url), key_prefix=prefix, graph=fast_graph(settings)
+        )
+
     return make

@@ -1,4 +1,5 @@
 """Cloud API replies: long texts, buttons, lists, numbered options, emergency first, retries."""
+
 import asyncio
 import json
 import logging
@@ -8,34 +9,55 @@ from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.store import MemoryStore, Namespace
 from channels.whatsapp.window import ServiceWindow
-from tests.whatsapp import meta
+from harness.whatsapp import meta
 from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
 from tests.whatsapp.test_cloud_webhook import PATIENT, post
 
-EMERGENCY_TEXT = ("⚠️ You mentioned loss of bladder control. Please go to the nearest emergency "
-                  "department now, or call 112 or the hospital's emergency line 011-2345-6789.")
-EMERGENCY = {"text": EMERGENCY_TEXT, "custom": {"emergency": {
-    "level": "EMERGENCY", "call": "112", "hospital_line": "011-2345-6789"}}}
+EMERGENCY_TEXT = (
+    "⚠️ You mentioned loss of bladder control. Please go to the nearest emergency "
+    "department now, or call 112 or the hospital's emergency line 011-2345-6789."
+)
+EMERGENCY = {
+    "text": EMERGENCY_TEXT,
+    "custom": {
+        "emergency": {"level": "EMERGENCY", "call": "112", "hospital_line": "011-2345-6789"}
+    },
+}
 
 
 def buttons(count, title="Option"):
-    return [{"title": f"{title} {n}", "payload": f"/choose{{\"n\": {n}}}"} for n in range(1, count + 1)]
+    return [
+        {"title": f"{title} {n}", "payload": f'/choose{{"n": {n}}}'} for n in range(1, count + 1)
+    ]
 
 
 def deliver(graph, *replies, attempts=5, store=None, window=None, recipient=PATIENT):
     """Send one turn's replies through a Cloud output; returns what the fake Graph accepted."""
+
     async def turn():
-        client = GraphClient(meta.ACCESS_TOKEN, meta.PHONE_NUMBER_ID, "v26.0", graph.url,
-                             attempts=attempts, backoff=0.01, max_delay=0.05)
+        client = GraphClient(
+            meta.ACCESS_TOKEN,
+            meta.PHONE_NUMBER_ID,
+            "v26.0",
+            graph.url,
+            attempts=attempts,
+            backoff=0.01,
+            max_delay=0.05,
+        )
         namespace = Namespace(store or MemoryStore(), "t:")
-        output = WhatsAppCloudOutput(client, OptionMemory(namespace), tag="turn1",
-                                     window=ServiceWindow(namespace) if window else None)
+        output = WhatsAppCloudOutput(
+            client,
+            OptionMemory(namespace),
+            tag="turn1",
+            window=ServiceWindow(namespace) if window else None,
+        )
         if window == "open":
             await ServiceWindow(namespace).patient_wrote(recipient)
         for reply in replies:
             await output.send_response(recipient, dict(reply))
         await output.flush(recipient)
         await client.close()
+
     asyncio.run(turn())
     return graph.sent
 
@@ -47,7 +69,9 @@ def body_text(message):
 
 
 def test_a_long_reply_is_split_at_sentence_ends_under_4096_characters(graph):
-    sentences = [f"Sentence number {n} explains one more detail of the recovery plan." for n in range(200)]
+    sentences = [
+        f"Sentence number {n} explains one more detail of the recovery plan." for n in range(200)
+    ]
     text = " ".join(sentences)
     sent = [s.body for s in deliver(graph, {"text": text})]
     assert len(sent) >= 3
@@ -59,17 +83,26 @@ def test_a_long_reply_is_split_at_sentence_ends_under_4096_characters(graph):
 
 
 def test_markdown_becomes_whatsapp_formatting(graph):
-    sent = deliver(graph, {"text": "**Recovery**: most people walk *the same day*. "
-                                   "See [the page](https://example.org/kyphoplasty)."})
-    assert sent[0].body["text"]["body"] == ("*Recovery*: most people walk _the same day_. "
-                                            "See the page (https://example.org/kyphoplasty).")
+    sent = deliver(
+        graph,
+        {
+            "text": "**Recovery**: most people walk *the same day*. "
+            "See [the page](https://example.org/kyphoplasty)."
+        },
+    )
+    assert sent[0].body["text"]["body"] == (
+        "*Recovery*: most people walk _the same day_. "
+        "See the page (https://example.org/kyphoplasty)."
+    )
     assert sent[0].body["text"]["preview_url"] is True
 
 
 def test_up_to_three_buttons_are_reply_buttons_with_short_distinct_titles(graph):
-    offered = [{"title": "What is kyphoplasty and how does it work?", "payload": "What is kyphoplasty?"},
-               {"title": "Check my symptoms", "payload": "/report_back_pain"},
-               {"title": "What is kyphoplasty and who needs it?", "payload": "/faq_who"}]
+    offered = [
+        {"title": "What is kyphoplasty and how does it work?", "payload": "What is kyphoplasty?"},
+        {"title": "Check my symptoms", "payload": "/report_back_pain"},
+        {"title": "What is kyphoplasty and who needs it?", "payload": "/faq_who"},
+    ]
     sent = deliver(graph, {"text": "How can I help?", "buttons": offered})
     assert len(sent) == 1
     interactive = sent[0].body["interactive"]
@@ -81,7 +114,11 @@ def test_up_to_three_buttons_are_reply_buttons_with_short_distinct_titles(graph)
     assert len(set(titles)) == 3
     assert titles[1] == "Check my symptoms"
     assert titles[0].endswith("…") and titles[0].startswith("What is")
-    assert [r["id"] for r in replies] == ["p:What is kyphoplasty?", "p:/report_back_pain", "p:/faq_who"]
+    assert [r["id"] for r in replies] == [
+        "p:What is kyphoplasty?",
+        "p:/report_back_pain",
+        "p:/faq_who",
+    ]
 
 
 def test_four_to_ten_buttons_are_an_interactive_list(graph):
@@ -116,8 +153,15 @@ def test_a_long_text_with_buttons_keeps_the_button_body_under_1024(graph):
 
 
 def test_the_emergency_advice_goes_first_as_its_own_message_with_tappable_numbers(graph):
-    sent = [s.body for s in deliver(graph, {"text": "Thanks for telling me."}, EMERGENCY,
-                                    {"text": "Anything else?", "buttons": buttons(2)})]
+    sent = [
+        s.body
+        for s in deliver(
+            graph,
+            {"text": "Thanks for telling me."},
+            EMERGENCY,
+            {"text": "Anything else?", "buttons": buttons(2)},
+        )
+    ]
     first = sent[0]["text"]["body"]
     assert first.startswith("⚠️ You mentioned loss of bladder control.")
     assert "Thanks for telling me" not in first
@@ -160,11 +204,22 @@ def test_outside_a_turn_nothing_is_sent_once_the_24_hour_window_is_closed(graph,
 
 # --- the patient's answer to buttons reaches Rasa as the button's payload
 
+
 def menu(message):
     if message.text == "menu3":
-        return [{"text": "Pick", "buttons": [
-            {"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
-            {"title": "Severe pain", "payload": "/inform" + json.dumps({"tr_severity": "severe"}) + "x" * 300}]}]
+        return [
+            {
+                "text": "Pick",
+                "buttons": [
+                    {"title": "Yes", "payload": "/affirm"},
+                    {"title": "No", "payload": "/deny"},
+                    {
+                        "title": "Severe pain",
+                        "payload": "/inform" + json.dumps({"tr_severity": "severe"}) + "x" * 300,
+                    },
+                ],
+            }
+        ]
     if message.text == "menu6":
         return [{"text": "Pick", "buttons": buttons(6)}]
     if message.text == "menu12":
@@ -180,8 +235,13 @@ def test_button_and_list_replies_map_to_the_button_payload(make_cloud, graph):
         offered = graph.sent[-1].body["interactive"]["action"]["buttons"]
         post(app, meta.one(PATIENT, meta.button_reply(PATIENT, offered[0]["reply"]["id"], "Yes")))
         app.drain()
-        post(app, meta.one(PATIENT, meta.button_reply(PATIENT, offered[2]["reply"]["id"],
-                                                      offered[2]["reply"]["title"])))
+        post(
+            app,
+            meta.one(
+                PATIENT,
+                meta.button_reply(PATIENT, offered[2]["reply"]["id"], offered[2]["reply"]["title"]),
+            ),
+        )
         app.drain()
         post(app, meta.one(PATIENT, meta.text(PATIENT, "menu6")))
         app.drain()

@@ -8,9 +8,9 @@ import requests
 
 from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
 from channels.whatsapp.store import MemoryStore
-from tests.whatsapp import meta
+from harness.processes import free_port
+from harness.whatsapp import meta
 from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
-from tests.servers import free_port
 from tests.whatsapp.conftest import cloud_settings, fast_graph, redis_keys
 
 PATIENT = "919876543210"
@@ -41,7 +41,8 @@ def test_handshake_echoes_the_challenge_for_the_right_token(make_cloud):
 
 
 @pytest.mark.parametrize("mode,token", [("subscribe", "wrong-token"), ("subscribe", ""),
-                                        ("unsubscribe", meta.VERIFY_TOKEN), ("", meta.VERIFY_TOKEN)])
+                                        ("unsubscribe", meta.VERIFY_TOKEN),
+                                        ("", meta.VERIFY_TOKEN)])
 def test_handshake_refuses_a_wrong_token_or_mode(make_cloud, mode, token):
     with ChannelApp(make_cloud()) as app:
         answer = handshake(app, mode=mode, token=token)
@@ -124,7 +125,8 @@ def test_a_replayed_signed_request_is_processed_once(make_cloud, graph):
 
 def test_every_entry_change_and_message_is_handled(make_cloud, graph):
     payload = meta.webhook(
-        [meta.value([meta.text(PATIENT, "one"), meta.text(PATIENT, "two")], [meta.contact(PATIENT)]),
+        [meta.value([meta.text(PATIENT, "one"), meta.text(PATIENT, "two")],
+                    [meta.contact(PATIENT)]),
          meta.value(statuses=[meta.status(PATIENT, "delivered"), meta.status(PATIENT, "read")])],
         [meta.value([meta.text(OTHER, "three")], [meta.contact(OTHER, name="Ravi")]),
          meta.value([meta.text(PATIENT, "four")], [meta.contact(PATIENT)])],

@@ -4,6 +4,7 @@ Two sets of servers start side by side: one configured for the Cloud API (fake G
 API, duplicates in Redis) and one with the default environment of `make run` on a fresh
 machine (no WhatsApp secrets, no Redis URL).
 """
+
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -12,19 +13,31 @@ from contextlib import ExitStack, contextmanager
 import pytest
 import requests
 
-from bench.bench_whatsapp import simulate
-from tests.servers import assistant_servers
-from tests.whatsapp import meta
-from tests.whatsapp.fake_graph import FakeGraph
+from harness.servers import assistant_servers
+from harness.whatsapp import meta
+from harness.whatsapp.fake_graph import FakeGraph
+from harness.whatsapp.load import simulate
 
 pytestmark = pytest.mark.servers
 
 # every WhatsApp and Twilio variable empty: scripts/env.sh then applies its defaults
-DEFAULT_ENV = {name: "" for name in (
-    "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_ACCESS_TOKEN",
-    "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_GRAPH_VERSION", "WHATSAPP_GRAPH_BASE_URL",
-    "WHATSAPP_REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER",
-    "TWILIO_WEBHOOK_PUBLIC_URL", "TWILIO_API_BASE_URL")}
+DEFAULT_ENV = {
+    name: ""
+    for name in (
+        "WHATSAPP_VERIFY_TOKEN",
+        "WHATSAPP_APP_SECRET",
+        "WHATSAPP_ACCESS_TOKEN",
+        "WHATSAPP_PHONE_NUMBER_ID",
+        "WHATSAPP_GRAPH_VERSION",
+        "WHATSAPP_GRAPH_BASE_URL",
+        "WHATSAPP_REDIS_URL",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_WHATSAPP_NUMBER",
+        "TWILIO_WEBHOOK_PUBLIC_URL",
+        "TWILIO_API_BASE_URL",
+    )
+}
 
 
 @contextmanager
@@ -54,12 +67,19 @@ def graph():
 
 @pytest.fixture(scope="module")
 def all_servers(tmp_path_factory, graph, redis_url):
-    env = {**DEFAULT_ENV, "WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN,
-           "WHATSAPP_APP_SECRET": meta.APP_SECRET, "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
-           "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
-           "WHATSAPP_GRAPH_BASE_URL": graph.url, "WHATSAPP_REDIS_URL": redis_url}
-    with started_together(whatsapp=(tmp_path_factory.mktemp("whatsapp"), env),
-                          default=(tmp_path_factory.mktemp("default"), DEFAULT_ENV)) as servers:
+    env = {
+        **DEFAULT_ENV,
+        "WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN,
+        "WHATSAPP_APP_SECRET": meta.APP_SECRET,
+        "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
+        "WHATSAPP_GRAPH_BASE_URL": graph.url,
+        "WHATSAPP_REDIS_URL": redis_url,
+    }
+    with started_together(
+        whatsapp=(tmp_path_factory.mktemp("whatsapp"), env),
+        default=(tmp_path_factory.mktemp("default"), DEFAULT_ENV),
+    ) as servers:
         for each in servers.values():
             each.webhook = f"{each.rasa_url}/webhooks/whatsapp/webhook"
             each.twilio_webhook = f"{each.rasa_url}/webhooks/twilio_whatsapp/webhook"
@@ -82,8 +102,9 @@ def say(servers, graph, wa_id, message, replies_from=None):
     body, headers = meta.signed(meta.one(wa_id, message))
     assert requests.post(servers.webhook, data=body, headers=headers, timeout=10).status_code == 200
     graph.wait_for(before + 1, timeout=60)
-    return [s.body for s in graph.settle(quiet=1.0, timeout=60)[before:]
-            if s.body.get("to") == wa_id]
+    return [
+        s.body for s in graph.settle(quiet=1.0, timeout=60)[before:] if s.body.get("to") == wa_id
+    ]
 
 
 def text_of(message):
@@ -93,8 +114,15 @@ def text_of(message):
 
 
 def test_handshake_and_signature_checks_in_the_real_server(webhook):
-    answer = requests.get(webhook.webhook, params={"hub.mode": "subscribe", "hub.challenge": "42",
-                                                   "hub.verify_token": meta.VERIFY_TOKEN}, timeout=10)
+    answer = requests.get(
+        webhook.webhook,
+        params={
+            "hub.mode": "subscribe",
+            "hub.challenge": "42",
+            "hub.verify_token": meta.VERIFY_TOKEN,
+        },
+        timeout=10,
+    )
     assert (answer.status_code, answer.text) == (200, "42")
     body, headers = meta.signed(meta.one("919000000001", meta.text("919000000001", "hi")), "forged")
     assert requests.post(webhook.webhook, data=body, headers=headers, timeout=10).status_code == 403
@@ -102,12 +130,16 @@ def test_handshake_and_signature_checks_in_the_real_server(webhook):
 
 def test_a_red_flag_message_gets_the_emergency_advice_first(webhook, graph):
     patient = "919000000002"
-    sent = say(webhook, graph, patient, meta.text(patient, "I can't control my bladder since yesterday"))
+    sent = say(
+        webhook, graph, patient, meta.text(patient, "I can't control my bladder since yesterday")
+    )
     assert sent, "no reply"
     first = text_of(sent[0])
     assert first.startswith("⚠️ You mentioned")
     assert "📞 112" in first
-    assert all('"emergency"' not in json.dumps(m) and "EMERGENCY" not in json.dumps(m) for m in sent)
+    assert all(
+        '"emergency"' not in json.dumps(m) and "EMERGENCY" not in json.dumps(m) for m in sent
+    )
 
 
 def test_greeting_buttons_are_interactive_and_a_tap_sends_the_payload(webhook, graph):
@@ -134,11 +166,23 @@ def test_with_the_default_environment_rasa_answers_and_whatsapp_refuses(default)
     assert replies and replies[0].get("text")
     body, headers = meta.signed(meta.one("919000000009", meta.text("919000000009", "hi")))
     unsigned = {"Content-Type": "application/json"}
-    assert requests.post(default.webhook, data=body, headers=unsigned, timeout=10).status_code == 403
+    assert (
+        requests.post(default.webhook, data=body, headers=unsigned, timeout=10).status_code == 403
+    )
     assert requests.post(default.webhook, data=body, headers=headers, timeout=10).status_code == 403
-    assert requests.get(default.webhook, params={"hub.mode": "subscribe", "hub.challenge": "1",
-                                                 "hub.verify_token": ""}, timeout=10).status_code == 403
-    assert requests.post(default.twilio_webhook, data={"Body": "hi", "From": "whatsapp:+91"},
-                         timeout=10).status_code == 403
+    assert (
+        requests.get(
+            default.webhook,
+            params={"hub.mode": "subscribe", "hub.challenge": "1", "hub.verify_token": ""},
+            timeout=10,
+        ).status_code
+        == 403
+    )
+    assert (
+        requests.post(
+            default.twilio_webhook, data={"Body": "hi", "From": "whatsapp:+91"}, timeout=10
+        ).status_code
+        == 403
+    )
     log = default.logs["rasa"].read_text()
     assert "no Redis URL" in log and "Redis unavailable" not in log

@@ -1,30 +1,41 @@
 """Text helpers: markdown conversion, splitting, titles, phone numbers, signatures, payloads."""
+
 import asyncio
 
 import pytest
 
 from channels.whatsapp import signature
 from channels.whatsapp.cloud_inbound import read_webhook
-from channels.whatsapp.formatting import (emergency_text, short_title, split_tail, split_text,
-                                          tappable_number, to_whatsapp, unique_titles)
+from channels.whatsapp.formatting import (
+    emergency_text,
+    short_title,
+    split_tail,
+    split_text,
+    tappable_number,
+    to_whatsapp,
+    unique_titles,
+)
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, TEXT
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.replies import TurnBuffer
 from channels.whatsapp.store import MemoryStore, Namespace
-from tests.whatsapp import meta
+from harness.whatsapp import meta
 
 
-@pytest.mark.parametrize("markdown,whatsapp", [
-    ("**bold** and __bold__", "*bold* and *bold*"),
-    ("*italic* and _italic_", "_italic_ and _italic_"),
-    ("~~gone~~", "~gone~"),
-    ("# Recovery\ntext", "*Recovery*\ntext"),
-    ("* one\n* two", "- one\n- two"),
-    ("[Max Hospital](https://example.org)", "Max Hospital (https://example.org)"),
-    ("`**kept**`", "`**kept**`"),
-    ("2 * 3 = 6", "2 * 3 = 6"),
-    ("नमस्ते **डॉक्टर**", "नमस्ते *डॉक्टर*"),
-])
+@pytest.mark.parametrize(
+    "markdown,whatsapp",
+    [
+        ("**bold** and __bold__", "*bold* and *bold*"),
+        ("*italic* and _italic_", "_italic_ and _italic_"),
+        ("~~gone~~", "~gone~"),
+        ("# Recovery\ntext", "*Recovery*\ntext"),
+        ("* one\n* two", "- one\n- two"),
+        ("[Max Hospital](https://example.org)", "Max Hospital (https://example.org)"),
+        ("`**kept**`", "`**kept**`"),
+        ("2 * 3 = 6", "2 * 3 = 6"),
+        ("नमस्ते **डॉक्टर**", "नमस्ते *डॉक्टर*"),
+    ],
+)
 def test_markdown_to_whatsapp(markdown, whatsapp):
     assert to_whatsapp(markdown) == whatsapp
 
@@ -33,8 +44,13 @@ def test_split_text_prefers_paragraphs_then_sentences_then_words():
     paragraph = "First sentence here. Second sentence here."
     assert split_text(f"{paragraph}\n\n{paragraph}", 50) == [paragraph, paragraph]
     assert split_text("One two three. Four five six.", 20) == ["One two three.", "Four five six."]
-    assert split_text("word " * 10, 12) == ["word word", "word word", "word word", "word word",
-                                           "word word"]
+    assert split_text("word " * 10, 12) == [
+        "word word",
+        "word word",
+        "word word",
+        "word word",
+        "word word",
+    ]
     assert split_text("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
     assert split_text("दर्द बढ़ गया है। पैर सुन्न है।", 18) == ["दर्द बढ़ गया है।", "पैर सुन्न है।"]
     assert split_text("   ", 10) == []
@@ -54,10 +70,16 @@ def test_titles_are_shortened_at_words_and_kept_distinct():
     assert len(set(titles)) == 2 and all(len(t) <= 20 for t in titles)
 
 
-@pytest.mark.parametrize("number,written", [
-    ("112", "112"), ("108", "108"), ("011-2345-6789", "+91 11 2345 6789"),
-    ("+91 98765 43210", "+91 98765 43210"), ("98765 43210", "+91 98765 43210"),
-])
+@pytest.mark.parametrize(
+    "number,written",
+    [
+        ("112", "112"),
+        ("108", "108"),
+        ("011-2345-6789", "+91 11 2345 6789"),
+        ("+91 98765 43210", "+91 98765 43210"),
+        ("98765 43210", "+91 98765 43210"),
+    ],
+)
 def test_numbers_are_written_so_whatsapp_links_them(number, written):
     assert tappable_number(number) == written
 
@@ -79,14 +101,27 @@ def test_meta_signature_check():
 def test_reading_a_payload_with_everything_in_it():
     patient = "919876543210"
     payload = meta.webhook(
-        [meta.value([meta.text(patient, "a"), meta.button_reply(patient, "p:/affirm", "Yes")],
-                    [meta.contact(patient)]),
-         meta.value(statuses=[meta.status(patient)])],
-        [meta.value([meta.media(patient, "audio"), meta.list_reply(patient, "p:/deny", "No")],
-                    [meta.contact(patient)])])
+        [
+            meta.value(
+                [meta.text(patient, "a"), meta.button_reply(patient, "p:/affirm", "Yes")],
+                [meta.contact(patient)],
+            ),
+            meta.value(statuses=[meta.status(patient)]),
+        ],
+        [
+            meta.value(
+                [meta.media(patient, "audio"), meta.list_reply(patient, "p:/deny", "No")],
+                [meta.contact(patient)],
+            )
+        ],
+    )
     webhook = read_webhook(payload, meta.PHONE_NUMBER_ID)
     assert [(m.kind, m.text) for m in webhook.messages] == [
-        (TEXT, "a"), (CHOICE, "p:/affirm"), (NOT_TEXT, ""), (CHOICE, "p:/deny")]
+        (TEXT, "a"),
+        (CHOICE, "p:/affirm"),
+        (NOT_TEXT, ""),
+        (CHOICE, "p:/deny"),
+    ]
     assert len(webhook.statuses) == 1
     assert read_webhook({"entry": "nonsense"}).messages == []
     assert read_webhook([1, 2]).messages == []
@@ -112,6 +147,7 @@ def test_option_memory_answers_only_the_next_message():
         unnumbered = await memory.answer("p", "1")
         long_id = await memory.reply_id("/inform" + "x" * 300, 256)
         return first, second, unnumbered, await memory.payload_for(long_id, "title")
+
     first, second, unnumbered, long_payload = asyncio.run(scenario())
     assert (first, second, unnumbered) == ("/deny", "2", "1")
     assert long_payload == "/inform" + "x" * 300

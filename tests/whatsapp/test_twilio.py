@@ -1,4 +1,5 @@
 """Twilio WhatsApp channel: X-Twilio-Signature checked with twilio's RequestValidator."""
+
 import asyncio
 import uuid
 from urllib.parse import urlencode
@@ -22,11 +23,23 @@ PUBLIC_URL = "https://clinic.example.org/webhooks/twilio_whatsapp/webhook"
 def form(body="hello", **extra):
     """The form fields Twilio posts for an incoming WhatsApp message."""
     sid = "SM" + uuid.uuid4().hex
-    fields = {"SmsMessageSid": sid, "NumMedia": "0", "ProfileName": "Asha", "MessageType": "text",
-              "SmsSid": sid, "WaId": "919876543210", "SmsStatus": "received", "Body": body,
-              "To": f"whatsapp:{BUSINESS}", "NumSegments": "1", "ReferralNumMedia": "0",
-              "MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": PATIENT,
-              "ApiVersion": "2010-04-01"}
+    fields = {
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "ProfileName": "Asha",
+        "MessageType": "text",
+        "SmsSid": sid,
+        "WaId": "919876543210",
+        "SmsStatus": "received",
+        "Body": body,
+        "To": f"whatsapp:{BUSINESS}",
+        "NumSegments": "1",
+        "ReferralNumMedia": "0",
+        "MessageSid": sid,
+        "AccountSid": ACCOUNT_SID,
+        "From": PATIENT,
+        "ApiVersion": "2010-04-01",
+    }
     fields.update(extra)
     return fields
 
@@ -35,17 +48,26 @@ def send(app, fields, url=None, token=AUTH_TOKEN, signature=None):
     url = url or app.url + "/webhook"
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if signature is not False:
-        headers["X-Twilio-Signature"] = signature or RequestValidator(token).compute_signature(url, fields)
+        headers["X-Twilio-Signature"] = signature or RequestValidator(token).compute_signature(
+            url, fields
+        )
     return requests.post(app.url + "/webhook", data=urlencode(fields), headers=headers, timeout=5)
 
 
 @pytest.fixture
 def make_twilio(graph, prefix, redis_url):
     def make(**overrides):
-        values = dict(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, twilio_number=BUSINESS,
-                      api_base_url=graph.url, store=RedisStore(redis_url), key_prefix=prefix)
+        values = dict(
+            account_sid=ACCOUNT_SID,
+            auth_token=AUTH_TOKEN,
+            twilio_number=BUSINESS,
+            api_base_url=graph.url,
+            store=RedisStore(redis_url),
+            key_prefix=prefix,
+        )
         values.update(overrides)
         return TwilioWhatsAppInput(**values)
+
     return make
 
 
@@ -61,8 +83,11 @@ def test_a_signed_message_is_answered_through_twilio(make_twilio, graph):
     assert answer.status_code == 200 and "<Response>" in answer.text
     assert [(m.sender_id, m.text) for m in bot.received] == [(PATIENT, "is kyphoplasty painful?")]
     assert sent[0].path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-    assert sent[0].body == {"To": PATIENT, "From": f"whatsapp:{BUSINESS}",
-                            "Body": "echo: is kyphoplasty painful?"}
+    assert sent[0].body == {
+        "To": PATIENT,
+        "From": f"whatsapp:{BUSINESS}",
+        "Body": "echo: is kyphoplasty painful?",
+    }
 
 
 @pytest.mark.parametrize("case", ["wrong token", "missing", "changed body", "other url"])
@@ -78,8 +103,13 @@ def test_forged_requests_are_refused(make_twilio, graph, case):
             good = RequestValidator(AUTH_TOKEN).compute_signature(app.url + "/webhook", fields)
             answer = send(app, {**fields, "Body": "changed"}, signature=good)
         else:
-            answer = send(app, fields, signature=RequestValidator(AUTH_TOKEN).compute_signature(
-                "https://attacker.example/webhook", fields))
+            answer = send(
+                app,
+                fields,
+                signature=RequestValidator(AUTH_TOKEN).compute_signature(
+                    "https://attacker.example/webhook", fields
+                ),
+            )
         app.drain()
     assert answer.status_code == 403
     assert bot.received == [] and graph.attempts == []
@@ -110,8 +140,15 @@ def test_without_credentials_every_request_is_refused(graph):
 def test_button_payload_is_used_when_present(make_twilio, graph):
     bot = ScriptedBot()
     with ChannelApp(make_twilio(), bot) as app:
-        send(app, form("Yes, send it", MessageType="button", ButtonText="Yes, send it",
-                       ButtonPayload="/affirm"))
+        send(
+            app,
+            form(
+                "Yes, send it",
+                MessageType="button",
+                ButtonText="Yes, send it",
+                ButtonPayload="/affirm",
+            ),
+        )
         app.drain()
     assert [m.text for m in bot.received] == ["/affirm"]
 
@@ -133,8 +170,13 @@ def test_buttons_are_numbered_options_answered_by_number(make_twilio, graph):
 
 def test_media_gets_the_text_only_reply_and_duplicates_are_dropped(make_twilio, graph):
     bot = ScriptedBot()
-    photo = form("", NumMedia="1", MessageType="image", MediaContentType0="image/jpeg",
-                 MediaUrl0="https://api.twilio.com/media/ME1")
+    photo = form(
+        "",
+        NumMedia="1",
+        MessageType="image",
+        MediaContentType0="image/jpeg",
+        MediaUrl0="https://api.twilio.com/media/ME1",
+    )
     with ChannelApp(make_twilio(), bot) as app:
         send(app, photo)
         send(app, photo)
@@ -187,10 +229,16 @@ def test_a_location_gets_the_text_only_reply(make_twilio, graph):
 def test_status_callbacks_and_empty_messages_are_accepted_and_send_nothing(make_twilio, graph):
     bot = ScriptedBot()
     with ChannelApp(make_twilio(), bot) as app:
-        answers = [send(app, fields).status_code for fields in (
-            form("", MessageStatus="delivered"), form("   "), form("x", From=""))]
-        raw = requests.post(app.url + "/webhook", data=b"\xff\xfe", timeout=5,
-                            headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+        answers = [
+            send(app, fields).status_code
+            for fields in (form("", MessageStatus="delivered"), form("   "), form("x", From=""))
+        ]
+        raw = requests.post(
+            app.url + "/webhook",
+            data=b"\xff\xfe",
+            timeout=5,
+            headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+        )
         app.drain()
     assert answers == [200, 200, 200] and raw.status_code == 403
     assert bot.received == [] and graph.attempts == []

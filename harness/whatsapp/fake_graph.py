@@ -3,6 +3,7 @@
 Records every message the channels send, with the time it arrived, and can answer
 the next requests with an error status (429, 500, ...) to exercise the retries.
 """
+
 import json
 import threading
 import time
@@ -26,14 +27,15 @@ class FakeGraph:
     """Run with `with FakeGraph() as graph:`; `graph.url` is the base URL for the channel."""
 
     def __init__(self) -> None:
-        self.attempts: List[Sent] = []   # every request, accepted or not
+        self.attempts: List[Sent] = []  # every request, accepted or not
         self._failures: List[Tuple[int, Optional[str]]] = []
         self._listeners: List[Callable[[Sent], None]] = []
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -109,27 +111,42 @@ class FakeGraph:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 twilio = self.path.endswith("/Messages.json")
                 if twilio:
-                    body = {k: v if len(v) > 1 else v[0]
-                            for k, v in parse_qs(raw.decode("utf-8")).items()}
+                    body = {
+                        k: v if len(v) > 1 else v[0]
+                        for k, v in parse_qs(raw.decode("utf-8")).items()
+                    }
                 else:
                     body = json.loads(raw or b"{}")
                 failure = graph._next_failure()
                 status = failure[0] if failure else (201 if twilio else 200)
                 graph._record(Sent(self.path, dict(self.headers), body, status))
+                answer: Dict[str, Any]
                 if failure:
-                    answer = {"error": {"message": "fake failure", "type": "OAuthException",
-                                        "code": _graph_code(status),
-                                        "fbtrace_id": "FakeTrace"},
-                              "code": 20429 if status == 429 else 20500,
-                              "message": "fake failure", "status": status}
+                    answer = {
+                        "error": {
+                            "message": "fake failure",
+                            "type": "OAuthException",
+                            "code": _graph_code(status),
+                            "fbtrace_id": "FakeTrace",
+                        },
+                        "code": 20429 if status == 429 else 20500,
+                        "message": "fake failure",
+                        "status": status,
+                    }
                 elif twilio:
-                    answer = {"sid": "SM" + uuid.uuid4().hex, "status": "queued",
-                              "to": body.get("To"), "from": body.get("From"),
-                              "body": body.get("Body")}
+                    answer = {
+                        "sid": "SM" + uuid.uuid4().hex,
+                        "status": "queued",
+                        "to": body.get("To"),
+                        "from": body.get("From"),
+                        "body": body.get("Body"),
+                    }
                 else:
-                    answer = {"messaging_product": "whatsapp",
-                              "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
-                              "messages": [{"id": "wamid.fake" + uuid.uuid4().hex}]}
+                    answer = {
+                        "messaging_product": "whatsapp",
+                        "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                        "messages": [{"id": "wamid.fake" + uuid.uuid4().hex}],
+                    }
                 data = json.dumps(answer).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

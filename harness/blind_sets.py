@@ -1,6 +1,6 @@
 """Measure the red-flag screen on a frozen blind set (tests/redflags/blind-*.yml).
 
-    python scripts/red_flag_blind.py tests/redflags/blind-2026-11.yml [--json out.json]
+    python -m harness.blind_sets tests/redflags/blind-2026-11.yml [--json out.json]
 
 Single messages are screened one by one; conversations turn by turn with the
 conversation's clinical context (redflags.conversation), as the Rasa server does.

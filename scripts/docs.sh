@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make docs`: regenerates the generated pages of docs/ (and deploy/nginx.conf) from their
+# sources; tests never write into docs/. The red-flag page and the compose nginx.conf have
+# tests that fail when they are stale.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+MODEL=models/assistant.tar.gz
+python scripts/red_flag_docs.py
+python -m cluster.nginx --compose --out deploy/nginx.conf >/dev/null
+echo "== NLU evaluation on the held-out set -> docs/nlu-report.md"
+rasa test nlu --model "$MODEL" --nlu tests/nlu/heldout.yml --out results/nlu
+python scripts/nlu_report.py results/nlu docs/nlu-report.md
+# Screenshots taken by the browser tests (`make test`), when there are any.
+for shot in results/screenshots/webchat-emergency-desktop.png \
+            results/screenshots/webchat-emergency-phone.png \
+            results/screenshots/console-escalations.png; do
+  if [ -f "$shot" ]; then cp "$shot" docs/; echo "docs/$(basename "$shot")"; fi
+done

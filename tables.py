@@ -1,0 +1,71 @@
+"""The SQL tables the action server writes and the staff console reads, defined once, and
+the one command that creates them.
+
+    python -m tables        # create the missing tables in DATABASE_URL (idempotent)
+
+`make run`, the test servers (harness/servers.py), `make run-cluster` and the compose
+deployment (both through cluster/prepare.py) run it before the action server starts:
+saving a request never creates a table. Rasa's own `events` table is Rasa's
+(SQLTrackerStore creates it). Imports only SQLAlchemy, so that every process can use it.
+"""
+
+import sys
+from typing import Union
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    inspect,
+)
+from sqlalchemy.engine import Engine
+
+from settings import database_url
+
+metadata = MetaData()
+
+#: One request from the assistant's appointment form; the console changes only `status`.
+appointment_requests = Table(
+    "appointment_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("channel", String(64)),
+    Column("patient_name", String(200), nullable=False),
+    Column("phone", String(20), nullable=False),
+    Column("preferred_time", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False, default="new", index=True),
+)
+
+APPOINTMENT_STATUSES = ("new", "contacted", "booked", "closed")
+
+
+def create_tables(target: Union[str, Engine]) -> list:
+    """Create the tables missing in the database at `target` (a URL or an engine); returns
+    the names created."""
+    engine = create_engine(target, future=True) if isinstance(target, str) else target
+    try:
+        missing = [t.name for t in metadata.sorted_tables if not inspect(engine).has_table(t.name)]
+        metadata.create_all(engine, checkfirst=True)
+        return missing
+    finally:
+        if isinstance(target, str):
+            engine.dispose()
+
+
+def main() -> int:
+    created = create_tables(database_url())
+    if created:
+        print(f"created tables: {', '.join(created)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

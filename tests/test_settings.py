@@ -1,0 +1,74 @@
+"""settings.py: one default per variable, a clear error for a missing one, and the shell
+scripts take their defaults from it instead of repeating them."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+import settings
+from harness.processes import ROOT
+
+# Files of the project that read these variables; none may write a default of its own.
+READERS = [
+    "scripts/env.sh",
+    "scripts/run_cluster.sh",
+    "scripts/run_rasa.sh",
+    "scripts/run_actions.sh",
+    "cluster/prepare.py",
+    "actions/store.py",
+    "assistant/settings.py",
+    "webchat/serve.py",
+]
+
+
+def test_a_variable_without_a_default_is_a_clear_error():
+    with pytest.raises(settings.MissingSetting, match="RASA_AUTH_TOKEN is not set"):
+        settings.value("RASA_AUTH_TOKEN", {})
+    assert settings.value("RASA_AUTH_TOKEN", {"RASA_AUTH_TOKEN": "t"}) == "t"
+
+
+def test_set_values_win_and_empty_ones_take_the_default():
+    assert settings.value("EMERGENCY_NUMBER", {"EMERGENCY_NUMBER": " 108 "}) == "108"
+    assert settings.value("EMERGENCY_NUMBER", {"EMERGENCY_NUMBER": ""}) == "112"
+    assert settings.value("DATABASE_URL", {}, cluster=True).startswith("postgresql://")
+
+
+def test_the_default_database_does_not_depend_on_the_working_directory(tmp_path):
+    printed = subprocess.run(
+        [sys.executable, "-c", "import settings; print(settings.database_url({}))"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert printed.strip() == f"sqlite:///{ROOT}/var/assistant.db"
+
+
+def test_env_sh_exports_the_defaults_of_settings_py(tmp_path):
+    script = f'. "{ROOT}/scripts/env.sh" && env'
+    out = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "EMERGENCY_NUMBER": "108"},
+    ).stdout
+    exported = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    for name, default in settings.DEFAULTS.items():
+        expected = "108" if name == "EMERGENCY_NUMBER" else default
+        assert exported.get(name) == expected, name
+
+
+@pytest.mark.parametrize("path", READERS)
+def test_no_reader_writes_a_default_of_its_own(path):
+    text = (ROOT / path).read_text(encoding="utf-8")
+    for name, default in {**settings.DEFAULTS, **settings.CLUSTER_DEFAULTS}.items():
+        if default:
+            for literal in (f'"{default}"', f"'{default}'", f"={default}"):
+                assert literal not in text, f"{path} repeats the default of {name}"
+        # ${NAME:-value} with a literal value (${NAME:-$OTHER} derives it, which is fine)
+        assert not re.search(rf"\${{{name}:-[^}}$]", text), f"{path} gives {name} a default"
+    assert "sqlite:///" not in text

@@ -9,9 +9,10 @@ with what they were, and tests/assistant/test_rasa_patches.py runs it in `make
 test-fast`, so an upgrade of Rasa fails loudly there, naming what to review, instead of
 misbehaving in production.
 
-The one patch (`install`, called once by assistant/server.py when the Rasa server starts,
+The patches (`install`, called once by assistant/server.py when the Rasa server starts,
 never by a constructor): every RemoteAction checks the action server's replies with a
-prebuilt validator (assistant/action_reply_check.py).
+prebuilt validator (assistant/action_reply_check.py), and a new session carries over
+only the safety slots (assistant/session_carry_over.py).
 """
 
 import hashlib
@@ -25,6 +26,15 @@ RASA_VERSION = "3.6.21"
 
 # "module:qualified name" -> (who relies on it, sha256 of its source in Rasa 3.6.21, first 16)
 INTERNALS: Dict[str, Tuple[str, str]] = {
+    # patched process-wide by install(): a new session keeps only the safety slots
+    "rasa.core.actions.action:ActionSessionStart._slot_set_events_from_tracker": (
+        "assistant/session_carry_over.py",
+        "d023605fda20a739",
+    ),
+    "rasa.core.actions.action:ActionSessionStart.run": (
+        "assistant/session_carry_over.py",
+        "c2e7c99a94ca57a5",
+    ),
     # patched process-wide by install()
     "rasa.core.actions.action:RemoteAction._validate_action_result": (
         "assistant/action_reply_check.py",
@@ -166,4 +176,9 @@ def install() -> None:
     from assistant.action_reply_check import validate_action_result
 
     RemoteAction._validate_action_result = validate_action_result
+    from rasa.core.actions.action import ActionSessionStart
+
+    from assistant.session_carry_over import carried_over
+
+    ActionSessionStart._slot_set_events_from_tracker = staticmethod(carried_over)
     _installed = True

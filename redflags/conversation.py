@@ -79,8 +79,9 @@ class ConversationScreen:
         offset = len(previous.rstrip(" .।!?")) + 1
         out = []
         for finding in self.detector.detect(joined):
-            if finding.category in before or finding.category in seen or finding.end <= offset:
-                continue
+            if (finding.category in before or finding.category in seen
+                    or finding.end <= offset or finding.source == "combination"):
+                continue  # combinations across messages are the facts' business (timing)
             start = max(0, finding.start - offset)
             out.append(replace(finding, text=text, start=start, end=len(text),
                                source="conversation"))

@@ -1,0 +1,59 @@
+"""The frozen blind sets: unchanged, and (those used for tuning) held as regression tables.
+
+A blind set is written from the clinical reference by someone who has not seen the
+patterns, committed alone and never edited: its hash is checked here. Once it has been
+used to fix the screen it is a regression table: every emergency in it, single message
+or conversation turn, must get an EMERGENCY finding (confirmed or possible, both carry the
+emergency number), every urgent one a finding, and benign messages must stay within the
+targets. The newest set is held out: it is only measured (docs/red-flags.md).
+"""
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from harness.blind_sets import BLIND_SETS, hit, measure
+
+ROOT = Path(__file__).resolve().parents[2]
+FROZEN = {
+    "tests/redflags/blind-2026-11.yml":
+        "03fb77b7f166627164e69e1a37594d62f88a74aee64fdde8ce3ce07b1608758f",
+    "tests/redflags/blind-2026-12.yml":
+        "63213e8db77e0beb64293e049a028a02744c43f2c7849cde520b7380e2b6ae2f",
+    "tests/redflags/blind-2026-12b.yml":
+        "4d599ffe9e7f9fbb7ba99db1617a326572f95138cb5bd831b32ed1e7a43fc805",
+    "tests/redflags/blind-2026-12c.yml":
+        "29f9867313ee9064c023c5ef7f1c36e5644b21cecc733c920985ab3fa3faa9bc",
+}
+REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
+MAX_BENIGN_CONFIRMED = 0.05
+MAX_BENIGN_QUESTION = 0.10
+
+
+@pytest.mark.parametrize("path", sorted(FROZEN))
+def test_a_frozen_set_is_never_edited(path):
+    assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == FROZEN[path], \
+        f"{path} changed: write a new set instead of editing a frozen one"
+
+
+def test_every_blind_set_is_listed_with_its_role():
+    assert {f"tests/redflags/{name}" for name, _ in BLIND_SETS} == set(FROZEN)
+    assert any(role.startswith("held out") for _, role in BLIND_SETS)
+
+
+@pytest.fixture(scope="module", params=REGRESSION)
+def regression(request):
+    return measure(ROOT / "tests/redflags" / request.param)["rows"]
+
+
+def test_every_emergency_and_urgent_message_of_a_regression_set_is_flagged(regression):
+    missed = [(r["id"], r["text"]) for r in regression if r["level"] != "NONE" and not hit(r)]
+    assert missed == []
+
+
+def test_benign_messages_of_a_regression_set_stay_within_the_targets(regression):
+    benign = [r for r in regression if r["level"] == "NONE" and not r.get("after_emergency")]
+    confirmed = [r["text"] for r in benign if r["confirmed"]]
+    asked = [r["text"] for r in benign if r["question"]]
+    assert len(confirmed) <= MAX_BENIGN_CONFIRMED * len(benign), confirmed
+    assert len(asked) <= MAX_BENIGN_QUESTION * len(benign), asked

@@ -5,7 +5,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from console.dburl import django_database, is_postgres
+from console.staff.client_address import parse_networks
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = Path(os.environ.get("CONSOLE_VAR_DIR", ROOT / "var"))
@@ -92,15 +95,27 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:conversations"
 LOGOUT_REDIRECT_URL = "staff:login"
+# Lockout (console/staff/lockout.py): an account from one address after
+# CONSOLE_LOGIN_FAILURE_LIMIT failures, an address for every account after
+# CONSOLE_ADDRESS_FAILURE_LIMIT failures, both for CONSOLE_LOCKOUT_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("CONSOLE_LOGIN_FAILURE_LIMIT", "5"))
+CONSOLE_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CONSOLE_ADDRESS_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CONSOLE_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "console.staff.lockout.ConsoleLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "console.staff.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "console.staff.client_address.client_ip"
 AXES_VERBOSE = False
-TRUST_X_FORWARDED_FOR = _flag("CONSOLE_TRUST_X_FORWARDED_FOR", False)
+# Addresses or networks of the proxies in front of the console (the TLS proxy): only a
+# request from one of them has its X-Forwarded-For read, and the client is the rightmost
+# hop that is not one of them (console/staff/client_address.py). Empty: REMOTE_ADDR.
+CONSOLE_TRUSTED_PROXIES = parse_networks(os.environ.get("CONSOLE_TRUSTED_PROXIES", ""))
+if os.environ.get("CONSOLE_TRUST_X_FORWARDED_FOR"):
+    raise ImproperlyConfigured(
+        "CONSOLE_TRUST_X_FORWARDED_FOR is gone (it trusted the client's own leftmost hop): "
+        "name the proxies in CONSOLE_TRUSTED_PROXIES instead, see docs/deploy.md")
 
 # Sessions end after CONSOLE_IDLE_MINUTES without a request, and with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("CONSOLE_IDLE_MINUTES", "30")) * 60

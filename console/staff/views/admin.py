@@ -82,7 +82,8 @@ def erasure(request):
     if request.method == "POST" and form.is_valid():
         result = retention.erase_sender(request, form.cleaned_data["sender_id"],
                                         form.cleaned_data["appointments"])
-        form = ErasureForm()
+        if result["found"]:
+            form = ErasureForm()  # a mistyped id stays in the form, to be corrected
     return render(request, "staff/erasure.html", {"form": form, "result": result})
 
 

@@ -77,7 +77,7 @@ def export_csv(request):
     qs = filters.conversations(data).prefetch_related("tags")
     count = qs.count()
     audit.record(request, "export_csv", target=f"{count} conversations",
-                 rows=count, filters=sorted(data))
+                 rows=count, filters=sorted(filters.to_session(data)))  # names of those set
     local = timezone.localtime
 
     def rows():

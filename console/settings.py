@@ -148,6 +148,9 @@ CONSOLE_LOW_CONFIDENCE = float(os.environ.get("CONSOLE_LOW_CONFIDENCE", "0.6"))
 CONSOLE_RETENTION_DAYS = int(os.environ.get("CONSOLE_RETENTION_DAYS", "365"))
 CONSOLE_SYNC_MAX_EVENTS = 20000  # per request; `sync_conversations` has no limit
 CONSOLE_NLU_DIR = ROOT / "data" / "nlu"
+# Personal data is masked; a clinician or admin who reveals a conversation sees it for
+# this long (console/staff/masking.py).
+CONSOLE_REVEAL_MINUTES = int(os.environ.get("CONSOLE_REVEAL_MINUTES", "10"))
 
 # Errors go to stderr without request data; no access log (URLs carry no patient data
 # anyway: conversations are addressed by the console's own number).

@@ -78,9 +78,6 @@ def find(text: str, names: Sequence[str] = ()) -> List[Found]:
     if not text:
         return []
     candidates: List[Found] = []
-    known = _name_pattern(names)
-    if known is not None:
-        candidates += [Found("name", m.start(), m.end()) for m in known.finditer(text)]
     for label, pattern in rules():
         groups = [g for g in ("pii", "pii2") if g in pattern.groupindex]
         for match in pattern.finditer(text):
@@ -88,6 +85,9 @@ def find(text: str, names: Sequence[str] = ()) -> List[Found]:
             start, end = match.span(group)
             if end > start:
                 candidates.append(Found(label, start, end))
+    known = _name_pattern(names)  # last: a known name inside an e-mail address is the address
+    if known is not None:
+        candidates += [Found("name", m.start(), m.end()) for m in known.finditer(text)]
     taken: List[Found] = []
     for found in candidates:  # earlier rules win
         if all(found.end <= t.start or found.start >= t.end for t in taken):

@@ -5,9 +5,11 @@ extraction (it re-sets every slot each turn), then for each action an `action` e
 followed by what the action did (`bot`, `slot`, `active_loop`, ...). So a slot event
 belongs to an action only when an `action` event came after the last `user` event.
 """
+import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Set
 
+from console import pii
 from console.staff.tracker import Event
 
 LEVELS = {"URGENT": 1, "EMERGENCY": 2}
@@ -114,10 +116,18 @@ def summarize(events: List[Event], low_confidence: float) -> Dict[str, Any]:
         "has_fallback": bool(fallbacks) or any(m["fallback"] for m in messages),
         "has_low_confidence": any(m["low_confidence"] for m in messages),
         "triage_level": str(slots.get("triage_level") or "")[:16],
-        "preview": (texts[-1] if texts else "")[:200],
+        "preview": _preview(texts[-1] if texts else "", events),
         "search_text": "\n".join([events[0].sender_id, *texts]).lower()[:20000],
         "escalations": found,
     }
+
+
+def _preview(text: str, events: List[Event]) -> str:
+    """The list's last patient message, kept without personal data (the names the
+    conversation's form recorded included)."""
+    from console.staff.masking import known_names  # masking reads settings: import late
+    shown = pii.redact(text, known_names(events))
+    return re.sub(r"<[a-z]*$", "", shown[:200]) if len(shown) > 200 else shown
 
 
 def final_slots(events: List[Event]) -> Dict[str, Any]:

@@ -180,7 +180,7 @@ class AuditQuerySet(models.QuerySet):
 AUDIT_ACTIONS = [
     ("login", "Login"), ("login_failed", "Failed login"), ("lockout", "Locked out"),
     ("logout", "Logout"), ("password_change", "Password change"),
-    ("transcript_view", "Transcript view"),
+    ("transcript_view", "Transcript view"), ("reveal", "Personal data revealed"),
     ("appointments_view", "Appointment requests view"),
     ("export_csv", "CSV export"), ("export_nlu", "NLU export"),
     ("annotation", "Annotation"), ("followup", "Follow-up status"),

@@ -2,7 +2,8 @@
 `appointment_requests` table, through SQLAlchemy and DATABASE_URL like Rasa itself.
 
 The console writes to `events` only to erase (erasure and retention) and to add the
-two indexes it needs; it changes only `status` in `appointment_requests`.
+two indexes it needs; it changes only `status` in `appointment_requests`. It reads the
+assistant's `consents` table when there is one.
 """
 import json
 from dataclasses import dataclass
@@ -197,6 +198,16 @@ def appointment(request_id: int) -> Optional[dict]:
     return _appointment_row(row) if row else None
 
 
+def appointment_names(sender_id: str) -> List[str]:
+    """The names this sender gave in appointment requests (to hide them elsewhere)."""
+    if not has_table("appointment_requests"):
+        return []
+    with engine().connect() as connection:
+        return [r[0] for r in connection.execute(text(
+            "SELECT DISTINCT patient_name FROM appointment_requests WHERE sender_id = :s"),
+            {"s": sender_id}) if r[0]]
+
+
 def set_appointment_status(request_id: int, status: str) -> None:
     if status not in APPOINTMENT_STATUSES:
         raise ValueError(status)
@@ -211,6 +222,23 @@ def delete_appointments_of(sender_id: str) -> int:
     with engine().begin() as connection:
         return connection.execute(text("DELETE FROM appointment_requests WHERE sender_id = :s"),
                                   {"s": sender_id}).rowcount
+
+
+# --- consents (written by the assistant when a patient agrees to a notice; read only)
+
+CONSENT_COLUMNS = "id, sender_id, channel, purpose, notice_version, language, granted, created_at"
+
+
+def consents_of(sender_id: str) -> List[dict]:
+    """The sender's consent records, oldest first; none on a database without the table."""
+    if not has_table("consents"):
+        return []
+    with engine().connect() as connection:
+        rows = connection.execute(_typed(
+            f"SELECT {CONSENT_COLUMNS} FROM consents WHERE sender_id = :s "
+            "ORDER BY created_at, id", created_at=1), {"s": sender_id})
+        return [{**r._mapping, "granted": bool(r.granted), "created_at": _utc(r.created_at)}
+                for r in rows]
 
 
 def iter_chunks(items: Iterable[str], size: int) -> Iterator[List[str]]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("conversations/export.csv", conversations.export_csv, name="export_csv"),
     path("conversations/<int:pk>/", transcript.transcript, name="transcript"),
     path("conversations/<int:pk>/review/", transcript.review, name="review"),
+    path("conversations/<int:pk>/reveal/", transcript.reveal, name="reveal"),
     path("conversations/<int:pk>/tags/", transcript.tags, name="tags"),
     path("conversations/<int:pk>/notes/", transcript.note, name="note"),
     path("conversations/<int:pk>/clinical-notes/", transcript.clinical_note,

@@ -29,6 +29,7 @@ RULES = {
     "intent": REVIEWER,
     "annotations": REVIEWER,
     "clinical_note": CLINICIAN,
+    "reveal": CLINICIAN,
     "followup": CLINICIAN,
     "appointments": CLINICIAN,
     "appointment_status": CLINICIAN,

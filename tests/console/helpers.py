@@ -25,8 +25,11 @@ def create_tracker(url: str) -> None:
     appointment table as the action server creates it."""
     from actions.store import Base
     engine = create_engine(url, future=True)
+    ddl = EVENTS_DDL
+    if url.startswith("postgresql"):  # Rasa numbers PostgreSQL's events from a sequence
+        ddl = ddl.replace("id INTEGER NOT NULL PRIMARY KEY", "id SERIAL PRIMARY KEY")
     with engine.begin() as connection:
-        connection.execute(text(EVENTS_DDL))
+        connection.execute(text(ddl))
         connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
     Base.metadata.create_all(engine)
     engine.dispose()

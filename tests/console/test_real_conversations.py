@@ -25,7 +25,7 @@ def store(request, db):
 
 
 def senders(page) -> list:
-    return re.findall(r'<td class="sender">([^<]*)</td>', page.content.decode())
+    return re.findall(r'<td class="sender"[^>]*>([^<]*)</td>', page.content.decode())
 
 
 def listed(client, **filters) -> list:

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "console.staff",
 ]
 MIDDLEWARE = [
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "console.staff.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -116,6 +120,12 @@ if os.environ.get("CONSOLE_TRUST_X_FORWARDED_FOR"):
     raise ImproperlyConfigured(
         "CONSOLE_TRUST_X_FORWARDED_FOR is gone (it trusted the client's own leftmost hop): "
         "name the proxies in CONSOLE_TRUSTED_PROXIES instead, see docs/deploy.md")
+
+# Second factor (console/staff/two_factor.py): a TOTP code from an authenticator app.
+# CONSOLE_REQUIRE_2FA=1 (production) makes it compulsory for clinicians and admins;
+# whoever has enrolled an app gives its code anyway.
+CONSOLE_REQUIRE_2FA = _flag("CONSOLE_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("CONSOLE_TOTP_ISSUER", "Spine clinic console")
 
 # Sessions end after CONSOLE_IDLE_MINUTES without a request, and with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("CONSOLE_IDLE_MINUTES", "30")) * 60

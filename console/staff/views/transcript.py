@@ -63,7 +63,9 @@ def transcript(request, pk):
     annotations = {a.event_id: a for a in conversation.annotations.all()}
     for item in items:
         item["escalation"] = by_event.get(item["id"])
-        item["annotation"] = annotations.get(item["id"])
+        item["annotation"] = annotation = annotations.get(item["id"])
+        # the correction dropdown shows a saved correction, and otherwise no choice
+        item["chosen_intent"] = annotation.correct_intent if annotation and annotation.corrected else ""
     slots = {k: v for k, v in final_slots(events).items() if v not in (None, [], "")}
     revealed_until = masking.revealed_until(request, pk)
     sender = conversation.sender_id

@@ -65,7 +65,8 @@ def transcript(request, pk):
         item["escalation"] = by_event.get(item["id"])
         item["annotation"] = annotation = annotations.get(item["id"])
         # the correction dropdown shows a saved correction, and otherwise no choice
-        item["chosen_intent"] = annotation.correct_intent if annotation and annotation.corrected else ""
+        corrected = annotation is not None and annotation.corrected
+        item["chosen_intent"] = annotation.correct_intent if corrected else ""
     slots = {k: v for k, v in final_slots(events).items() if v not in (None, [], "")}
     revealed_until = masking.revealed_until(request, pk)
     sender = conversation.sender_id

@@ -5,7 +5,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from console.dburl import django_database, is_postgres
+from console.staff.client_address import parse_networks
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = Path(os.environ.get("CONSOLE_VAR_DIR", ROOT / "var"))
@@ -49,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "console.staff",
 ]
 MIDDLEWARE = [
@@ -59,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "console.staff.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -92,15 +99,33 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:conversations"
 LOGOUT_REDIRECT_URL = "staff:login"
+# Lockout (console/staff/lockout.py): an account from one address after
+# CONSOLE_LOGIN_FAILURE_LIMIT failures, an address for every account after
+# CONSOLE_ADDRESS_FAILURE_LIMIT failures, both for CONSOLE_LOCKOUT_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("CONSOLE_LOGIN_FAILURE_LIMIT", "5"))
+CONSOLE_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CONSOLE_ADDRESS_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CONSOLE_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "console.staff.lockout.ConsoleLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "console.staff.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "console.staff.client_address.client_ip"
 AXES_VERBOSE = False
-TRUST_X_FORWARDED_FOR = _flag("CONSOLE_TRUST_X_FORWARDED_FOR", False)
+# Addresses or networks of the proxies in front of the console (the TLS proxy): only a
+# request from one of them has its X-Forwarded-For read, and the client is the rightmost
+# hop that is not one of them (console/staff/client_address.py). Empty: REMOTE_ADDR.
+CONSOLE_TRUSTED_PROXIES = parse_networks(os.environ.get("CONSOLE_TRUSTED_PROXIES", ""))
+if os.environ.get("CONSOLE_TRUST_X_FORWARDED_FOR"):
+    raise ImproperlyConfigured(
+        "CONSOLE_TRUST_X_FORWARDED_FOR is gone (it trusted the client's own leftmost hop): "
+        "name the proxies in CONSOLE_TRUSTED_PROXIES instead, see docs/deploy.md")
+
+# Second factor (console/staff/two_factor.py): a TOTP code from an authenticator app.
+# CONSOLE_REQUIRE_2FA=1 (production) makes it compulsory for clinicians and admins;
+# whoever has enrolled an app gives its code anyway.
+CONSOLE_REQUIRE_2FA = _flag("CONSOLE_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("CONSOLE_TOTP_ISSUER", "Spine clinic console")
 
 # Sessions end after CONSOLE_IDLE_MINUTES without a request, and with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("CONSOLE_IDLE_MINUTES", "30")) * 60
@@ -133,6 +158,9 @@ CONSOLE_LOW_CONFIDENCE = float(os.environ.get("CONSOLE_LOW_CONFIDENCE", "0.6"))
 CONSOLE_RETENTION_DAYS = int(os.environ.get("CONSOLE_RETENTION_DAYS", "365"))
 CONSOLE_SYNC_MAX_EVENTS = 20000  # per request; `sync_conversations` has no limit
 CONSOLE_NLU_DIR = ROOT / "data" / "nlu"
+# Personal data is masked; a clinician or admin who reveals a conversation sees it for
+# this long (console/staff/masking.py).
+CONSOLE_REVEAL_MINUTES = int(os.environ.get("CONSOLE_REVEAL_MINUTES", "10"))
 
 # Errors go to stderr without request data; no access log (URLs carry no patient data
 # anyway: conversations are addressed by the console's own number).

@@ -6,16 +6,8 @@ from typing import Any, Dict, Optional
 
 from django.conf import settings
 
+from console.staff.client_address import client_ip
 from console.staff.models import AuditEntry
-
-
-def client_ip(request) -> Optional[str]:
-    """REMOTE_ADDR, or the first X-Forwarded-For hop when the proxy is trusted."""
-    if request is None:
-        return None
-    if settings.TRUST_X_FORWARDED_FOR and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def sender_hash(sender_id: str) -> str:

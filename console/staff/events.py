@@ -5,14 +5,20 @@ extraction (it re-sets every slot each turn), then for each action an `action` e
 followed by what the action did (`bot`, `slot`, `active_loop`, ...). So a slot event
 belongs to an action only when an `action` event came after the last `user` event.
 """
+import re
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
+from console import pii
 from console.staff.tracker import Event
 
 LEVELS = {"URGENT": 1, "EMERGENCY": 2}
 ESCALATION_SLOTS = ("escalation_level", "escalation_categories")
 HIDDEN_ACTIONS = {"action_listen"}
+# How the assistant says it did not understand: the domain's fallback response (rules
+# answer nlu_fallback and stray form answers with it) and Rasa's core fallback action
+# (config.yml, core_fallback_action_name), whatever the classifier's confidence was.
+FALLBACK_ACTIONS = {"utter_default", "action_default_fallback"}
 
 
 def when(timestamp: float) -> datetime:
@@ -41,6 +47,19 @@ def patient_message(event: Event, low_confidence: float) -> Dict[str, Any]:
         "low_confidence": (not payload and isinstance(confidence, (int, float))
                            and confidence < low_confidence),
     }
+
+
+def answered_by_fallback(events: List[Event]) -> Set[int]:
+    """Ids of the patient messages the assistant answered with its fallback."""
+    found: Set[int] = set()
+    turn: Optional[int] = None
+    for event in events:
+        if event.type_name == "user":
+            turn = event.id
+        elif (turn is not None and event.type_name == "action"
+              and event.action_name in FALLBACK_ACTIONS):
+            found.add(turn)
+    return found
 
 
 def _flag_level(flags: List[dict]) -> str:
@@ -81,6 +100,7 @@ def escalations(events: List[Event]) -> List[Dict[str, Any]]:
 def summarize(events: List[Event], low_confidence: float) -> Dict[str, Any]:
     """The derived columns of a Conversation row, and its escalations."""
     messages = [patient_message(e, low_confidence) for e in events if e.type_name == "user"]
+    fallbacks = answered_by_fallback(events)
     found = escalations(events)
     slots = final_slots(events)
     channels = [m["channel"] for m in messages if m["channel"]]
@@ -93,13 +113,21 @@ def summarize(events: List[Event], low_confidence: float) -> Dict[str, Any]:
         "last_event_id": events[-1].id,
         "message_count": len(messages),
         "escalation_level": {2: "EMERGENCY", 1: "URGENT"}.get(top, ""),
-        "has_fallback": any(m["fallback"] for m in messages),
+        "has_fallback": bool(fallbacks) or any(m["fallback"] for m in messages),
         "has_low_confidence": any(m["low_confidence"] for m in messages),
         "triage_level": str(slots.get("triage_level") or "")[:16],
-        "preview": (texts[-1] if texts else "")[:200],
+        "preview": _preview(texts[-1] if texts else "", events),
         "search_text": "\n".join([events[0].sender_id, *texts]).lower()[:20000],
         "escalations": found,
     }
+
+
+def _preview(text: str, events: List[Event]) -> str:
+    """The list's last patient message, kept without personal data (the names the
+    conversation's form recorded included)."""
+    from console.staff.masking import known_names  # masking reads settings: import late
+    shown = pii.redact(text, known_names(events))
+    return re.sub(r"<[a-z]*$", "", shown[:200]) if len(shown) > 200 else shown
 
 
 def final_slots(events: List[Event]) -> Dict[str, Any]:
@@ -116,11 +144,14 @@ def timeline(events: List[Event], low_confidence: float) -> List[Dict[str, Any]]
     """The transcript: patient and bot messages, actions, slot changes, sessions."""
     items: List[Dict[str, Any]] = []
     slots: Dict[str, Any] = {}
+    fallbacks = answered_by_fallback(events)
     for event in events:
         kind, data = event.type_name, event.data
         base = {"id": event.id, "at": when(event.timestamp), "kind": kind}
         if kind == "user":
-            items.append({**base, **patient_message(event, low_confidence)})
+            message = patient_message(event, low_confidence)
+            message["fallback"] = message["fallback"] or event.id in fallbacks
+            items.append({**base, **message})
         elif kind == "bot":
             buttons = [b.get("title", "") for b in (data.get("data") or {}).get("buttons") or []]
             items.append({**base, "text": data.get("text") or "", "buttons": buttons,

@@ -100,16 +100,53 @@ class UserEditForm(forms.Form):
     is_active = forms.BooleanField(label="Active", required=False)
     password = forms.CharField(label="New password (leave empty to keep)", required=False,
                                widget=forms.PasswordInput, strip=False)
+    admin_password = forms.CharField(
+        label="Your own password (needed to set a new password)", required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, admin=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.admin = user, admin
 
     def clean_password(self):
         password = self.cleaned_data["password"]
         if password:
             password_validation.validate_password(password, self.user)
         return password
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and not (self.admin and self.admin.check_password(
+                data.get("admin_password") or "")):
+            self.add_error("admin_password", "Type your own password to set someone's password.")
+        return data
+
+
+class ReauthForm(forms.Form):
+    """An admin's own password, typed again before a change to someone's sign-in."""
+
+    admin_password = forms.CharField(
+        label="Your own password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, admin=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.admin = admin
+
+    def clean_admin_password(self):
+        if not self.admin.check_password(self.cleaned_data["admin_password"]):
+            raise forms.ValidationError("That is not your password.")
+        return ""
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label="Code from the app", max_length=10)
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or not 6 <= len(token) <= 8:
+            raise forms.ValidationError("Type the six digits the app shows.")
+        return token
 
 
 class ErasureForm(forms.Form):

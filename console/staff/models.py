@@ -180,7 +180,7 @@ class AuditQuerySet(models.QuerySet):
 AUDIT_ACTIONS = [
     ("login", "Login"), ("login_failed", "Failed login"), ("lockout", "Locked out"),
     ("logout", "Logout"), ("password_change", "Password change"),
-    ("transcript_view", "Transcript view"),
+    ("transcript_view", "Transcript view"), ("reveal", "Personal data revealed"),
     ("appointments_view", "Appointment requests view"),
     ("export_csv", "CSV export"), ("export_nlu", "NLU export"),
     ("annotation", "Annotation"), ("followup", "Follow-up status"),
@@ -188,6 +188,9 @@ AUDIT_ACTIONS = [
     ("erasure", "Erasure"), ("retention", "Retention run"),
     ("user_created", "User created"), ("role_change", "Role change"),
     ("user_change", "User change"), ("lockout_cleared", "Lockout cleared"),
+    ("2fa_enrolled", "Two-step sign-in turned on"), ("2fa_verified", "Sign-in code accepted"),
+    ("2fa_failed", "Wrong sign-in code"), ("2fa_reset", "Two-step sign-in reset"),
+    ("reauth_failed", "Admin password wrong"),
 ]
 
 

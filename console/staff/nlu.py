@@ -12,6 +12,8 @@ from typing import Dict, Iterable, List, Set, Tuple
 import yaml
 from django.conf import settings
 
+from console.pii import redact
+
 ENTITY_MARKUP = re.compile(r"\[[^\]]*\]\s*[({]")
 NOT_LABELS = {"nlu_fallback", "red_flag_emergency", "red_flag_urgent"}
 
@@ -76,8 +78,17 @@ def classify(annotations) -> List[Tuple[object, str]]:
     return result
 
 
+def redacted(annotations, names: Dict[int, List[str]]):
+    """The annotations with personal data replaced by <phone>, <name>, ... (in memory):
+    the export goes to data/nlu/ in git, where no erasure reaches. `names`: the names
+    known in each conversation, by conversation id."""
+    for item in annotations:
+        item.text = redact(item.text, names.get(item.conversation_id, ()))
+    return annotations
+
+
 def export_yaml(annotations) -> Tuple[str, int]:
-    """The YAML file and the number of examples in it."""
+    """The YAML file and the number of examples in it (pass redacted annotations)."""
     by_intent: Dict[str, List[str]] = {}
     for item, state in classify(annotations):
         if state == "new":

@@ -11,7 +11,8 @@ from console.staff.models import Conversation
 
 
 def erase_sender(request, sender_id: str, appointments: bool) -> Dict[str, int]:
-    """Erase one sender's conversation (and, if asked, appointment requests)."""
+    """Erase one sender's conversation (and, if asked, appointment requests). `found`
+    is False when nothing had that sender id (a mistyped id, most likely)."""
     events = tracker.delete_sender(sender_id)
     requests = tracker.delete_appointments_of(sender_id) if appointments else 0
     with transaction.atomic():
@@ -19,8 +20,10 @@ def erase_sender(request, sender_id: str, appointments: bool) -> Dict[str, int]:
             "staff.Conversation", 0)
         result = {"events": events, "appointment_requests": requests,
                   "console_rows": conversations}
-        audit.record(request, "erasure", target="one sender", sender_id=sender_id, **result)
-    return result
+        found = any(result.values())
+        audit.record(request, "erasure", target="one sender", sender_id=sender_id, **result,
+                     found=None if found else False)
+    return {**result, "found": found}
 
 
 def purge_older_than(days: int, request=None, actor: str = "") -> Dict[str, int]:

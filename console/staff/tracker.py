@@ -2,15 +2,17 @@
 `appointment_requests` table, through SQLAlchemy and DATABASE_URL like Rasa itself.
 
 The console writes to `events` only to erase (erasure and retention) and to add the
-two indexes it needs; it changes only `status` in `appointment_requests`.
+two indexes it needs; it changes only `status` in `appointment_requests`. It reads the
+assistant's `consents` table when there is one.
 """
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from django.conf import settings
-from sqlalchemy import bindparam, create_engine, inspect, text
+from sqlalchemy import DateTime, bindparam, create_engine, inspect, text
 from sqlalchemy.engine import Engine
 
 # (name, columns) of the indexes the console adds to Rasa's table. Rasa itself only
@@ -153,6 +155,25 @@ APPOINTMENT_COLUMNS = "id, created_at, sender_id, channel, patient_name, phone, 
                       "preferred_time, reason, status"
 
 
+def _typed(sql: str, **datetimes):
+    """A query whose time columns come back as datetimes: SQLite stores them as text,
+    which a plain text() query hands over as a string."""
+    return text(sql).columns(**{name: DateTime(timezone=True) for name in datetimes})
+
+
+def _utc(value):
+    """SQLite's stored times carry no zone; the writers store UTC."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def _appointment_row(row) -> dict:
+    values = dict(row._mapping)
+    values["created_at"] = _utc(values["created_at"])
+    return values
+
+
 def appointments(status: Optional[str], offset: int, limit: int) -> Tuple[List[dict], int]:
     if not has_table("appointment_requests"):
         return [], 0
@@ -161,20 +182,30 @@ def appointments(status: Optional[str], offset: int, limit: int) -> Tuple[List[d
     with engine().connect() as connection:
         total = connection.execute(
             text(f"SELECT count(*) FROM appointment_requests {where}"), params).scalar()
-        rows = connection.execute(text(
+        rows = connection.execute(_typed(
             f"SELECT {APPOINTMENT_COLUMNS} FROM appointment_requests {where} "
-            "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"), params)
-        return [dict(r._mapping) for r in rows], int(total or 0)
+            "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", created_at=1), params)
+        return [_appointment_row(r) for r in rows], int(total or 0)
 
 
 def appointment(request_id: int) -> Optional[dict]:
     if not has_table("appointment_requests"):
         return None
     with engine().connect() as connection:
-        row = connection.execute(text(
-            f"SELECT {APPOINTMENT_COLUMNS} FROM appointment_requests WHERE id = :id"),
-            {"id": request_id}).first()
-    return dict(row._mapping) if row else None
+        row = connection.execute(_typed(
+            f"SELECT {APPOINTMENT_COLUMNS} FROM appointment_requests WHERE id = :id",
+            created_at=1), {"id": request_id}).first()
+    return _appointment_row(row) if row else None
+
+
+def appointment_names(sender_id: str) -> List[str]:
+    """The names this sender gave in appointment requests (to hide them elsewhere)."""
+    if not has_table("appointment_requests"):
+        return []
+    with engine().connect() as connection:
+        return [r[0] for r in connection.execute(text(
+            "SELECT DISTINCT patient_name FROM appointment_requests WHERE sender_id = :s"),
+            {"s": sender_id}) if r[0]]
 
 
 def set_appointment_status(request_id: int, status: str) -> None:
@@ -191,6 +222,23 @@ def delete_appointments_of(sender_id: str) -> int:
     with engine().begin() as connection:
         return connection.execute(text("DELETE FROM appointment_requests WHERE sender_id = :s"),
                                   {"s": sender_id}).rowcount
+
+
+# --- consents (written by the assistant when a patient agrees to a notice; read only)
+
+CONSENT_COLUMNS = "id, sender_id, channel, purpose, notice_version, language, granted, created_at"
+
+
+def consents_of(sender_id: str) -> List[dict]:
+    """The sender's consent records, oldest first; none on a database without the table."""
+    if not has_table("consents"):
+        return []
+    with engine().connect() as connection:
+        rows = connection.execute(_typed(
+            f"SELECT {CONSENT_COLUMNS} FROM consents WHERE sender_id = :s "
+            "ORDER BY created_at, id", created_at=1), {"s": sender_id})
+        return [{**r._mapping, "granted": bool(r.granted), "created_at": _utc(r.created_at)}
+                for r in rows]
 
 
 def iter_chunks(items: Iterable[str], size: int) -> Iterator[List[str]]:

@@ -3,7 +3,8 @@ never by sender id, so no patient data appears in a URL. tests/console/test_acce
 holds the role rule of each name: a URL added here without a rule fails that test."""
 from django.urls import path
 
-from console.staff.views import admin, annotations, appointments, auth, conversations, transcript
+from console.staff.views import (admin, annotations, appointments, auth, conversations,
+                                 transcript, two_factor)
 
 app_name = "staff"
 urlpatterns = [
@@ -11,12 +12,15 @@ urlpatterns = [
     path("logout/", auth.logout, name="logout"),
     path("", auth.home, name="home"),
     path("account/password/", auth.password_change, name="password_change"),
+    path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path("conversations/", conversations.conversation_list, name="conversations"),
     path("conversations/awaiting-follow-up/", conversations.followup_shortcut,
          name="followup_shortcut"),
     path("conversations/export.csv", conversations.export_csv, name="export_csv"),
     path("conversations/<int:pk>/", transcript.transcript, name="transcript"),
     path("conversations/<int:pk>/review/", transcript.review, name="review"),
+    path("conversations/<int:pk>/reveal/", transcript.reveal, name="reveal"),
     path("conversations/<int:pk>/tags/", transcript.tags, name="tags"),
     path("conversations/<int:pk>/notes/", transcript.note, name="note"),
     path("conversations/<int:pk>/clinical-notes/", transcript.clinical_note,
@@ -33,6 +37,8 @@ urlpatterns = [
     path("users/", admin.users, name="users"),
     path("users/<int:user_pk>/", admin.user_edit, name="user_edit"),
     path("users/<int:user_pk>/unlock/", admin.user_unlock, name="user_unlock"),
+    path("users/<int:user_pk>/two-factor/reset/", admin.user_two_factor_reset,
+         name="user_two_factor_reset"),
     path("audit/", admin.audit_log, name="audit"),
     path("erasure/", admin.erasure, name="erasure"),
     path("retention/", admin.retention_view, name="retention"),

@@ -94,6 +94,28 @@ def tracker(tmp_path):
         yield store
 
 
+@pytest.fixture(scope="session")
+def postgres_scratch_url():
+    """A fresh PostgreSQL database for tracker stores that tests fill and empty."""
+    name = f"console_scratch_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    from console.staff import tracker as store
+    store._engine.cache_clear()
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name], check=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_tracker(request, tmp_path):
+    """An empty tracker store on SQLite, then on PostgreSQL (the test runs twice)."""
+    if request.param == "sqlite":
+        with helpers.tracker_at(tmp_path) as store:
+            yield store
+    else:
+        with helpers.tracker_on(request.getfixturevalue("postgres_scratch_url")) as store:
+            yield store
+
+
 @pytest.fixture
 def staff(db):
     """One user per role, and a client signed in as each."""

@@ -25,8 +25,11 @@ def create_tracker(url: str) -> None:
     appointment table as the action server creates it."""
     from actions.store import Base
     engine = create_engine(url, future=True)
+    ddl = EVENTS_DDL
+    if url.startswith("postgresql"):  # Rasa numbers PostgreSQL's events from a sequence
+        ddl = ddl.replace("id INTEGER NOT NULL PRIMARY KEY", "id SERIAL PRIMARY KEY")
     with engine.begin() as connection:
-        connection.execute(text(EVENTS_DDL))
+        connection.execute(text(ddl))
         connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
     Base.metadata.create_all(engine)
     engine.dispose()
@@ -54,8 +57,8 @@ class Tracker:
             row["id"], columns, values = event_id, "id, " + columns, ":id, " + values
         with self.engine.begin() as connection:
             result = connection.execute(
-                text(f"INSERT INTO events ({columns}) VALUES ({values})"), row)
-            return event_id or result.lastrowid
+                text(f"INSERT INTO events ({columns}) VALUES ({values}) RETURNING id"), row)
+            return result.scalar_one()
 
     def user(self, sender: str, message: str, intent: str = "greet", confidence: float = 0.99,
              red_flags: Optional[List[dict]] = None, channel: str = "rest", **kwargs) -> int:
@@ -107,8 +110,8 @@ class Tracker:
             return connection.execute(text(
                 "INSERT INTO appointment_requests (created_at, sender_id, channel, patient_name, "
                 "phone, preferred_time, reason, status) VALUES (:c, :s, 'rest', :n, "
-                "'+919810012345', 'friday', 'back pain', 'new')"),
-                {"c": datetime.now(timezone.utc), "s": sender, "n": name}).lastrowid
+                "'+919810012345', 'friday', 'back pain', 'new') RETURNING id"),
+                {"c": datetime.now(timezone.utc), "s": sender, "n": name}).scalar_one()
 
     def count(self, sql: str, **params) -> int:
         with self.engine.connect() as connection:
@@ -122,6 +125,21 @@ def tracker_at(directory: Path) -> Iterator["Tracker"]:
     create_tracker(url)
     with override_settings(TRACKER_DATABASE_URL=url):
         yield Tracker(url)
+
+
+@contextmanager
+def tracker_on(url: str) -> Iterator["Tracker"]:
+    """The tracker store at `url` (a scratch PostgreSQL database), emptied afterwards."""
+    create_tracker(url)
+    store = Tracker(url)
+    try:
+        with override_settings(TRACKER_DATABASE_URL=url):
+            yield store
+    finally:
+        with store.engine.begin() as connection:
+            for table in ("events", "appointment_requests", "consents"):
+                connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        store.engine.dispose()
 
 
 class QuickArgon2PasswordHasher(Argon2PasswordHasher):

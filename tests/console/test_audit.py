@@ -64,3 +64,14 @@ def test_audit_entries_cannot_be_changed_or_deleted(conversation, client_for):
 def test_the_audit_log_is_for_admins_only(db, client_for):
     assert client_for("clinician").get(reverse("staff:audit")).status_code == 403
     assert client_for("admin").get(reverse("staff:audit")).status_code == 200
+
+
+def test_the_csv_export_records_only_the_filters_in_force(conversation, client_for):
+    admin = client_for("admin")
+    admin.post(reverse("staff:conversations"), {"level": "escalated", "q": "chest"})
+    admin.post(reverse("staff:export_csv"))
+    admin.post(reverse("staff:conversations"), {"reset": "1"})
+    admin.post(reverse("staff:export_csv"))
+    filtered, cleared = AuditEntry.objects.filter(action="export_csv").order_by("id")
+    assert filtered.detail == {"rows": 1, "filters": ["level", "q"]}
+    assert cleared.detail == {"rows": 1, "filters": []}

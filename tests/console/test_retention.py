@@ -79,6 +79,22 @@ def test_erasure_removes_one_sender_everywhere(db, tracker, client_for, staff):
     assert not Conversation.objects.filter(sender_id="erase-me").exists()
 
 
+def test_erasing_an_unknown_sender_id_warns(db, tracker, client_for):
+    tracker.turn("erase-me", "hello")
+    sync()
+    response = client_for("admin").post(
+        reverse("staff:erasure"), {"sender_id": "erase-mee", "confirm": "erase-mee",
+                                   "appointments": "on"})
+    page = response.content.decode()
+    assert "Erased" not in page
+    assert 'class="flash warning"' in page and "Nothing was erased" in page
+    assert 'value="erase-mee"' in page  # the id stays in the form, to be corrected
+    assert tracker.count("SELECT count(*) FROM events") == 4
+    entry = AuditEntry.objects.get(action="erasure")
+    assert entry.detail == {"events": 0, "appointment_requests": 0, "console_rows": 0,
+                            "found": False}
+
+
 @override_settings(CONSOLE_RETENTION_DAYS=10)
 def test_retention_page_runs_the_same_purge(db, tracker, client_for):
     tracker.turn("old", "hello", ts=time.time() - 11 * DAY)

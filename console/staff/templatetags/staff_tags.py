@@ -3,6 +3,8 @@ import json
 
 from django import template
 
+from console.staff import masking
+
 register = template.Library()
 
 
@@ -28,3 +30,9 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def masked(value, length=None):
+    """Text with personal data hidden (console/pii), cut to `length` characters."""
+    return masking.shortened(value, int(length)) if length else masking.html(value)

@@ -7,9 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.staff import audit, retention
-from console.staff.forms import ErasureForm, UserCreateForm, UserEditForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from console.staff.forms import ErasureForm, ReauthForm, UserCreateForm, UserEditForm
 from console.staff.models import ADMIN, AUDIT_ACTIONS, AuditEntry, User
 from console.staff.roles import role_required
+from console.staff.two_factor import confirmed_device
 
 
 @role_required(ADMIN)
@@ -32,7 +35,10 @@ def users(request):
 def user_edit(request, user_pk):
     member = get_object_or_404(User, pk=user_pk)
     initial = {"role": member.role, "is_active": member.is_active}
-    form = UserEditForm(request.POST or None, initial=initial, user=member)
+    form = UserEditForm(request.POST or None, initial=initial, user=member, admin=request.user)
+    if request.method == "POST" and not form.is_valid() and form.has_error("admin_password"):
+        audit.record(request, "reauth_failed", target=f"user {member.username}",
+                     change="password")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if member == request.user and (data["role"] != ADMIN or not data["is_active"]):
@@ -50,7 +56,27 @@ def user_edit(request, user_pk):
         member.save()
         messages.success(request, f"{member.username} saved.")
         return redirect("staff:users")
-    return render(request, "staff/user_edit.html", {"form": form, "member": member})
+    return render(request, "staff/user_edit.html", {
+        "form": form, "member": member, "reset_form": ReauthForm(admin=request.user),
+        "device": confirmed_device(member)})
+
+
+@role_required(ADMIN)
+@require_POST
+def user_two_factor_reset(request, user_pk):
+    """Remove someone's authenticator app (a lost phone), after the admin's password."""
+    member = get_object_or_404(User, pk=user_pk)
+    form = ReauthForm(request.POST, admin=request.user)
+    if not form.is_valid():
+        audit.record(request, "reauth_failed", target=f"user {member.username}",
+                     change="two-step sign-in")
+        messages.error(request, "Two-step sign-in was not reset: your own password was wrong.")
+        return redirect("staff:user_edit", user_pk=member.pk)
+    removed, _ = TOTPDevice.objects.filter(user=member).delete()
+    audit.record(request, "2fa_reset", target=f"user {member.username}", devices=removed)
+    messages.success(request, f"Two-step sign-in of {member.username} reset: they add their "
+                              "app again at their next sign-in.")
+    return redirect("staff:user_edit", user_pk=member.pk)
 
 
 @role_required(ADMIN)
@@ -82,7 +108,8 @@ def erasure(request):
     if request.method == "POST" and form.is_valid():
         result = retention.erase_sender(request, form.cleaned_data["sender_id"],
                                         form.cleaned_data["appointments"])
-        form = ErasureForm()
+        if result["found"]:
+            form = ErasureForm()  # a mistyped id stays in the form, to be corrected
     return render(request, "staff/erasure.html", {"form": form, "result": result})
 
 

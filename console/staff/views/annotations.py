@@ -6,9 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from console.staff import audit
-from console.staff.models import IntentAnnotation
-from console.staff.nlu import classify, export_yaml
+from console.staff import audit, tracker
+from console.staff.masking import known_names
+from console.staff.models import Conversation, IntentAnnotation
+from console.staff.nlu import classify, export_yaml, redacted
 from console.staff.roles import ADMIN, REVIEWER, role_required
 
 
@@ -26,10 +27,22 @@ def annotation_list(request):
         "confirmed": IntentAnnotation.objects.count() - len(corrected)})
 
 
+def _names_by_conversation(annotations):
+    """The names each annotated conversation holds (its form's slots, its requests)."""
+    senders = dict(Conversation.objects.filter(
+        pk__in={a.conversation_id for a in annotations}).values_list("sender_id", "pk"))
+    names = {}
+    for chunk in tracker.iter_chunks(list(senders), 400):
+        for sender, events in tracker.events_of_senders(chunk):
+            names[senders[sender]] = known_names(events, tracker.appointment_names(sender))
+    return names
+
+
 @role_required(ADMIN)
 @require_POST
 def annotation_export(request):
-    content, count = export_yaml(_corrected())
+    corrected = _corrected()
+    content, count = export_yaml(redacted(corrected, _names_by_conversation(corrected)))
     audit.record(request, "export_nlu", target=f"{count} examples", examples=count)
     response = HttpResponse(content, content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="console-corrections-{date.today()}.yml"'

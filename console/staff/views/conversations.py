@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from console.pii import redact
 from console.staff import audit, filters
 from console.staff.forms import FilterForm
 from console.staff.models import SyncState
@@ -77,7 +78,7 @@ def export_csv(request):
     qs = filters.conversations(data).prefetch_related("tags")
     count = qs.count()
     audit.record(request, "export_csv", target=f"{count} conversations",
-                 rows=count, filters=sorted(data))
+                 rows=count, filters=sorted(filters.to_session(data)))  # names of those set
     local = timezone.localtime
 
     def rows():
@@ -85,7 +86,7 @@ def export_csv(request):
                "patient_messages", "escalation", "awaiting_followup", "triage_level",
                "fallback", "low_confidence", "reviewed", "tags"]
         for c in qs.iterator(chunk_size=2000):
-            yield [c.pk, c.sender_id, c.channel, local(c.started_at).isoformat(),
+            yield [c.pk, redact(c.sender_id), c.channel, local(c.started_at).isoformat(),
                    local(c.last_event_at).isoformat(), c.message_count, c.escalation_level,
                    c.needs_followup, c.triage_level, c.has_fallback, c.has_low_confidence,
                    bool(c.reviewed_at), "; ".join(t.name for t in c.tags.all())]

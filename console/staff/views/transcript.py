@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from console.staff import audit, tracker
+from console import pii
+from console.staff import audit, masking, tracker
 from console.staff.events import final_slots, patient_message, timeline
 from console.staff.forms import FollowUpForm, IntentForm, NoteForm, ReviewForm, TagForm
 from console.staff.models import (ConversationTag, Conversation, Escalation, IntentAnnotation,
@@ -20,6 +21,25 @@ from console.staff import sync
 def _back(conversation, anchor=""):
     url = reverse("staff:transcript", args=[conversation.pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _names(conversation, events):
+    return masking.known_names(events, tracker.appointment_names(conversation.sender_id))
+
+
+def _mask(items, slots, notes, names):
+    """Hide personal data in what the page shows (in memory only)."""
+    for item in items:
+        if item["kind"] in ("user", "bot"):
+            item["text"] = masking.html(item["text"], names)
+        for flag in item.get("red_flags") or []:
+            flag["text"] = masking.html(flag.get("text"), names)
+        if item["kind"] == "slot":
+            item["value"] = masking.slot_value(item["name"], item["value"], names)
+    for name in slots:
+        slots[name] = masking.slot_value(name, slots[name], names)
+    for note_ in notes:
+        note_.body = masking.html(note_.body, names)
 
 
 @role_required(REVIEWER)
@@ -43,16 +63,40 @@ def transcript(request, pk):
     annotations = {a.event_id: a for a in conversation.annotations.all()}
     for item in items:
         item["escalation"] = by_event.get(item["id"])
-        item["annotation"] = annotations.get(item["id"])
+        item["annotation"] = annotation = annotations.get(item["id"])
+        # the correction dropdown shows a saved correction, and otherwise no choice
+        corrected = annotation is not None and annotation.corrected
+        item["chosen_intent"] = annotation.correct_intent if corrected else ""
+    slots = {k: v for k, v in final_slots(events).items() if v not in (None, [], "")}
+    revealed_until = masking.revealed_until(request, pk)
+    sender = conversation.sender_id
+    if revealed_until is None:
+        names = _names(conversation, events)
+        _mask(items, slots, notes, names)
+        sender = masking.html(sender)
     audit.record(request, "transcript_view", target=f"conversation #{pk}",
-                 sender_id=conversation.sender_id)
+                 sender_id=conversation.sender_id, revealed=True if revealed_until else None)
     return render(request, "staff/transcript.html", {
-        "conversation": conversation, "items": items, "escalations": escalations,
-        "notes": [n for n in notes if n.escalation_id is None],
-        "slots": {k: v for k, v in final_slots(events).items() if v not in (None, [], "")},
+        "conversation": conversation, "sender": sender, "items": items,
+        "escalations": escalations, "revealed_until": revealed_until,
+        "notes": [n for n in notes if n.escalation_id is None], "slots": slots,
         "intents": training_data()[1], "followup_form": FollowUpForm(),
         "tags": conversation.tags.all(), "all_tags": Tag.objects.all(),
+        "consents": tracker.consents_of(conversation.sender_id),
     })
+
+
+@role_required(CLINICIAN)
+@require_POST
+def reveal(request, pk):
+    """Show this conversation's personal data to this user for a few minutes."""
+    conversation = get_object_or_404(Conversation, pk=pk)
+    until = masking.reveal(request, pk)
+    audit.record(request, "reveal", target=f"conversation #{pk}",
+                 sender_id=conversation.sender_id, minutes=settings.CONSOLE_REVEAL_MINUTES)
+    messages.info(request, f"Personal data shown until {timezone.localtime(until):%H:%M}; "
+                           "this was recorded in the audit log.")
+    return _back(conversation)
 
 
 @role_required(REVIEWER)
@@ -148,8 +192,8 @@ def followup(request, pk, escalation_pk):
 @require_POST
 def intent(request, pk, event_id):
     conversation = get_object_or_404(Conversation, pk=pk)
-    event = next((e for e in tracker.events_of(conversation.sender_id)
-                  if e.id == event_id and e.type_name == "user"), None)
+    events = tracker.events_of(conversation.sender_id)
+    event = next((e for e in events if e.id == event_id and e.type_name == "user"), None)
     if event is None:
         raise Http404("no such patient message")
     message = patient_message(event, settings.CONSOLE_LOW_CONFIDENCE)
@@ -161,9 +205,11 @@ def intent(request, pk, event_id):
         return _back(conversation, f"m-{event_id}")
     correct = message["predicted"] if form.cleaned_data["verdict"] == "correct" \
         else form.cleaned_data["intent"]
+    # kept without personal data: it is meant for data/nlu/ in git
+    text = pii.redact(message["text"], _names(conversation, events))
     IntentAnnotation.objects.update_or_create(
         conversation=conversation, event_id=event_id,
-        defaults={"text": message["text"], "predicted_intent": message["predicted"],
+        defaults={"text": text, "predicted_intent": message["predicted"],
                   "correct_intent": correct, "annotator": request.user})
     audit.record(request, "annotation", target=f"conversation #{pk}",
                  sender_id=conversation.sender_id, what="intent", message=event_id,

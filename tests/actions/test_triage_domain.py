@@ -97,6 +97,7 @@ def test_every_version_of_the_advice_carries_the_emergency_number(name):
 def test_every_result_ends_with_next_steps_and_lists_the_warning_signs(name):
     for variation in domain().responses[name]:
         assert [b["payload"] for b in variation["buttons"]] == NEXT_STEPS[name]
+        assert "{practice_contact}" in variation["text"]
         for words in WARNING_SIGNS[language_of(variation)]:
             assert words in variation["text"], (name, language_of(variation), words)
 

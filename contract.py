@@ -52,3 +52,16 @@ def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:
         if level in levels:
             return level
     return None
+
+
+# --- triage answer buttons: /answer{"tr_question": "<question slot>", "tr_answer": "<value>"}
+# Each button names the question it was shown with, so a tap on an older question's
+# button answers that question and no other.
+INTENT_ANSWER = "answer"
+ANSWER_QUESTION_ENTITY = "tr_question"
+ANSWER_VALUE_ENTITY = "tr_answer"
+
+# --- the conversation's language (slot filled by the language component)
+SLOT_LANGUAGE = "language"
+LANGUAGES = ("en", "hi", "hinglish")
+DEFAULT_LANGUAGE = "en"

@@ -1,4 +1,10 @@
-"""The symptom-triage form: which questions to ask, answer checks, and the result."""
+"""The symptom-triage form's actions: reading the answers, and giving the result.
+
+`validate_triage_form` fills the questions (actions/triage_answers.py) and picks the next
+one (actions/triage_rules.py); `action_triage_result` gives the level with its reason,
+next steps and warning signs, in the patient's language, and records escalations;
+`action_triage_late_answer` handles a tap on a triage button after the form has ended.
+"""
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -7,21 +13,54 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.escalation import escalation_events
-from actions.triage_rules import CARE_HELPED, DURATION, SEVERITY, classify, decide, required_slots
+from actions.triage_answers import read_reply, tapped_answer
+from actions.triage_questions import TRIAGE_SLOTS
+from actions.triage_rules import RANK, Decision, decision, required_slots
+from contract import (DEFAULT_LANGUAGE, EMERGENCY, LANGUAGES, ROUTINE, SLOT_EMERGENCY_ACTIVE,
+                      SLOT_LANGUAGE, SLOT_SUMMARY, URGENT)
 
-TRIAGE_SLOTS = [
-    "tr_bladder", "tr_bowel", "tr_saddle", "tr_leg_weakness", "tr_leg_pain", "tr_both_legs",
-    "tr_recent_procedure", "tr_chest", "tr_wound", "tr_fever", "tr_cancer", "tr_injury",
-    "tr_serious_injury", "tr_osteoporosis", "tr_duration", "tr_severity", "tr_care_helped",
-]
+REQUESTED_SLOT = "requested_slot"
+RESULT_RESPONSES = {URGENT: "utter_triage_urgent", ROUTINE: "utter_triage_routine"}
+SELF_CARE_RESPONSE = "utter_triage_self_care"
 
 
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
     return {slot: tracker.get_slot(slot) for slot in TRIAGE_SLOTS}
 
 
+def language(tracker: Tracker) -> str:
+    value = tracker.get_slot(SLOT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def reply_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Slot events for the latest message; says so when it is not an answer."""
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    if requested is None:  # the form starts: answers of an earlier, unfinished run are dropped
+        return [SlotSet(slot, None) for slot in TRIAGE_SLOTS if tracker.get_slot(slot) is not None]
+    reply = read_reply(tracker.latest_message or {}, requested)
+    if reply.kind == "answer":
+        return [SlotSet(reply.slot, reply.value)]
+    if reply.kind == "unclear":
+        dispatcher.utter_message(response="utter_unclear_answer")
+        return [SlotSet(requested, None)]
+    if reply.kind == "earlier":
+        before = answers(tracker)
+        after = {**before, reply.slot: reply.value}
+        level_before, level_after = decision(before).level, decision(after).level
+        if RANK[level_after] < RANK[level_before]:
+            # the more urgent answer stands: a later "No" never cancels a warning sign
+            dispatcher.utter_message(response="utter_triage_answer_kept")
+            return [SlotSet(reply.slot, before[reply.slot])]
+        if before[reply.slot] != reply.value and level_after != EMERGENCY:
+            # (an emergency answer ends the form: its advice comes first, nothing before it)
+            dispatcher.utter_message(response="utter_triage_answer_updated")
+        return [SlotSet(reply.slot, reply.value)]
+    return []
+
+
 class ValidateTriageForm(FormValidationAction):
-    """Orders the questions and turns free-text answers into categories."""
+    """Fills the answer the latest message gives, and asks the next question worth asking."""
 
     def name(self) -> Text:
         return "validate_triage_form"
@@ -30,55 +69,60 @@ class ValidateTriageForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         return required_slots(answers(tracker))
 
-    @staticmethod
-    def _category(slot: str, value: Any, table, dispatcher: CollectingDispatcher,
-                  tracker: Tracker) -> Dict[Text, Any]:
-        """A button's entity if it carries one, else the typed words, as a category."""
-        if value is None:
-            return {slot: None}
-        entities = (tracker.latest_message or {}).get("entities") or []
-        chosen = next((e.get("value") for e in entities if e.get("entity") == slot), None)
-        if chosen in {category for category, _ in table}:
-            return {slot: chosen}
-        category = classify(str(value), table)
-        if category is None:
-            dispatcher.utter_message(response="utter_unclear_answer")
-        return {slot: category}
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        events = reply_events(dispatcher, tracker)
+        given = {**answers(tracker), **{e["name"]: e["value"] for e in events}}
+        next_question = next((s for s in required_slots(given) if given.get(s) is None), None)
+        # With no answer events Rasa hands the message to the dialogue rules (an FAQ, cancel, ...).
+        return events + [SlotSet(REQUESTED_SLOT, next_question)]
 
-    def validate_tr_duration(self, value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return self._category("tr_duration", value, DURATION, dispatcher, tracker)
 
-    def validate_tr_severity(self, value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return self._category("tr_severity", value, SEVERITY, dispatcher, tracker)
-
-    def validate_tr_care_helped(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return self._category("tr_care_helped", value, CARE_HELPED, dispatcher, tracker)
+async def result_events(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        result: Decision) -> List[Dict[Text, Any]]:
+    """Says the result of `result` in the patient's language; the slot and escalation events."""
+    reason = "; ".join(result.reasons(language(tracker)))
+    categories = [f"triage: {reason}" for reason in result.reasons("en")]
+    events: List[Dict[Text, Any]] = [SlotSet("triage_level", result.level),
+                                     SlotSet("triage_reason", reason or None)]
+    if result.level == EMERGENCY:
+        dispatcher.utter_message(response="utter_emergency_advice", red_flag_summary=reason)
+        dispatcher.utter_message(response="utter_triage_next_steps_emergency")
+        events += [SlotSet(SLOT_EMERGENCY_ACTIVE, True), SlotSet(SLOT_SUMMARY, reason)]
+    else:
+        dispatcher.utter_message(response=RESULT_RESPONSES.get(result.level, SELF_CARE_RESPONSE),
+                                 triage_reason=reason)
+    if result.level in (EMERGENCY, URGENT):
+        events += await escalation_events(tracker, result.level, categories)
+    return events
 
 
 class ActionTriageResult(Action):
-    """Gives the triage level with its reason and next step, and records escalations."""
+    """Gives the triage level with its reason and next steps, and records escalations."""
 
     def name(self) -> Text:
         return "action_triage_result"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        level, reasons = decide(answers(tracker))
-        reason = "; ".join(reasons)
-        events: List[Dict[Text, Any]] = [SlotSet("triage_level", level),
-                                         SlotSet("triage_reason", reason or None)]
-        if level == "EMERGENCY":
-            dispatcher.utter_message(response="utter_emergency_advice", red_flag_summary=reason)
-            events += [SlotSet("emergency_active", True), SlotSet("red_flag_summary", reason)]
-            events += await escalation_events(tracker, level, [f"triage: {r}" for r in reasons])
-        elif level == "URGENT":
-            dispatcher.utter_message(response="utter_triage_urgent", triage_reason=reason)
-            events += await escalation_events(tracker, level, [f"triage: {r}" for r in reasons])
-        elif level == "ROUTINE":
-            dispatcher.utter_message(response="utter_triage_routine", triage_reason=reason)
-        else:
-            dispatcher.utter_message(response="utter_triage_self_care")
+        events = await result_events(dispatcher, tracker, decision(answers(tracker)))
         return events + [SlotSet(slot, None) for slot in TRIAGE_SLOTS]
+
+
+class ActionTriageLateAnswer(Action):
+    """A triage button tapped after its form ended: a warning sign still escalates."""
+
+    def name(self) -> Text:
+        return "action_triage_late_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        slot, value = tapped_answer(tracker.latest_message or {}) or (None, None)
+        result = decision({slot: value}) if slot else None
+        if tracker.get_slot(SLOT_EMERGENCY_ACTIVE):
+            dispatcher.utter_message(response="utter_emergency_reminder")
+            return []
+        if result is None or result.level not in (EMERGENCY, URGENT):
+            dispatcher.utter_message(response="utter_triage_late_answer")
+            return []
+        return await result_events(dispatcher, tracker, result)

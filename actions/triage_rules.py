@@ -1,112 +1,140 @@
-"""The triage decision: which questions to ask next, and the level the answers give.
+"""The triage decision: the level the answers give, and which questions are still worth asking.
 
-Levels follow the clinical reference: EMERGENCY, URGENT, ROUTINE (book a specialist),
-SELF_CARE. "Not sure" on a warning-sign question counts as yes, and when unsure
-between two levels the more urgent one wins.
+The rules themselves are data (actions/triage_rules.yml); this module reads them and
+applies them. Levels follow the clinical reference: EMERGENCY, URGENT, ROUTINE (book a
+specialist), SELF_CARE. "Not sure" on a warning-sign question counts as yes, and when
+the answers fit two levels the more urgent one wins.
+
+A question is asked only while its answer can still raise the level: once an answer
+means EMERGENCY the questions stop, once one means URGENT only the questions that could
+still mean EMERGENCY are left, and so on.
 """
-import re
-from typing import Dict, List, Optional, Tuple
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
-YES, NO, UNSURE = "yes", "no", "unsure"
+import yaml
 
-# question slot -> (level if yes/unsure, reason in plain words)
-WARNING_SIGNS: Dict[str, Tuple[str, str]] = {
-    "tr_bladder": ("EMERGENCY", "new trouble passing or controlling urine"),
-    "tr_bowel": ("EMERGENCY", "loss of bowel control"),
-    "tr_saddle": ("EMERGENCY", "numbness around the genitals or bottom"),
-    "tr_leg_weakness": ("EMERGENCY", "new weakness or numbness in the legs"),
-    "tr_both_legs": ("EMERGENCY", "symptoms in both legs"),
-    "tr_chest": ("EMERGENCY", "chest pain or breathlessness after the procedure"),
-    "tr_serious_injury": ("EMERGENCY", "back pain after a serious accident"),
-    "tr_wound": ("URGENT", "signs of infection where the needle went in"),
-    "tr_fever": ("URGENT", "fever with back pain"),
-    "tr_cancer": ("URGENT", "a history of cancer"),
-}
+from actions.triage_questions import BY_SLOT, POSITIVE, QUESTIONS, YES
+from contract import SELF_CARE, TRIAGE_LEVELS
+
+RULES_FILE = Path(__file__).with_name("triage_rules.yml")
+RANK = {level: rank for rank, level in enumerate(reversed(TRIAGE_LEVELS))}  # SELF_CARE 0 ... EMERGENCY 3
+
+Answers = Mapping[str, Optional[str]]
 
 
-def positive(answer: Optional[str]) -> bool:
-    """Yes or not sure."""
-    return answer in (YES, UNSURE)
+@dataclass(frozen=True)
+class Rule:
+    """A level, the answers that give it, and the reason in each language."""
+
+    level: str
+    when: Mapping[str, FrozenSet[str]]
+    reason: Mapping[str, str]
+
+    def matches(self, answers: Answers) -> bool:
+        return all(answers.get(slot) in values for slot, values in self.when.items())
+
+    def still_possible(self, answers: Answers) -> bool:
+        """No answer given so far rules it out."""
+        return all(answers.get(slot) is None or answers.get(slot) in values
+                   for slot, values in self.when.items())
 
 
-def required_slots(answers: Dict[str, Optional[str]]) -> List[str]:
-    """The questions to ask, in order, given the answers so far.
+def _values(slot: str, wanted) -> FrozenSet[str]:
+    values = POSITIVE if wanted == "positive" else frozenset(
+        [wanted] if isinstance(wanted, str) else wanted)
+    allowed = set(BY_SLOT[slot].answers)
+    if not values <= allowed:
+        raise ValueError(f"{RULES_FILE.name}: {slot} has no answer {sorted(values - allowed)}")
+    return values
 
-    Follow-up questions appear only when relevant, and the list stops right after an
-    emergency answer so that the advice is not delayed by more questions.
+
+def load_rules(path: Path = RULES_FILE) -> Tuple[Rule, ...]:
+    """The rules of `path`, checked against the questions and levels."""
+    rules = []
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+        if entry["level"] not in TRIAGE_LEVELS:
+            raise ValueError(f"{path.name}: unknown level {entry['level']!r}")
+        unknown = set(entry["when"]) - set(BY_SLOT)
+        if unknown:
+            raise ValueError(f"{path.name}: unknown questions {sorted(unknown)}")
+        when = {slot: _values(slot, wanted) for slot, wanted in entry["when"].items()}
+        rules.append(Rule(entry["level"], when, dict(entry["reason"])))
+    return tuple(rules)
+
+
+RULES = load_rules()
+
+
+def with_context(answers: Answers) -> Dict[str, Optional[str]]:
+    """The answers, plus what a yes to a follow-up question implies.
+
+    A follow-up is only ever shown after the answers it depends on ("Since the
+    procedure, any chest pain?" after a yes to the procedure), so a yes to it, even
+    tapped on an older button, carries that context.
     """
-    order: List[str] = []
+    full = dict(answers)
+    for question in reversed(QUESTIONS):
+        if full.get(question.slot) in POSITIVE:
+            for slot, values in question.ask_when.items():
+                if full.get(slot) not in values:
+                    full[slot] = YES if YES in values else sorted(values)[0]
+    return full
 
-    def ask(slot: str) -> bool:
-        order.append(slot)
-        return WARNING_SIGNS.get(slot, ("",))[0] == "EMERGENCY" and positive(answers.get(slot))
 
-    for slot in ("tr_bladder", "tr_bowel", "tr_saddle", "tr_leg_weakness"):
-        if ask(slot):
-            return order
-    if ask("tr_leg_pain") or positive(answers.get("tr_leg_pain")):
-        if ask("tr_both_legs"):
-            return order
-    ask("tr_recent_procedure")
-    if positive(answers.get("tr_recent_procedure")):
-        if ask("tr_chest"):
-            return order
-        ask("tr_wound")
-    ask("tr_fever")
-    ask("tr_cancer")
-    ask("tr_injury")
-    if positive(answers.get("tr_injury")) and ask("tr_serious_injury"):
-        return order
-    order += ["tr_osteoporosis", "tr_duration", "tr_severity", "tr_care_helped"]
+@dataclass(frozen=True)
+class Decision:
+    level: str
+    rules: Tuple[Rule, ...]  # the matching rules at that level, in file order
+
+    def reasons(self, language: str = "en") -> List[str]:
+        return [rule.reason.get(language) or rule.reason["en"] for rule in self.rules]
+
+
+def decision(answers: Answers) -> Decision:
+    """The level for the answers so far, with the rules that give it."""
+    full = with_context(answers)
+    matching = [rule for rule in RULES if rule.matches(full)]
+    level = max((rule.level for rule in matching), key=RANK.__getitem__, default=SELF_CARE)
+    return Decision(level, tuple(rule for rule in matching if rule.level == level))
+
+
+def decide(answers: Answers) -> Tuple[str, List[str]]:
+    """(level, reasons in English) for a set of answers."""
+    result = decision(answers)
+    return result.level, result.reasons("en")
+
+
+def _prerequisites_met(slot: str, answers: Answers) -> bool:
+    return all(answers.get(s) in values for s, values in BY_SLOT[slot].ask_when.items())
+
+
+def _potential(slot: str, answers: Answers) -> int:
+    """The most urgent level an answer to `slot` could still lead to (as a rank)."""
+    ranks = [RANK[rule.level] for rule in RULES
+             if slot in rule.when and rule.still_possible(answers)]
+    for follow_up in QUESTIONS:
+        values = follow_up.ask_when.get(slot)
+        if values and answers.get(follow_up.slot) is None:
+            assumed = {**answers, slot: sorted(values)[0]}
+            others = {s: v for s, v in follow_up.ask_when.items() if s != slot}
+            if all(assumed.get(s) is None or assumed.get(s) in v for s, v in others.items()):
+                ranks.append(_potential(follow_up.slot, assumed))
+    return max(ranks, default=RANK[SELF_CARE])
+
+
+def required_slots(answers: Answers) -> List[str]:
+    """The questions of this form, in order: those answered, and those still worth asking.
+
+    The form asks the first unanswered one; the list is worked out again after each answer.
+    """
+    current = RANK[decision(answers).level]
+    order = []
+    for question in QUESTIONS:
+        if answers.get(question.slot) is not None:
+            order.append(question.slot)
+        elif _prerequisites_met(question.slot, answers) and _potential(question.slot, answers) > current:
+            order.append(question.slot)
     return order
 
-
-def decide(answers: Dict[str, Optional[str]]) -> Tuple[str, List[str]]:
-    """(level, reasons) for a completed set of answers."""
-    for wanted in ("EMERGENCY", "URGENT"):
-        reasons = [reason for slot, (level, reason) in WARNING_SIGNS.items()
-                   if level == wanted and positive(answers.get(slot))]
-        if wanted == "URGENT":
-            if positive(answers.get("tr_injury")) and positive(answers.get("tr_osteoporosis")):
-                reasons.append("pain after a fall or injury with osteoporosis or long-term steroids")
-            elif (positive(answers.get("tr_osteoporosis")) and answers.get("tr_severity") == "severe"
-                  and answers.get("tr_duration") == "under_6_weeks"):
-                reasons.append("sudden severe pain with osteoporosis or long-term steroids")
-        if reasons:
-            return wanted, reasons
-    reasons = []
-    if answers.get("tr_severity") == "severe":
-        reasons.append("severe pain that limits your movement")
-    if answers.get("tr_care_helped") == "no":
-        reasons.append("pain that non-surgical care has not helped")
-    if reasons:
-        return "ROUTINE", reasons
-    return "SELF_CARE", []
-
-
-# Free-text answers: typed words or the buttons' payloads -> a category.
-DURATION = [
-    ("under_6_weeks", r"less than (6|six)|under (6|six)"),
-    ("over_3_months", r"more than (3|three)|over (3|three)|\b([4-9]|\d\d) (months|mahine)|year|saal|\bsal\b|साल"),
-    ("6_weeks_to_3_months", r"(6|six) weeks to|\b([6-9]|1[0-2]) (weeks|hafte)|\b[1-3] (months?|mahin[ae])|ek mahina|do mahine|teen mahine|month|mahin|महीन"),
-    ("under_6_weeks", r"day|din|दिन|week|hafta|hafte|हफ्त|kal\b|yesterday|today|aaj|abhi"),
-]
-SEVERITY = [
-    ("severe", r"severe|limit|very bad|terrible|unbearable|can'?t move|bahut|tez|tej|zyada|bhayankar|बहुत|तेज|असहनीय"),
-    ("moderate", r"moderate|medium|theek.?thaak|thoda zyada|manageable|madhyam|मध्यम"),
-    ("mild", r"mild|slight|little|halka|thoda|kam|हल्का|थोड़ा"),
-]
-CARE_HELPED = [
-    ("not_tried", r"not tried|haven'?t tried|have not tried|never tried|nahi kiya|try nahi"),
-    ("no", r"^no\b|not help|hasn'?t help|has not help|didn'?t help|no (relief|help|use)|nahi|नहीं|koi fayda nahi|worse"),
-    ("yes", r"^yes|helping|helped|help|better|haan|ha\b|fayda|aaram|हाँ|हां|आराम"),
-]
-
-
-def classify(text: Optional[str], table: List[Tuple[str, str]]) -> Optional[str]:
-    """The first category whose pattern matches the lower-cased answer, else None."""
-    lowered = (text or "").lower().strip()
-    for value, pattern in table:
-        if re.search(pattern, lowered):
-            return value
-    return None

@@ -1,6 +1,7 @@
 """The assistant end to end over POST /webhooks/rest/webhook, with both servers running."""
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -76,31 +77,32 @@ def test_cancelling_the_form_saves_nothing(servers):
     assert texts(servers.say(sender, "cancel")) == ["Okay, I've stopped. Nothing was saved."]
 
 
+def tap(question, answer):
+    """The payload of a triage button: it names its question."""
+    return "/answer" + json.dumps({"tr_question": question, "tr_answer": answer})
+
+
+SCREENING = ["tr_bladder", "tr_bowel", "tr_saddle", "tr_leg_weakness", "tr_leg_pain", "tr_injury",
+             "tr_recent_procedure", "tr_cancer"]
+NO_SIGNS = [tap(q, "no") for q in SCREENING]
 TRIAGE_PATHS = {
     "EMERGENCY": ["/affirm"],
-    "URGENT": ["/deny"] * 6
-    + ["/not_sure"]
-    + ["/deny"] * 3
-    + [
-        '/inform{"tr_duration": "under_6_weeks"}',
-        '/inform{"tr_severity": "mild"}',
-        '/inform{"tr_care_helped": "yes"}',
-    ],
-    "ROUTINE": ["/deny"] * 10
-    + [
-        '/inform{"tr_duration": "over_3_months"}',
-        '/inform{"tr_severity": "severe"}',
-        '/inform{"tr_care_helped": "no"}',
-    ],
-    "SELF_CARE": ["/deny"] * 10
-    + ["2 weeks", '/inform{"tr_severity": "mild"}', '/inform{"tr_care_helped": "yes"}'],
+    "URGENT": NO_SIGNS + [tap("tr_duration", "under_6_weeks"), tap("tr_severity", "mild"),
+                          tap("tr_fever", "unsure")],
+    "ROUTINE": NO_SIGNS + [tap("tr_duration", "over_3_months"), tap("tr_severity", "severe")]
+               + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk")],
+    "SELF_CARE": NO_SIGNS + ["2 weeks", tap("tr_severity", "mild")]
+                 + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk")]
+                 + ["I am 45", tap("tr_care_helped", "yes")],
 }
-TRIAGE_OPENINGS = {
-    "EMERGENCY": "⚠️ You mentioned new trouble passing",
-    "URGENT": "Based on your answers (fever with back pain)",
-    "ROUTINE": "Based on your answers (severe pain",
-    "SELF_CARE": "Nothing you told me points to an emergency",
-}
+TRIAGE_OPENINGS = {"EMERGENCY": "⚠️ You mentioned new trouble passing",
+                   "URGENT": "Based on your answers (fever, chills or night sweats with back pain)",
+                   "ROUTINE": "Based on your answers (severe pain)",
+                   "SELF_CARE": "From your answers (mild pain; non-surgical care is helping)"}
+NEXT_STEPS = {"EMERGENCY": ["/call_emergency", "/request_human"],
+              "URGENT": ["/request_appointment", "/request_human", "/call_emergency"],
+              "ROUTINE": ["/request_appointment", "/request_human"],
+              "SELF_CARE": ["/request_appointment", "/request_human"]}
 
 
 @pytest.mark.parametrize("level", TRIAGE_PATHS)
@@ -110,7 +112,35 @@ def test_triage_reaches_each_level(servers, level):
     for answer in TRIAGE_PATHS[level]:
         replies = servers.say(sender, answer)
     assert texts(replies)[0].startswith(TRIAGE_OPENINGS[level])
+    last = [r for r in replies if r.get("text")][-1]  # a `custom` part comes as its own message
+    assert [b["payload"] for b in last["buttons"]] == NEXT_STEPS[level]
+    assert "112" in last["text"]
     assert servers.tracker(sender)["slots"]["triage_level"] == level
+
+
+def test_typed_hinglish_answers_and_an_unclear_one(servers):
+    sender = new_sender("triage-typed")
+    servers.say(sender, "symptoms check karna hai")
+    unclear = texts(servers.say(sender, "purple"))
+    assert unclear[0].startswith("Sorry, I didn't understand") and "passing urine" in unclear[1]
+    assert "stool" in texts(servers.say(sender, "nahi"))[0]
+    servers.say(sender, "haan thoda")  # a new problem controlling stool
+    assert servers.tracker(sender)["slots"]["triage_level"] == "EMERGENCY"
+
+
+def test_a_yes_tapped_on_an_older_question_answers_that_question(servers):
+    sender = new_sender("triage-stale")
+    first = [r for r in servers.say(sender, "I have back pain") if r.get("buttons")][-1]
+    assert "passing urine" in first["text"]
+    for question in SCREENING[:4]:
+        replies = servers.say(sender, tap(question, "no"))
+    assert "go down into your legs" in texts(replies)[0]
+    yes = first["buttons"][0]
+    assert yes["title"] == "Yes"
+    replies = servers.say(sender, yes["payload"])  # the first question's own button, tapped now
+    assert texts(replies)[0].startswith("⚠️ You mentioned new trouble passing")  # advice first
+    slots = servers.tracker(sender)["slots"]
+    assert slots["triage_level"] == "EMERGENCY" and slots["escalation_level"] == "EMERGENCY"
 
 
 def test_after_an_emergency_the_conversation_stays_on_the_advice(servers):

@@ -17,7 +17,7 @@ from redflags import EMERGENCY, load_rules
 pytestmark = pytest.mark.servers
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL = {name: spec["level"] for name, spec in load_rules()["categories"].items()}
-TABLES = ("cases.yml", "regression.yml", "heldout.yml")
+TABLES = ("cases.yml", "regression.yml", "regression-first-heldout.yml")
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 # Words that mark Hinglish (Hindi in Latin letters) and do not occur in the English phrases.
 HINGLISH = re.compile(
@@ -26,6 +26,7 @@ HINGLISH = re.compile(
     re.IGNORECASE,
 )
 MAX_HELDOUT_FALSE_ALARM_RATE = 0.02
+MAX_HELDOUT_QUESTION_RATE = 0.10
 
 
 def cases(tables=TABLES):
@@ -48,15 +49,23 @@ def sample(pairs):
     return chosen
 
 
-# (category, language) -> a phrase that names that category alone
+# (category, language) -> a phrase that names that category alone, confirmed
 FLAGGED = sample(
-    ((c["expect"][0], language(c["text"])), c["text"]) for c in cases() if len(c["expect"]) == 1
+    ((c["expect"][0], language(c["text"])), c["text"])
+    for c in cases()
+    if len(c["expect"]) == 1 and not c.get("possible")
+)
+# language -> a phrase with a possible emergency only (it gets the number and a question)
+POSSIBLE = sample(
+    (language(c["text"]), c["text"])
+    for c in cases(TABLES[:2])
+    if not c["expect"] and any(LEVEL[p] == EMERGENCY for p in c.get("possible", []))
 )
 # (kind of message, language) -> a phrase without a red flag
 NO_FLAG = sample(
     ((c.get("note") or "plain", language(c["text"])), c["text"])
     for c in cases(TABLES[:2])
-    if not c["expect"]
+    if not c["expect"] and not c.get("possible")
 )
 HELDOUT_NO_FLAG_PHRASES = [c["text"] for c in cases(TABLES[2:]) if not c["expect"]]
 
@@ -70,6 +79,7 @@ def test_the_sample_covers_every_category_in_every_language():
     assert {lang for _, lang in FLAGGED} == {"en", "hinglish", "hi"}
     assert len(FLAGGED) >= 2 * len(LEVEL)
     assert {lang for _, lang in NO_FLAG} == {"en", "hinglish", "hi"}
+    assert set(POSSIBLE) == {"en", "hinglish", "hi"}
 
 
 @pytest.mark.parametrize("key", sorted(FLAGGED), ids="-".join)
@@ -85,6 +95,18 @@ def test_a_red_flag_gets_its_advice_first(servers, key):
         assert emergency and emergency[0]["level"] == "URGENT"
 
 
+@pytest.mark.parametrize("lang", ["en", "hinglish", "hi"])
+def test_a_possible_emergency_gets_the_number_and_the_question_first(servers, lang):
+    replies = servers.say(f"possible-{lang}", POSSIBLE[lang])
+    emergency = [r["custom"]["emergency"] for r in replies if "emergency" in r.get("custom", {})]
+    assert first_text(replies).startswith("⚠️"), replies
+    assert emergency and emergency[0] == {"level": "POSSIBLE", "call": "112", "hospital_line": ""}
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert payloads == ['/red_flag_now{"red_flag_answer": "yes"}',
+                        '/red_flag_now{"red_flag_answer": "no"}',
+                        '/red_flag_now{"red_flag_answer": "unsure"}']
+
+
 @pytest.mark.parametrize("key", sorted(NO_FLAG), ids="-".join)
 def test_a_message_without_a_red_flag_does_not_escalate(servers, key):
     replies = servers.say(f"no-flag-{'-'.join(key)}", NO_FLAG[key])
@@ -93,9 +115,11 @@ def test_a_message_without_a_red_flag_does_not_escalate(servers, key):
 
 def test_false_alarms_on_the_blind_held_out_set_stay_rare(servers):
     assert len(HELDOUT_NO_FLAG_PHRASES) >= 50
-    alarms = [
-        phrase
-        for number, phrase in enumerate(HELDOUT_NO_FLAG_PHRASES)
-        if first_text(servers.say(f"heldout-no-flag-{number}", phrase)).startswith("⚠️")
-    ]
+    answers = [servers.say(f"heldout-no-flag-{number}", phrase)
+               for number, phrase in enumerate(HELDOUT_NO_FLAG_PHRASES)]
+    levels = [next((r["custom"]["emergency"]["level"] for r in replies
+                    if "emergency" in r.get("custom", {})), None) for replies in answers]
+    alarms = [p for p, level in zip(HELDOUT_NO_FLAG_PHRASES, levels) if level == EMERGENCY]
+    asked = [p for p, level in zip(HELDOUT_NO_FLAG_PHRASES, levels) if level == "POSSIBLE"]
     assert len(alarms) / len(HELDOUT_NO_FLAG_PHRASES) <= MAX_HELDOUT_FALSE_ALARM_RATE, alarms
+    assert len(asked) / len(HELDOUT_NO_FLAG_PHRASES) <= MAX_HELDOUT_QUESTION_RATE, asked

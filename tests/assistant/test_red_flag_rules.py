@@ -9,7 +9,8 @@ from contract import RED_FLAG_INTENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Intents the reminder is not for: the red-flag path answers these itself.
-NOT_REMINDED = set(RED_FLAG_INTENTS) | {"red_flag_now", "session_start", "restart", "back",
+# call_emergency is answered with the emergency number itself.
+NOT_REMINDED = set(RED_FLAG_INTENTS) | {"red_flag_now", "call_emergency", "session_start", "restart", "back",
                                         "out_of_scope_placeholder"}
 
 

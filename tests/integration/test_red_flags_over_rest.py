@@ -49,11 +49,18 @@ def sample(pairs):
     return chosen
 
 
-# (category, language) -> a phrase that names that category alone, confirmed
+def most_urgent(categories):
+    """The category whose advice comes first: an EMERGENCY one if there is one."""
+    return sorted(categories, key=lambda c: (LEVEL[c] != EMERGENCY, c))[0]
+
+
+# (category, language) -> a phrase whose most urgent category is that one, confirmed; a
+# category found only beside a less urgent one (cancer_limb) is sampled that way
 FLAGGED = sample(
-    ((c["expect"][0], language(c["text"])), c["text"])
-    for c in cases()
-    if len(c["expect"]) == 1 and not c.get("possible")
+    ((most_urgent(c["expect"]), language(c["text"])), c["text"])
+    for c in sorted(cases(), key=lambda c: len(c["expect"]))
+    if c["expect"] and not c.get("possible")
+    and (len(c["expect"]) == 1 or LEVEL[most_urgent(c["expect"])] == EMERGENCY)
 )
 # language -> a phrase with a possible emergency only (it gets the number and a question)
 POSSIBLE = sample(

@@ -10,6 +10,7 @@ when it gives any finding. For messages labelled NONE it counts confirmed findin
 (false alarms) and possible EMERGENCY findings (which get the safety question).
 Recall is reported per level and language with 95% Wilson intervals.
 """
+
 import argparse
 import json
 import math
@@ -53,10 +54,14 @@ def fmt(hit: int, n: int) -> str:
 
 def outcome(findings: List[Any]) -> Dict[str, bool]:
     """What the patient is shown for these findings."""
+
     def has(level: str, certainty: Optional[str] = None) -> bool:
-        return any(f.level == level and (certainty is None
-                                         or getattr(f, "certainty", CONFIRMED) == certainty)
-                   for f in findings)
+        return any(
+            f.level == level
+            and (certainty is None or getattr(f, "certainty", CONFIRMED) == certainty)
+            for f in findings
+        )
+
     return {
         "emergency": has(EMERGENCY),
         "any": bool(findings),
@@ -99,17 +104,34 @@ def measure(path: Path) -> Dict[str, Any]:
     screen = Screen()
     rows: List[Dict[str, Any]] = []
     for case in data["cases"]:
-        rows.append({"id": case["id"], "text": case["text"], "level": case["level"],
-                     "lang": case["lang"], "class": case["class"], "kind": "single",
-                     **outcome(screen.single(case["text"]))})
+        rows.append(
+            {
+                "id": case["id"],
+                "text": case["text"],
+                "level": case["level"],
+                "lang": case["lang"],
+                "class": case["class"],
+                "kind": "single",
+                **outcome(screen.single(case["text"])),
+            }
+        )
     for conv in data.get("conversations", []):
         texts = [turn["text"] for turn in conv["turns"]]
         active = False
         for index, (turn, findings) in enumerate(zip(conv["turns"], screen.turns(texts))):
             result = outcome(findings)
-            rows.append({"id": f"{conv['id']}.{index + 1}", "text": turn["text"],
-                         "level": turn["level"], "lang": conv["lang"], "class": conv["class"],
-                         "kind": "turn", "after_emergency": active, **result})
+            rows.append(
+                {
+                    "id": f"{conv['id']}.{index + 1}",
+                    "text": turn["text"],
+                    "level": turn["level"],
+                    "lang": conv["lang"],
+                    "class": conv["class"],
+                    "kind": "turn",
+                    "after_emergency": active,
+                    **result,
+                }
+            )
             active = active or result["emergency"]
     return {"set": f"tests/redflags/{path.name}", "rows": rows}
 
@@ -120,9 +142,13 @@ def hit(row: Dict[str, Any]) -> bool:
 
 def report(result: Dict[str, Any], details: bool = True) -> str:
     rows = result["rows"]
-    lines = [f"Set: `{result['set']}` ({sum(r['kind'] == 'single' for r in rows)} messages, "
-             f"{sum(r['kind'] == 'turn' for r in rows)} conversation turns)", "",
-             "| level | language | flagged |", "| --- | --- | --- |"]
+    lines = [
+        f"Set: `{result['set']}` ({sum(r['kind'] == 'single' for r in rows)} messages, "
+        f"{sum(r['kind'] == 'turn' for r in rows)} conversation turns)",
+        "",
+        "| level | language | flagged |",
+        "| --- | --- | --- |",
+    ]
     for level in (EMERGENCY, URGENT):
         chosen = [r for r in rows if r["level"] == level]
         for lang in LANGS:
@@ -130,10 +156,16 @@ def report(result: Dict[str, Any], details: bool = True) -> str:
             lines.append(f"| {level} | {lang} | {fmt(sum(map(hit, part)), len(part))} |")
         lines.append(f"| {level} | all | {fmt(sum(map(hit, chosen)), len(chosen))} |")
     benign = [r for r in rows if r["level"] == "NONE" and not r.get("after_emergency")]
-    lines += ["", "| benign messages and turns | count |", "| --- | --- |",
-              f"| with no confirmed finding | {fmt(sum(not r['confirmed'] for r in benign), len(benign))} |",
-              f"| asked the safety question (possible emergency) | "
-              f"{fmt(sum(r['question'] for r in benign), len(benign))} |", ""]
+    lines += [
+        "",
+        "| benign messages and turns | count |",
+        "| --- | --- |",
+        f"| with no confirmed finding | "
+        f"{fmt(sum(not r['confirmed'] for r in benign), len(benign))} |",
+        f"| asked the safety question (possible emergency) | "
+        f"{fmt(sum(r['question'] for r in benign), len(benign))} |",
+        "",
+    ]
     by_class: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
         if r["level"] != "NONE":
@@ -147,12 +179,15 @@ def report(result: Dict[str, Any], details: bool = True) -> str:
     missed = [r for r in rows if r["level"] != "NONE" and not hit(r)]
     alarms = [r for r in benign if r["confirmed"] or r["question"]]
     if missed:
-        lines += ["", "Missed:", ""] + [f"- {r['id']} ({r['level']}, {r['lang']}, {r['class']}): "
-                                        f"{r['text']}" for r in missed]
+        lines += ["", "Missed:", ""] + [
+            f"- {r['id']} ({r['level']}, {r['lang']}, {r['class']}): {r['text']}" for r in missed
+        ]
     if alarms:
         lines += ["", "Benign with a finding or a question:", ""]
-        lines += [f"- {r['id']} ({'confirmed' if r['confirmed'] else 'question'}): {r['text']}"
-                  for r in alarms]
+        lines += [
+            f"- {r['id']} ({'confirmed' if r['confirmed'] else 'question'}): {r['text']}"
+            for r in alarms
+        ]
     return "\n".join(lines) + "\n"
 
 

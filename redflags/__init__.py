@@ -1,7 +1,17 @@
 """Red-flag detection for patient messages (English, Hinglish, Devanagari Hindi)."""
-from contract import CONFIRMED, EMERGENCY, POSSIBLE, URGENT
-from redflags.detector import (LEVELS, Analysis, Finding, RedFlagDetector, load_rules,
-                               summarise)
 
-__all__ = ["EMERGENCY", "URGENT", "LEVELS", "CONFIRMED", "POSSIBLE", "Analysis", "Finding",
-           "RedFlagDetector", "load_rules", "summarise"]
+from contract import CONFIRMED, EMERGENCY, POSSIBLE, URGENT
+from redflags.detector import LEVELS, Analysis, Finding, RedFlagDetector, load_rules, summarise
+
+__all__ = [
+    "EMERGENCY",
+    "URGENT",
+    "LEVELS",
+    "CONFIRMED",
+    "POSSIBLE",
+    "Analysis",
+    "Finding",
+    "RedFlagDetector",
+    "load_rules",
+    "summarise",
+]

@@ -19,6 +19,7 @@ is no negation. Everything else that casts doubt is judged like this:
   - a past mention without resolution ("years ago")    -> confirmed with a present-time
     marker ("since then"), possible otherwise.
 """
+
 from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.tokens import Doc, Span
@@ -32,11 +33,64 @@ UNCERTAIN, PRESENT = "POSSIBLE_EXISTENCE", "PRESENT"
 # Modifier categories that count when they sit inside a target's own words.
 COUNT_INSIDE = {HISTORICAL, HYPOTHETICAL, CONDITIONAL, UNCERTAIN, PRESENT}
 # Words that end a negation's reach (besides other targets and sentence ends).
-CLAUSE_BREAKS = {",", ";", ":", "and", "aur", "और", "&", "BUT", "then", "phir", "फिर", "tab",
-                 "since", "now", "ab", "अब", "abhi", "अभी", "aaj", "आज", "today", "kal",
-                 "कल", "subah", "सुबह", "jab", "जब", "also", "bhi", "भी", "bas", "बस", "just"}
-QUESTION_WORDS = {"kya", "क्या", "what", "how", "why", "does", "do", "is", "are", "can", "will",
-                  "should", "kaise", "कैसे", "kyun", "kyu", "क्यों", "kab", "कब", "would", "could"}
+CLAUSE_BREAKS = {
+    ",",
+    ";",
+    ":",
+    "and",
+    "aur",
+    "और",
+    "&",
+    "BUT",
+    "then",
+    "phir",
+    "फिर",
+    "tab",
+    "since",
+    "now",
+    "ab",
+    "अब",
+    "abhi",
+    "अभी",
+    "aaj",
+    "आज",
+    "today",
+    "kal",
+    "कल",
+    "subah",
+    "सुबह",
+    "jab",
+    "जब",
+    "also",
+    "bhi",
+    "भी",
+    "bas",
+    "बस",
+    "just",
+}
+QUESTION_WORDS = {
+    "kya",
+    "क्या",
+    "what",
+    "how",
+    "why",
+    "does",
+    "do",
+    "is",
+    "are",
+    "can",
+    "will",
+    "should",
+    "kaise",
+    "कैसे",
+    "kyun",
+    "kyu",
+    "क्यों",
+    "kab",
+    "कब",
+    "would",
+    "could",
+}
 END_PARTICLES = {"kya", "क्या", "na", "ना", "right", "kyaa"}
 # Lexicon concepts that name a body function or a symptom: a negation stops at them.
 SYMPTOM_CONCEPTS = {"BREATH", "BREATHLESS", "CHEST", "URINE", "BLADDER", "BOWEL", "SADDLE", "FEVER"}
@@ -50,11 +104,13 @@ class Judge:
 
     def __init__(self, speakers: FrozenSet[str]) -> None:
         # NORMs that name the patient or someone they speak for (my, papa, SELF, ...).
-        self.speakers = frozenset(canonical_spelling(word) if not word.isupper() else word
-                                  for word in speakers)
+        self.speakers = frozenset(
+            canonical_spelling(word) if not word.isupper() else word for word in speakers
+        )
 
-    def certainty(self, span: Span, targets: Sequence[Span], modifiers: Iterable,
-                  counts_when_past: bool) -> Optional[str]:
+    def certainty(
+        self, span: Span, targets: Sequence[Span], modifiers: Iterable, counts_when_past: bool
+    ) -> Optional[str]:
         """CONFIRMED, POSSIBLE, or None when the message says it is not there."""
         kinds = self._kinds(span, targets, modifiers)
         if not counts_when_past and (RESOLVED in kinds or self._resolved_later(span, modifiers)):
@@ -75,30 +131,39 @@ class Judge:
         return CONFIRMED
 
     def _kinds(self, span: Span, targets: Sequence[Span], modifiers: Iterable) -> Set[str]:
-        kinds = {m.category for m in modifiers if m.category in COUNT_INSIDE
-                 and span.start <= m.modifier_span[0] and m.modifier_span[1] <= span.end}
+        kinds = {
+            m.category
+            for m in modifiers
+            if m.category in COUNT_INSIDE
+            and span.start <= m.modifier_span[0]
+            and m.modifier_span[1] <= span.end
+        }
         for modifier in span._.modifiers:
             start, end = modifier.modifier_span
             if any(start < t.end and t.start < end for t in targets if _firm(t)):
                 continue  # a negation that is part of a pattern modifies nothing
             if modifier.category == NEGATED and not self._negation_reaches(
-                    span, (start, end), targets):
+                span, (start, end), targets
+            ):
                 continue
             kinds.add(modifier.category)
         return kinds
 
-    def _negation_reaches(self, span: Span, negation: Tuple[int, int],
-                          targets: Sequence[Span]) -> bool:
+    def _negation_reaches(
+        self, span: Span, negation: Tuple[int, int], targets: Sequence[Span]
+    ) -> bool:
         doc = span.doc
         start, end = negation
         if (end - start == 1 and self._is_tag(doc, start)) or self._asks(doc, end):
             return False
-        if all(t.norm_ == "NORMAL" or t.lower_ in {"is", "are", "hai", "है"} for t in doc[start:end]) \
-                and span.sent.text.rstrip().endswith("?"):
+        if all(
+            t.norm_ == "NORMAL" or t.lower_ in {"is", "are", "hai", "है"} for t in doc[start:end]
+        ) and span.sent.text.rstrip().endswith("?"):
             return False  # "... is normal, right?" asks, it does not deny
         low, high = (end, span.start) if end <= span.start else (span.end, start)
-        between = [t for t in targets if low <= t.start and t.end <= high
-                   and t.label_ != span.label_]
+        between = [
+            t for t in targets if low <= t.start and t.end <= high and t.label_ != span.label_
+        ]
         if between:
             # "no chest pain or breathlessness" is one negated list; otherwise the
             # scope ends at the next symptom concept.
@@ -114,7 +179,7 @@ class Judge:
 
     @staticmethod
     def _listed(doc: Doc, between: Sequence[Span], low: int, high: int) -> bool:
-        """"no chest pain or breathlessness": one negation over a list joined by "or"."""
+        """ "no chest pain or breathlessness": one negation over a list joined by "or"."""
         covered = {i for t in between for i in range(t.start, t.end)}
         rest = [t for t in doc[low:high] if t.i not in covered]
         return bool(rest) and all(t.lower_ in LIST_WORDS for t in rest)
@@ -131,58 +196,75 @@ class Judge:
         words = [t for t in sentence if not t.is_punct]
         if words and words[-1].lower_ in END_PARTICLES:
             return True
-        return any(t.lower_ in QUESTION_WORDS for t in span.doc[sentence.start:span.start]) or \
-            any(m.category in (HYPOTHETICAL, CONDITIONAL) and m.modifier_span[0] < span.start
-                and sentence.start <= m.modifier_span[0] for m in modifiers)
+        return any(
+            t.lower_ in QUESTION_WORDS for t in span.doc[sentence.start : span.start]
+        ) or any(
+            m.category in (HYPOTHETICAL, CONDITIONAL)
+            and m.modifier_span[0] < span.start
+            and sentence.start <= m.modifier_span[0]
+            for m in modifiers
+        )
 
     @staticmethod
     def _asks(doc: Doc, end: int) -> bool:
-        """"... theek hai?", "... normal hai na?": a question, not a denial."""
-        rest = [t for t in doc[end:end + 2] if t.lower_ not in TAG_WORDS]
+        """ "... theek hai?", "... normal hai na?": a question, not a denial."""
+        rest = [t for t in doc[end : end + 2] if t.lower_ not in TAG_WORDS]
         return bool(rest) and rest[0].text == "?"
 
     @staticmethod
     def _is_tag(doc: Doc, index: int) -> bool:
-        """"... ho gaye hain na" / "... right?": a tag question, not a negation."""
+        """ "... ho gaye hain na" / "... right?": a tag question, not a negation."""
         if doc[index].norm_ not in TAG_WORDS and doc[index].lower_ not in TAG_WORDS:
             return False
-        following = doc[index + 1] if index + 1 < len(doc) else None
-        return following is None or following.is_punct or following.is_sent_start
+        if index + 1 >= len(doc):
+            return True
+        following = doc[index + 1]
+        return bool(following.is_punct or following.is_sent_start)
 
     @staticmethod
     def _neither(span: Span) -> bool:
-        """"na sunnpan na kamzori na bukhar": each part is denied."""
+        """ "na sunnpan na kamzori na bukhar": each part is denied."""
         doc = span.doc
         sentence = span.sent
         nas = [t.i for t in sentence if t.lower_ in NEITHER_WORDS]
-        close = [i for i in nas if span.start - 3 <= i < span.start
-                 and not any(t.text == "," for t in doc[i + 1:span.start])]
+        close = [
+            i
+            for i in nas
+            if span.start - 3 <= i < span.start
+            and not any(t.text == "," for t in doc[i + 1 : span.start])
+        ]
         if not close:
             return False
         index = close[-1]
         before = doc[index - 1] if index > sentence.start else None
-        return (before is None or before.text == "," or before.lower_ in {"and", "aur"}
-                or len(nas) >= 2)
+        return (
+            before is None or before.text == "," or before.lower_ in {"and", "aur"} or len(nas) >= 2
+        )
 
     def _reported(self, span: Span) -> bool:
         """The question speaks of the patient ("my legs") or a relative ("papa")."""
-        window = span.doc[max(span.sent.start, span.start - 3):span.end]
+        window = span.doc[max(span.sent.start, span.start - 3) : span.end]
         relatives = {"RELATIVE"}
-        return (any(t.norm_ in self.speakers for t in window)
-                or any(t.norm_ in relatives for t in span.sent))
+        return any(t.norm_ in self.speakers for t in window) or any(
+            t.norm_ in relatives for t in span.sent
+        )
 
     @staticmethod
     def _resolved_later(span: Span, modifiers: Iterable) -> bool:
-        """"weakness in both legs in 2018, got operated, fully recovered": told as over."""
+        """ "weakness in both legs in 2018, got operated, fully recovered": told as over."""
         sentence = span.sent
-        return any(m.category == RESOLVED and span.end <= m.modifier_span[0] < sentence.end
-                   for m in modifiers)
+        return any(
+            m.category == RESOLVED and span.end <= m.modifier_span[0] < sentence.end
+            for m in modifiers
+        )
 
     @staticmethod
     def _sentence_has(span: Span, modifiers: Iterable, category: str) -> bool:
         sentence = span.sent
-        return any(m.category == category and sentence.start <= m.modifier_span[0] < sentence.end
-                   for m in modifiers)
+        return any(
+            m.category == category and sentence.start <= m.modifier_span[0] < sentence.end
+            for m in modifiers
+        )
 
 
 def _firm(target: Span) -> bool:

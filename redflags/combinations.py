@@ -7,6 +7,7 @@ Established triage systems call these triage tuples (Infermedica) or discriminat
 this module applies the table to the facts and signs of one message, or of a whole
 conversation (redflags/conversation.py keeps the facts between messages).
 """
+
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional, Tuple
@@ -14,12 +15,48 @@ from typing import Any, Iterable, List, Mapping, Optional, Tuple
 from contract import CONFIRMED, POSSIBLE
 
 # "3 days ago", "2 hafte pehle", "last week", "kal": how long ago a procedure was.
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "ek": 1, "two": 2, "do": 2, "three": 3, "teen": 3,
-                "four": 4, "char": 4, "five": 5, "paanch": 5, "panch": 5, "six": 6, "chhe": 6}
-UNIT_DAYS = {"day": 1, "days": 1, "din": 1, "dino": 1, "दिन": 1,
-             "week": 7, "weeks": 7, "hafte": 7, "hafta": 7, "haftay": 7, "हफ्ते": 7, "हफ़्ते": 7,
-             "month": 30, "months": 30, "mahine": 30, "mahina": 30, "महीने": 30, "महीना": 30,
-             "year": 365, "years": 365, "saal": 365, "sal": 365, "साल": 365}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "ek": 1,
+    "two": 2,
+    "do": 2,
+    "three": 3,
+    "teen": 3,
+    "four": 4,
+    "char": 4,
+    "five": 5,
+    "paanch": 5,
+    "panch": 5,
+    "six": 6,
+    "chhe": 6,
+}
+UNIT_DAYS = {
+    "day": 1,
+    "days": 1,
+    "din": 1,
+    "dino": 1,
+    "दिन": 1,
+    "week": 7,
+    "weeks": 7,
+    "hafte": 7,
+    "hafta": 7,
+    "haftay": 7,
+    "हफ्ते": 7,
+    "हफ़्ते": 7,
+    "month": 30,
+    "months": 30,
+    "mahine": 30,
+    "mahina": 30,
+    "महीने": 30,
+    "महीना": 30,
+    "year": 365,
+    "years": 365,
+    "saal": 365,
+    "sal": 365,
+    "साल": 365,
+}
 AGO = re.compile(r"(\d+|[a-z]+|[\u0900-\u097f]+)\s+(" + "|".join(UNIT_DAYS) + r")\b")
 RECENT_WORDS = re.compile(r"\b(yesterday|today|last week|kal|aaj|parso|कल|आज|परसों)\b")
 
@@ -59,23 +96,36 @@ class Rule:
 class Combinations:
     """The `combinations` table of patterns.yml."""
 
-    def __init__(self, facts: Mapping[str, Any], signs: Mapping[str, Any],
-                 rules: Iterable[Mapping[str, Any]], levels: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, Any],
+        signs: Mapping[str, Any],
+        rules: Iterable[Mapping[str, Any]],
+        levels: Mapping[str, str],
+    ) -> None:
         self.levels = dict(levels)
-        self.rules = [Rule(category=r["category"], facts=list(r.get("facts", ())),
-                           signs=list(r.get("signs", ())), within_days=r.get("within_days"),
-                           signs_all=list(r.get("signs_all", ())))
-                      for r in rules]
+        self.rules = [
+            Rule(
+                category=r["category"],
+                facts=list(r.get("facts", ())),
+                signs=list(r.get("signs", ())),
+                within_days=r.get("within_days"),
+                signs_all=list(r.get("signs_all", ())),
+            )
+            for r in rules
+        ]
         for rule in self.rules:
-            unknown = ([f for f in rule.facts if f not in facts]
-                       + [s for s in rule.signs + rule.signs_all if s not in signs])
+            unknown = [f for f in rule.facts if f not in facts] + [
+                s for s in rule.signs + rule.signs_all if s not in signs
+            ]
             if not (rule.signs or rule.signs_all):
                 unknown.append("no signs")
             if rule.category not in self.levels or unknown:
                 raise ValueError(f"combination {rule}: unknown {rule.category} or {unknown}")
 
-    def hits(self, facts: List[Mention], signs: List[Mention],
-             already: Iterable[str] = ()) -> List[Tuple[str, str, Mention, str]]:
+    def hits(
+        self, facts: List[Mention], signs: List[Mention], already: Iterable[str] = ()
+    ) -> List[Tuple[str, str, Mention, str]]:
         """(category, level, sign, certainty) for each rule whose fact and sign are present.
 
         A fact or sign that was only asked about or doubted gives a `possible` finding.
@@ -87,8 +137,9 @@ class Combinations:
                 continue
             fact = None
             if rule.facts:
-                matching = [f for f in facts if f.name in rule.facts
-                            and _recent(f, rule.within_days)]
+                matching = [
+                    f for f in facts if f.name in rule.facts and _recent(f, rule.within_days)
+                ]
                 if not matching:
                     continue
                 fact = min(matching, key=lambda f: f.certainty != CONFIRMED)
@@ -102,8 +153,9 @@ class Combinations:
             if sign is None:
                 continue
             sure = sign.certainty == CONFIRMED and (fact is None or fact.certainty == CONFIRMED)
-            out.append((rule.category, self.levels[rule.category], sign,
-                        CONFIRMED if sure else POSSIBLE))
+            out.append(
+                (rule.category, self.levels[rule.category], sign, CONFIRMED if sure else POSSIBLE)
+            )
             done.add(rule.category)
         return out
 

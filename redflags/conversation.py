@@ -10,6 +10,7 @@ module adds what only the conversation shows:
 The state is a small JSON-safe dict that the Rasa server keeps in a slot, so the
 safety path needs no other service.
 """
+
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -23,7 +24,8 @@ from redflags.detector import Finding, RedFlagDetector, combined
 FOLLOW_UP = re.compile(
     r"\b(still|now|too|also|again|same|both|other|another|either|worse|more|spread|"
     r"bhi|ab|abhi|dono|donon|doosre|dusre|doosra|dusra|wahi|waisa|vaisa|aur|phir|zyada)\b|"
-    r"(अब|अभी|भी|दोनों|दूसरे|दूसरा|वही|वैसा|फिर|ज़्यादा|ज्यादा)")
+    r"(अब|अभी|भी|दोनों|दूसरे|दूसरा|वही|वैसा|फिर|ज़्यादा|ज्यादा)"
+)
 SHORT_WORDS = 8
 FACT_DAYS_KEPT = 365
 
@@ -61,9 +63,16 @@ class ConversationScreen:
         for name, fact in (state.get("facts") or {}).items():
             elapsed = max(0, (now - datetime.fromisoformat(fact["at"])).days)
             days = fact.get("days_ago")
-            facts.append(Mention(name=name, text=fact.get("text", ""), start=0, end=0,
-                                 certainty=fact.get("certainty", CONFIRMED),
-                                 days_ago=None if days is None else days + elapsed))
+            facts.append(
+                Mention(
+                    name=name,
+                    text=fact.get("text", ""),
+                    start=0,
+                    end=0,
+                    certainty=fact.get("certainty", CONFIRMED),
+                    days_ago=None if days is None else days + elapsed,
+                )
+            )
         return facts
 
     @staticmethod
@@ -79,24 +88,37 @@ class ConversationScreen:
         offset = len(previous.rstrip(" .।!?")) + 1
         out = []
         for finding in self.detector.detect(joined):
-            if (finding.category in before or finding.category in seen
-                    or finding.end <= offset or finding.source == "combination"):
+            if (
+                finding.category in before
+                or finding.category in seen
+                or finding.end <= offset
+                or finding.source == "combination"
+            ):
                 continue  # combinations across messages are the facts' business (timing)
             start = max(0, finding.start - offset)
-            out.append(replace(finding, text=text, start=start, end=len(text),
-                               source="conversation"))
+            out.append(
+                replace(finding, text=text, start=start, end=len(text), source="conversation")
+            )
             seen.add(finding.category)
         return out
 
     @staticmethod
-    def _next_state(state: Dict[str, Any], facts: List[Mention], text: str,
-                    now: datetime) -> Dict[str, Any]:
-        kept = {name: fact for name, fact in (state.get("facts") or {}).items()
-                if (now - datetime.fromisoformat(fact["at"])).days <= FACT_DAYS_KEPT}
+    def _next_state(
+        state: Dict[str, Any], facts: List[Mention], text: str, now: datetime
+    ) -> Dict[str, Any]:
+        kept = {
+            name: fact
+            for name, fact in (state.get("facts") or {}).items()
+            if (now - datetime.fromisoformat(fact["at"])).days <= FACT_DAYS_KEPT
+        }
         for fact in facts:
             known = kept.get(fact.name)
             if known and known.get("certainty") == CONFIRMED and fact.certainty != CONFIRMED:
                 continue  # a later question does not make a told fact doubtful
-            kept[fact.name] = {"text": fact.text, "days_ago": fact.days_ago,
-                               "certainty": fact.certainty, "at": now.isoformat()}
+            kept[fact.name] = {
+                "text": fact.text,
+                "days_ago": fact.days_ago,
+                "certainty": fact.certainty,
+                "at": now.isoformat(),
+            }
         return {"facts": kept, "last_text": text[:500], "at": now.isoformat()}

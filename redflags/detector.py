@@ -17,38 +17,42 @@ A context phrase listed both FORWARD and BACKWARD under one category becomes one
 two-sided rule that keeps both reaches: medspaCy keeps only one of two modifiers that
 match the same words, so two separate rules would silently lose one direction.
 """
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import spacy
 import yaml
-from medspacy.context import ConText, ConTextRule
+from medspacy.context import ConText
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from contract import CONFIRMED, EMERGENCY, POSSIBLE, RED_FLAG_LEVELS, URGENT
+from contract import CONFIRMED, POSSIBLE, RED_FLAG_LEVELS
 from redflags.certainty import Judge, strongest
 from redflags.combinations import Combinations, Mention, days_ago
+from redflags.context_rules import context_rules
 from redflags.dsl import compile_pattern
 from redflags.lexicon import Lexicon
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 LEVELS = RED_FLAG_LEVELS
 SPAN_GROUP = "red_flag_targets"
-VAGUE = "~vague"      # label suffix of a category's vague patterns
+VAGUE = "~vague"  # label suffix of a category's vague patterns
 FACT, SIGN = "fact:", "sign:"
 ALL_CLEAR = "ALL_CLEAR"
 PROPERLY_AFTER = {"se", "से", "say"}
 CLEAN = {"saaf", "saf", "साफ", "साफ़"}
 # "im 58", "papa is 72", "70 saal ke", "उम्र 65": an age in words around digits.
-AGE = re.compile(r"(?:\b(?:i am|i'm|im|i m|age|aged|at|umar|umr|umra|he is|she is|hes|shes|"
-                 r"(?:dad|father|mother|mom|mum|papa|mummy|patient|husband|wife|dadi|nani|dada|nana|"
-                 r"grandfather|grandmother|uncle|aunt) (?:is|hain|hai|h))\D{0,8}?"
-                 r"|(?:उम्र|आयु)\D{0,6}?)(?P<age>\d{2,3})\b"
-                 r"|(?P<age2>\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo|saal|sal|साल|वर्ष|baras"
-                 r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)\b")
+AGE = re.compile(
+    r"(?:\b(?:i am|i'm|im|i m|age|aged|at|umar|umr|umra|he is|she is|hes|shes|"
+    r"(?:dad|father|mother|mom|mum|papa|mummy|patient|husband|wife|dadi|nani|dada|nana|"
+    r"grandfather|grandmother|uncle|aunt) (?:is|hain|hai|h))\D{0,8}?"
+    r"|(?:उम्र|आयु)\D{0,6}?)(?P<age>\d{2,3})\b"
+    r"|(?P<age2>\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo|saal|sal|साल|वर्ष|baras"
+    r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,12 @@ class Finding:
 
     def as_dict(self) -> Dict[str, Any]:
         """The shape published in the parse result's `red_flags`."""
-        return {"category": self.category, "level": self.level, "text": self.text,
-                "certainty": self.certainty}
+        return {
+            "category": self.category,
+            "level": self.level,
+            "text": self.text,
+            "certainty": self.certainty,
+        }
 
 
 @dataclass
@@ -107,12 +115,16 @@ class RedFlagDetector:
         rules = rules or load_rules()
         self.rules = rules
         self.categories = {
-            name: Category(name=name, level=spec["level"], plain=spec["plain"],
-                           counts_when_past=bool(spec.get("counts_when_past")),
-                           patterns=list(spec.get("patterns", ())),
-                           unless=list(spec.get("unless", ())),
-                           suppressed_by=list(spec.get("suppressed_by", ())),
-                           vague=list(spec.get("vague", ())))
+            name: Category(
+                name=name,
+                level=spec["level"],
+                plain=spec["plain"],
+                counts_when_past=bool(spec.get("counts_when_past")),
+                patterns=list(spec.get("patterns", ())),
+                unless=list(spec.get("unless", ())),
+                suppressed_by=list(spec.get("suppressed_by", ())),
+                vague=list(spec.get("vague", ())),
+            )
             for name, spec in rules["categories"].items()
         }
         for category in self.categories.values():
@@ -122,8 +134,11 @@ class RedFlagDetector:
                 if other not in self.categories:
                     raise ValueError(f"{category.name}: suppressed_by unknown {other}")
         self.combinations = Combinations(
-            rules.get("facts", {}), rules.get("signs", {}), rules.get("combinations", []),
-            {name: category.level for name, category in self.categories.items()})
+            rules.get("facts", {}),
+            rules.get("signs", {}),
+            rules.get("combinations", []),
+            {name: category.level for name, category in self.categories.items()},
+        )
         self.judge = Judge(frozenset(rules["first_person"]) | frozenset(rules["others"]))
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer", config={"punct_chars": rules["sentence_ends"]})
@@ -132,29 +147,36 @@ class RedFlagDetector:
         self.unless = Matcher(self.nlp.vocab)
         for category in self.categories.values():
             if category.patterns:
-                self.matcher.add(category.name,
-                                 [compile_pattern(p) for p in category.patterns])
+                self.matcher.add(category.name, [compile_pattern(p) for p in category.patterns])
             if category.vague:
-                self.matcher.add(category.name + VAGUE,
-                                 [compile_pattern(p) for p in category.vague])
+                self.matcher.add(
+                    category.name + VAGUE, [compile_pattern(p) for p in category.vague]
+                )
             if category.unless:
                 self.unless.add(category.name, [compile_pattern(p) for p in category.unless])
             vague_unless = rules["categories"][category.name].get("vague_unless")
             if vague_unless:
                 self.unless.add(category.name + VAGUE, [compile_pattern(p) for p in vague_unless])
-        self.ages = {name: spec["min_age"] for name, spec in rules.get("facts", {}).items()
-                     if "min_age" in spec}
+        self.ages = {
+            name: spec["min_age"]
+            for name, spec in rules.get("facts", {}).items()
+            if "min_age" in spec
+        }
         for prefix, specs in ((FACT, rules.get("facts", {})), (SIGN, rules.get("signs", {}))):
             for name, spec in specs.items():
                 if spec.get("patterns"):
-                    self.matcher.add(prefix + name,
-                                     [compile_pattern(p) for p in spec["patterns"]])
+                    self.matcher.add(prefix + name, [compile_pattern(p) for p in spec["patterns"]])
                 if spec.get("unless"):
                     self.unless.add(prefix + name, [compile_pattern(p) for p in spec["unless"]])
         # Modifiers that overlap a target are filtered in `detect`, not by ConText, so
         # that a history or question word inside a target still counts for it.
-        self.context = ConText(self.nlp, rules=None, input_span_type="group",
-                               span_group_name=SPAN_GROUP, prune_on_target_overlap=False)
+        self.context = ConText(
+            self.nlp,
+            rules=None,
+            input_span_type="group",
+            span_group_name=SPAN_GROUP,
+            prune_on_target_overlap=False,
+        )
         self.context.add(context_rules(rules["context"]))
 
     def plain(self, category: str, language: str = "en") -> str:
@@ -177,20 +199,29 @@ class RedFlagDetector:
             after = token.nbor().norm_
             if token.norm_ == "NORMAL" and after in PROPERLY_AFTER:
                 token.norm_ = "properly"  # "theek se" / "ठीक से": properly, not fine
-            elif (token.norm_ in CLEAN and after.startswith(("kar", "कर"))
-                  and (token.i == 0 or token.nbor(-1).norm_ not in {"pet", "पेट"})):
+            elif (
+                token.norm_ in CLEAN
+                and after.startswith(("kar", "कर"))
+                and (token.i == 0 or token.nbor(-1).norm_ not in {"pet", "पेट"})
+            ):
                 token.norm_ = "WIPE"  # "saaf karte" / "साफ करते": washing after the toilet
         strings = self.nlp.vocab.strings
         excluded = [(strings[key], start, end) for key, start, end in self.unless(doc)]
         # Every match is kept (overlapping ones too): a category is found when any of
         # its targets survives ConText, so a short match that a negation reaches does
         # not hide a longer one that carries its own "no" ("no urge to pass stool").
-        matches = sorted({(strings[key], start, end) for key, start, end in self.matcher(doc)},
-                         key=lambda match: (match[1], match[2], match[0]))
+        matches = sorted(
+            {(strings[key], start, end) for key, start, end in self.matcher(doc)},
+            key=lambda match: (match[1], match[2], match[0]),
+        )
         doc.spans[SPAN_GROUP] = [
-            Span(doc, start, end, label=label) for label, start, end in matches
-            if not any(other in (label, label.replace(VAGUE, "")) and ex_start < end
-                       and start < ex_end for other, ex_start, ex_end in excluded)]
+            Span(doc, start, end, label=label)
+            for label, start, end in matches
+            if not any(
+                other in (label, label.replace(VAGUE, "")) and ex_start < end and start < ex_end
+                for other, ex_start, ex_end in excluded
+            )
+        ]
         return self.context(doc)
 
     def detect(self, text: str) -> List[Finding]:
@@ -208,9 +239,12 @@ class RedFlagDetector:
             name = label.replace(VAGUE, "")
             category = self.categories.get(name)
             certainty = self.judge.certainty(
-                span, targets, modifiers,
+                span,
+                targets,
+                modifiers,
                 counts_when_past=bool(category and category.counts_when_past)
-                or label.startswith(FACT))
+                or label.startswith(FACT),
+            )
             if label.endswith(VAGUE) and certainty == CONFIRMED:
                 certainty = POSSIBLE
             mentions.setdefault(name, []).append((certainty, span))
@@ -222,13 +256,21 @@ class RedFlagDetector:
             if certainty is None:
                 continue
             span = next(s for c, s in spans if c == certainty)
-            found[name] = Finding(category=name, level=self.categories[name].level,
-                                  text=span.text, start=span.start_char, end=span.end_char,
-                                  certainty=certainty)
+            found[name] = Finding(
+                category=name,
+                level=self.categories[name].level,
+                text=span.text,
+                start=span.start_char,
+                end=span.end_char,
+                certainty=certainty,
+            )
         clear = [m.modifier_span for m in modifiers if m.category == ALL_CLEAR]
         if clear:  # "abhi sab theek hai": drops doubtful findings, not across a "but"
-            found = {name: f for name, f in found.items()
-                     if f.certainty == CONFIRMED or _past_but(doc, clear, f)}
+            found = {
+                name: f
+                for name, f in found.items()
+                if f.certainty == CONFIRMED or _past_but(doc, clear, f)
+            }
         facts = self._mentions(mentions, FACT) + self._age_facts(text)
         signs = self._mentions(mentions, SIGN)
         for name, level, sign, certainty in self.combinations.hits(facts, signs, found):
@@ -236,20 +278,25 @@ class RedFlagDetector:
         for name in list(found):
             if any(other in found for other in self.categories[name].suppressed_by):
                 del found[name]
-        ordered = sorted(found.values(), key=lambda f: (
-            LEVELS.index(f.level), f.certainty != CONFIRMED, f.start))
+        ordered = sorted(
+            found.values(), key=lambda f: (LEVELS.index(f.level), f.certainty != CONFIRMED, f.start)
+        )
         return Analysis(findings=ordered, facts=facts, signs=signs)
 
     def _age_facts(self, text: str) -> List[Mention]:
         """Facts such as age_over_50 from an age said in the message."""
         found = [(int(m.group("age") or m.group("age2")), m) for m in AGE.finditer(text.lower())]
-        return [Mention(name=name, text=match.group(0), start=match.start(), end=match.end())
-                for name, least in self.ages.items()
-                for age, match in found[:1] if least <= age <= 120]
+        return [
+            Mention(name=name, text=match.group(0), start=match.start(), end=match.end())
+            for name, least in self.ages.items()
+            for age, match in found[:1]
+            if least <= age <= 120
+        ]
 
     @staticmethod
-    def _mentions(mentions: Dict[str, List[Tuple[Optional[str], Span]]],
-                  prefix: str) -> List[Mention]:
+    def _mentions(
+        mentions: Dict[str, List[Tuple[Optional[str], Span]]], prefix: str
+    ) -> List[Mention]:
         out = []
         for name, spans in mentions.items():
             if not name.startswith(prefix):
@@ -258,9 +305,16 @@ class RedFlagDetector:
             if certainty is None:
                 continue
             span = next(s for c, s in spans if c == certainty)
-            out.append(Mention(name=name[len(prefix):], text=span.text, start=span.start_char,
-                               end=span.end_char, certainty=certainty,
-                               days_ago=days_ago(span.sent.text) if prefix == FACT else None))
+            out.append(
+                Mention(
+                    name=name[len(prefix) :],
+                    text=span.text,
+                    start=span.start_char,
+                    end=span.end_char,
+                    certainty=certainty,
+                    days_ago=days_ago(span.sent.text) if prefix == FACT else None,
+                )
+            )
         return out
 
 
@@ -278,54 +332,26 @@ def _past_but(doc: Doc, clear: List[Tuple[int, int]], finding: Finding) -> bool:
 
 def combined(category: str, level: str, sign: Mention, certainty: str) -> Finding:
     """The finding of a combination rule, placed on the sign that completed it."""
-    return Finding(category=category, level=level, text=sign.text, start=sign.start,
-                   end=sign.end, certainty=certainty, source="combination")
-
-
-def _reach(forward: int, backward: int) -> Callable[[Span, Span, Span], bool]:
-    """on_modifies test for a two-sided rule with a different reach on each side."""
-    def within(target: Span, modifier: Span, _between: Span) -> bool:
-        if target.end <= modifier.start:
-            return modifier.start - target.end < backward
-        return target.start - modifier.end < forward
-    return within
-
-
-def context_rules(specs: List[Dict[str, Any]]) -> List[ConTextRule]:
-    """ConText rules from the `context` section of patterns.yml (see the module doc)."""
-    found: Dict[str, Tuple[str, Dict[str, Optional[int]]]] = {}
-    for spec in specs:
-        direction = spec.get("direction", "BIDIRECTIONAL")
-        for pattern in spec["patterns"]:
-            category, reach = found.setdefault(pattern, (spec["category"], {}))
-            if category != spec["category"]:
-                raise ValueError(f"context pattern {pattern!r} is both {category} and "
-                                 f"{spec['category']}: only one of them would ever apply")
-            if direction in reach:
-                raise ValueError(f"context pattern {pattern!r} is listed twice ({direction})")
-            reach[direction] = spec.get("max_scope")
-    rules = []
-    for pattern, (category, reach) in found.items():
-        compiled = compile_pattern(pattern)
-        if {"FORWARD", "BACKWARD"} <= set(reach) and len(reach) == 2:
-            forward, backward = reach["FORWARD"] or 10_000, reach["BACKWARD"] or 10_000
-            rules.append(ConTextRule(literal=pattern, category=category, pattern=compiled,
-                                     direction="BIDIRECTIONAL", max_scope=max(forward, backward),
-                                     on_modifies=_reach(forward, backward)))
-        elif len(reach) == 1:
-            (direction, max_scope), = reach.items()
-            rules.append(ConTextRule(literal=pattern, category=category, pattern=compiled,
-                                     direction=direction, max_scope=max_scope))
-        else:
-            raise ValueError(f"context pattern {pattern!r}: directions {sorted(reach)} clash")
-    return rules
+    return Finding(
+        category=category,
+        level=level,
+        text=sign.text,
+        start=sign.start,
+        end=sign.end,
+        certainty=certainty,
+        source="combination",
+    )
 
 
 AND = {"en": " and ", "hi": " और ", "hinglish": " aur "}
 
 
-def summarise(findings: List[Finding], level: Optional[str] = None,
-              detector: Optional[RedFlagDetector] = None, language: str = "en") -> str:
+def summarise(
+    findings: List[Finding],
+    level: Optional[str] = None,
+    detector: Optional[RedFlagDetector] = None,
+    language: str = "en",
+) -> str:
     """The findings in plain words, e.g. 'trouble controlling your bladder and chest pain'.
 
     `language` is en, hi or hinglish (patterns.yml has `plain`, `plain_hi`, `plain_hinglish`).

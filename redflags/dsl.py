@@ -20,6 +20,7 @@ read as "coughing ... pain", and never over a sentence end.
 A literal word is compared in the lexicon's canonical spelling (lower case, Devanagari
 nukta and chandrabindu folded), the same form the detector gives every token's NORM.
 """
+
 import re
 from typing import Any, Dict, List
 
@@ -58,8 +59,9 @@ def _gap(part: str, pattern: str) -> List[Token]:
         raise PatternError(f"bad gap {part!r} in {pattern!r}") from exc
     if not 1 <= gap <= MAX_GAP:
         raise PatternError(f"gap out of range (1..{MAX_GAP}) in {pattern!r}")
-    return [{"OP": "?", "IS_SENT_START": False, "NORM": {"NOT_IN": list(GAP_STOPS)}}
-            for _ in range(gap)]
+    return [
+        {"OP": "?", "IS_SENT_START": False, "NORM": {"NOT_IN": list(GAP_STOPS)}} for _ in range(gap)
+    ]
 
 
 def compile_pattern(pattern: str) -> List[Token]:

@@ -14,6 +14,7 @@ A word that is not itself a spelling is looked up, in this order, as:
      ("पेशब" -> "पेशाब"), for words of at least three consonants.
 The first letter must always be right, and `protected` words are never corrected.
 """
+
 import re
 import unicodedata
 from functools import lru_cache
@@ -69,8 +70,9 @@ class Lexicon:
         for key, concept in self.table.items():
             if LATIN_WORD.match(key) and (len(key) >= 4 or DOUBLES.search(key)):
                 collapsed.setdefault(DOUBLES.sub(r"\1", key), set()).add(concept)
-        self.collapsed = {key: concepts.pop() for key, concepts in collapsed.items()
-                          if len(concepts) == 1}
+        self.collapsed = {
+            key: concepts.pop() for key, concepts in collapsed.items() if len(concepts) == 1
+        }
         # Devanagari consonant skeletons, for a vowel sign typed or left out.
         self.skeletons: Dict[str, Tuple[str, ...]] = {}
         for key in self.table:
@@ -104,22 +106,28 @@ class Lexicon:
             return self.collapsed[DOUBLES.sub(r"\1", key)]
         if len(key) == 4:
             for i in (1, 2):
-                swapped = key[:i] + key[i + 1] + key[i] + key[i + 2:]
+                swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]
                 if swapped in self.table:
                     return self.table[swapped]
         if not max_typos(key):
             return None
-        best = extractOne(key, self.fuzzy_targets.get(key[0], ()), scorer=DamerauLevenshtein.distance,
-                          score_cutoff=max_typos(key))
+        best = extractOne(
+            key,
+            self.fuzzy_targets.get(key[0], ()),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=max_typos(key),
+        )
         if best and max_typos(best[0]) >= best[1]:
             return self.table[best[0]]
         return None
 
     def _devanagari(self, key: str) -> Optional[str]:
-        concepts = {self.table[spelling]
-                    for spelling in self.skeletons.get(DEVANAGARI_SIGNS.sub("", key), ())
-                    if abs(len(spelling) - len(key)) == 1
-                    and DamerauLevenshtein.distance(spelling, key) == 1}
+        concepts = {
+            self.table[spelling]
+            for spelling in self.skeletons.get(DEVANAGARI_SIGNS.sub("", key), ())
+            if abs(len(spelling) - len(key)) == 1
+            and DamerauLevenshtein.distance(spelling, key) == 1
+        }
         return concepts.pop() if len(concepts) == 1 else None
 
     def __call__(self, doc: Doc) -> Doc:

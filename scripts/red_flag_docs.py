@@ -7,6 +7,7 @@ The page holds the categories with their levels and patterns, the clinical facts
 combinations, the context rules, the spelling lexicon, and the screen's measured figures on
 the blind sets (tests/redflags/blind-*.yml) and the test tables.
 """
+
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,7 +26,7 @@ DOC = ROOT / "docs/red-flags.md"
 TABLES = ROOT / "tests/redflags"
 ADVICE = {
     EMERGENCY: "go to the nearest emergency department now or call the emergency number "
-               "(112 by default); do not wait for an appointment",
+    "(112 by default); do not wait for an appointment",
     URGENT: "see a doctor within 24 hours; go to emergency if it gets worse",
 }
 
@@ -48,8 +49,9 @@ def measure(detector: RedFlagDetector, cases: List[Dict], level: Dict[str, str])
         for wanted in (EMERGENCY, URGENT):
             if any(level[c] == wanted for c in expect):
                 stats[f"{wanted}_n"] += 1
-                stats[f"{wanted}_hit"] += any(level[c] == wanted for c in got) \
-                    or (wanted == URGENT and any(level[c] == EMERGENCY for c in got))
+                stats[f"{wanted}_hit"] += any(level[c] == wanted for c in got) or (
+                    wanted == URGENT and any(level[c] == EMERGENCY for c in got)
+                )
         for category in expect:
             per_category[category] += 1
             found_category[category] += category in got
@@ -60,8 +62,14 @@ def measure(detector: RedFlagDetector, cases: List[Dict], level: Dict[str, str])
             if got:
                 stats["clean_alarm"] += 1
                 false_alarms.append((case["text"], sorted(got)))
-    return {"n": len(cases), "stats": stats, "per_category": per_category,
-            "found_category": found_category, "misses": misses, "false_alarms": false_alarms}
+    return {
+        "n": len(cases),
+        "stats": stats,
+        "per_category": per_category,
+        "found_category": found_category,
+        "misses": misses,
+        "false_alarms": false_alarms,
+    }
 
 
 def fact_patterns(spec: Dict) -> str:
@@ -76,15 +84,20 @@ def pct(hit: int, total: int) -> str:
 
 def measurement_section(name: str, title: str, result: Dict) -> List[str]:
     s = result["stats"]
-    lines = [f"### {title} (`tests/redflags/{name}`, {result['n']} messages)", "",
-             "| measure | result |", "| --- | --- |",
-             f"| EMERGENCY recall (messages with an EMERGENCY flag that got one) | "
-             f"{pct(s[f'{EMERGENCY}_hit'], s[f'{EMERGENCY}_n'])} |",
-             f"| URGENT recall (messages with an URGENT flag that got URGENT or EMERGENCY) | "
-             f"{pct(s[f'{URGENT}_hit'], s[f'{URGENT}_n'])} |",
-             f"| false-alarm rate (messages with no red flag that got one) | "
-             f"{pct(s['clean_alarm'], s['clean_n'])} |",
-             f"| exact category match | {pct(s['exact'], result['n'])} |", ""]
+    lines = [
+        f"### {title} (`tests/redflags/{name}`, {result['n']} messages)",
+        "",
+        "| measure | result |",
+        "| --- | --- |",
+        f"| EMERGENCY recall (messages with an EMERGENCY flag that got one) | "
+        f"{pct(s[f'{EMERGENCY}_hit'], s[f'{EMERGENCY}_n'])} |",
+        f"| URGENT recall (messages with an URGENT flag that got URGENT or EMERGENCY) | "
+        f"{pct(s[f'{URGENT}_hit'], s[f'{URGENT}_n'])} |",
+        f"| false-alarm rate (messages with no red flag that got one) | "
+        f"{pct(s['clean_alarm'], s['clean_n'])} |",
+        f"| exact category match | {pct(s['exact'], result['n'])} |",
+        "",
+    ]
     if result["misses"] or result["false_alarms"]:
         lines += ["| message | missed categories | false alarm |", "| --- | --- | --- |"]
         lines += [f"| {text} | {', '.join(missed)} | |" for text, missed in result["misses"]]
@@ -97,8 +110,9 @@ def render() -> str:
     rules = load_rules()
     detector = RedFlagDetector(rules)
     level = {name: spec["level"] for name, spec in rules["categories"].items()}
-    first = yaml.safe_load((TABLES / "regression-first-heldout.yml").read_text(
-        encoding="utf-8"))["cases"]
+    first = yaml.safe_load((TABLES / "regression-first-heldout.yml").read_text(encoding="utf-8"))[
+        "cases"
+    ]
     held = measure(detector, first, level)
     lines = [
         "# Red flags: what the assistant escalates",
@@ -111,11 +125,12 @@ def render() -> str:
         "Every patient message, on every channel and at any point of a conversation, is",
         "screened. A finding is `confirmed` or `possible`: a confirmed EMERGENCY gets the",
         "emergency advice, a possible one the emergency number in conditional form and the",
-        "question \"Is this happening now?\" (Yes / No / Not sure), as the very next thing the",
+        'question "Is this happening now?" (Yes / No / Not sure), as the very next thing the',
         "assistant says; URGENT findings get the 24-hour advice. Only a clean denial or a",
         "history the message says is over gives no finding (redflags/certainty.py).",
         "",
-        "| level | what the patient is told |", "| --- | --- |",
+        "| level | what the patient is told |",
+        "| --- | --- |",
         *(f"| {lvl} | {ADVICE[lvl]} |" for lvl in (EMERGENCY, URGENT)),
         "",
         "## Blind sets",
@@ -130,23 +145,29 @@ def render() -> str:
     ]
     for name, role in BLIND_SETS:
         result = measure_blind(TABLES / name)
-        lines += [f"### `{name}` ({role})", ""] + blind_report(result, details=False).splitlines() + [""]
+        lines += (
+            [f"### `{name}` ({role})", ""] + blind_report(result, details=False).splitlines() + [""]
+        )
     lines += [
         "### The first held-out set, now a regression table",
         "",
         *measurement_section("regression-first-heldout.yml", "First held-out set", held),
         "Recall per category on that set:",
         "",
-        "| category | level | recall |", "| --- | --- | --- |",
-        *(f"| {name} | {level[name]} | "
-          f"{pct(held['found_category'][name], held['per_category'][name])} |"
-          for name in rules["categories"] if held["per_category"][name]),
+        "| category | level | recall |",
+        "| --- | --- | --- |",
+        *(
+            f"| {name} | {level[name]} | "
+            f"{pct(held['found_category'][name], held['per_category'][name])} |"
+            for name in rules["categories"]
+            if held["per_category"][name]
+        ),
         "",
         "## Categories and their patterns",
         "",
         "Pattern syntax (`redflags/dsl.py`): upper-case words are lexicon concepts (below),",
         "`a|b` is one word out of several, `?` an optional word, `~N` up to N other words",
-        "(never a negation, a \"but\" or a sentence end), `^` a word that starts a sentence.",
+        '(never a negation, a "but" or a sentence end), `^` a word that starts a sentence.',
         "A match inside an `unless` pattern is dropped. A `vague` pattern gives at most a",
         "`possible` finding (the body-function safety net: a red-flag body function named",
         "with a word of trouble).",
@@ -155,9 +176,11 @@ def render() -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, spec in rules["categories"].items():
-        lines.append(f"| {name} | {spec['level']} | {spec['plain']} | "
-                     f"{code(spec.get('patterns', []))} | {code(spec.get('vague', []))} | "
-                     f"{code(spec.get('unless', []) + spec.get('vague_unless', []))} |")
+        lines.append(
+            f"| {name} | {spec['level']} | {spec['plain']} | "
+            f"{code(spec.get('patterns', []))} | {code(spec.get('vague', []))} | "
+            f"{code(spec.get('unless', []) + spec.get('vague_unless', []))} |"
+        )
     lines += [
         "",
         "## Clinical facts, signs and their combinations",
@@ -165,16 +188,21 @@ def render() -> str:
         "Facts are kept for the rest of the conversation (`redflags/conversation.py`); a sign",
         "completes a combination in the same message or a later one.",
         "",
-        "| fact or sign | patterns |", "| --- | --- |",
+        "| fact or sign | patterns |",
+        "| --- | --- |",
         *(f"| fact: {name} | {fact_patterns(spec)} |" for name, spec in rules["facts"].items()),
         *(f"| sign: {name} | {code(spec['patterns'])} |" for name, spec in rules["signs"].items()),
         "",
-        "| combination | level | facts | signs | within |", "| --- | --- | --- | --- | --- |",
-        *(f"| {c['category']} | {level[c['category']]} | {', '.join(c.get('facts', [])) or '-'} | "
-          f"{', '.join(c.get('signs', []) or c.get('signs_all', []))}"
-          f"{' (all)' if c.get('signs_all') else ''} | "
-          f"{str(c['within_days']) + ' days' if c.get('within_days') else '-'} |"
-          for c in rules["combinations"]),
+        "| combination | level | facts | signs | within |",
+        "| --- | --- | --- | --- | --- |",
+        *(
+            f"| {c['category']} | {level[c['category']]} | "
+            f"{', '.join(c.get('facts', [])) or '-'} | "
+            f"{', '.join(c.get('signs', []) or c.get('signs_all', []))}"
+            f"{' (all)' if c.get('signs_all') else ''} | "
+            f"{str(c['within_days']) + ' days' if c.get('within_days') else '-'} |"
+            for c in rules["combinations"]
+        ),
     ]
     lines += [
         "",
@@ -185,20 +213,24 @@ def render() -> str:
         "a tag question is no negation) and RESOLVED cancel a finding. POSSIBLE_EXISTENCE,",
         "HISTORICAL, HYPOTHETICAL and CONDITIONAL make it `possible`, except that PRESENT",
         "words (and, for a question, a patient or relative) make it a report. ALL_CLEAR",
-        "(\"I don't have any of those symptoms\") drops `possible` findings.",
+        '("I don\'t have any of those symptoms") drops `possible` findings.',
         "",
-        "| effect | direction | reach | phrases |", "| --- | --- | --- | --- |",
+        "| effect | direction | reach | phrases |",
+        "| --- | --- | --- | --- |",
     ]
     for spec in rules["context"]:
-        lines.append(f"| {spec['category']} | {spec.get('direction', 'BIDIRECTIONAL')} | "
-                     f"{spec.get('max_scope') or 'sentence'} | {code(spec['patterns'])} |")
+        lines.append(
+            f"| {spec['category']} | {spec.get('direction', 'BIDIRECTIONAL')} | "
+            f"{spec.get('max_scope') or 'sentence'} | {code(spec['patterns'])} |"
+        )
     lines += [
         "",
         "## Lexicon: spellings of each concept",
         "",
         "Latin-script words also match with small typos (`redflags/lexicon.py`).",
         "",
-        "| concept | spellings |", "| --- | --- |",
+        "| concept | spellings |",
+        "| --- | --- |",
         *(f"| {concept} | {', '.join(words)} |" for concept, words in rules["lexicon"].items()),
         "",
         "## The test tables",

@@ -3,6 +3,7 @@
 Each case is a short conversation: the patient's messages as the screen would parse
 them, and the plan the policy must choose for the last one, with the slots it records.
 """
+
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -10,9 +11,9 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.red_flag_policy import RedFlagPolicy
@@ -21,7 +22,8 @@ from assistant.red_flag_screen import RedFlagScreen
 ROOT = Path(__file__).resolve().parents[2]
 # The domain as training builds it: domain/ plus the FAQ answers (retrieval action utter_faq).
 DOMAIN = TrainingDataImporter.load_from_dict(
-    domain_path=str(ROOT / "domain"), training_data_paths=[str(ROOT / "data")]).get_domain()
+    domain_path=str(ROOT / "domain"), training_data_paths=[str(ROOT / "data")]
+).get_domain()
 T0 = 1_780_000_000.0
 
 
@@ -29,27 +31,39 @@ T0 = 1_780_000_000.0
 def policy(tmp_path_factory):
     storage = LocalModelStorage(tmp_path_factory.mktemp("policy"))
     context = ExecutionContext(GraphSchema({}), "test")
-    return RedFlagPolicy.create(RedFlagPolicy.get_default_config(), storage,
-                                Resource("red_flag_policy"), context)
+    return RedFlagPolicy.create(
+        RedFlagPolicy.get_default_config(), storage, Resource("red_flag_policy"), context
+    )
 
 
-def user(text: str, intent: str = "inform", entities: Optional[List[Dict]] = None,
-         at: float = T0) -> UserUttered:
+def user(
+    text: str, intent: str = "inform", entities: Optional[List[Dict]] = None, at: float = T0
+) -> UserUttered:
     """A patient message parsed the way the NLU pipeline (with the screen) parses it."""
-    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9},
-                            "entities": entities or []})
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": entities or [],
+        }
+    )
     if not text.startswith("/"):
         RedFlagScreen().screen(message)
     parse = message.as_dict(only_output_properties=True)
-    return UserUttered(text, intent=message.get("intent"), entities=message.get("entities"),
-                       parse_data=parse, timestamp=at)
+    return UserUttered(
+        text,
+        intent=message.get("intent"),
+        entities=message.get("entities"),
+        parse_data=parse,
+        timestamp=at,
+    )
 
 
 def tracker(*events, slots: Optional[Dict[str, Any]] = None) -> DialogueStateTracker:
     setup = [SlotSet(name, value) for name, value in (slots or {}).items()]
-    return DialogueStateTracker.from_events("patient", [ActionExecuted("action_listen"),
-                                                        *setup, *events],
-                                            slots=DOMAIN.slots)
+    return DialogueStateTracker.from_events(
+        "patient", [ActionExecuted("action_listen"), *setup, *events], slots=DOMAIN.slots
+    )
 
 
 def predict(policy, state: DialogueStateTracker):
@@ -91,8 +105,11 @@ def test_a_confirmed_emergency_gets_the_advice_and_the_record_inside_the_server(
     assert recorded["emergency_active"] is True and recorded["emergency_at"] == T0
     assert recorded["red_flag_summary"] == "trouble passing or controlling urine"
     assert run(policy, tracker(user("I can't control my bladder since morning"))) == [
-        "utter_emergency_advice", "action_deactivate_loop", "action_record_escalation",
-        "action_listen"]
+        "utter_emergency_advice",
+        "action_deactivate_loop",
+        "action_record_escalation",
+        "action_listen",
+    ]
 
 
 def test_a_possible_emergency_gets_the_number_and_the_question(policy):
@@ -102,20 +119,32 @@ def test_a_possible_emergency_gets_the_number_and_the_question(policy):
     pending = slots_set(events)["red_flag_pending"]
     assert pending["categories"] == ["saddle_numbness"]
     assert run(policy, tracker(user("I think maybe I can't feel my bottom"))) == [
-        "utter_ask_red_flag_now", "action_listen"]
+        "utter_ask_red_flag_now",
+        "action_listen",
+    ]
 
 
 PENDING = {"categories": ["saddle_numbness"], "summary": "numbness around the bottom"}
 
 
-@pytest.mark.parametrize("answer", [
-    user("haan", intent="affirm"),
-    user("pata nahi", intent="not_sure"),
-    user("/red_flag_now", intent="red_flag_now", entities=[
-        {"entity": "red_flag_answer", "value": "yes"}]),
-    user("/red_flag_now", intent="red_flag_now", entities=[
-        {"entity": "red_flag_answer", "value": "unsure"}]),
-], ids=["typed yes", "typed not sure", "button yes", "button not sure"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        user("haan", intent="affirm"),
+        user("pata nahi", intent="not_sure"),
+        user(
+            "/red_flag_now",
+            intent="red_flag_now",
+            entities=[{"entity": "red_flag_answer", "value": "yes"}],
+        ),
+        user(
+            "/red_flag_now",
+            intent="red_flag_now",
+            entities=[{"entity": "red_flag_answer", "value": "unsure"}],
+        ),
+    ],
+    ids=["typed yes", "typed not sure", "button yes", "button not sure"],
+)
 def test_yes_or_not_sure_to_the_question_is_the_full_emergency_path(policy, answer):
     state = tracker(answer, slots={"red_flag_pending": PENDING})
     action, events = predict(policy, state)
@@ -128,30 +157,48 @@ def test_yes_or_not_sure_to_the_question_is_the_full_emergency_path(policy, answ
 
 def test_a_stale_yes_button_still_escalates(policy):
     """The question's own button carries its answer: tapped later, it still escalates."""
-    state = tracker(user("/red_flag_now", intent="red_flag_now", entities=[
-        {"entity": "red_flag_answer", "value": "yes"}]))
+    state = tracker(
+        user(
+            "/red_flag_now",
+            intent="red_flag_now",
+            entities=[{"entity": "red_flag_answer", "value": "yes"}],
+        )
+    )
     assert predict(policy, state)[0] == "utter_emergency_advice"
 
 
-@pytest.mark.parametrize("answer", [
-    user("nahi", intent="deny"),
-    user("/red_flag_now", intent="red_flag_now", entities=[
-        {"entity": "red_flag_answer", "value": "no"}]),
-], ids=["typed no", "button no"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        user("nahi", intent="deny"),
+        user(
+            "/red_flag_now",
+            intent="red_flag_now",
+            entities=[{"entity": "red_flag_answer", "value": "no"}],
+        ),
+    ],
+    ids=["typed no", "button no"],
+)
 def test_no_to_the_question_continues_the_conversation(policy, answer):
     assert run(policy, tracker(answer, slots={"red_flag_pending": PENDING})) == [
-        "utter_red_flag_not_now", "action_listen"]
+        "utter_red_flag_not_now",
+        "action_listen",
+    ]
 
 
 def test_no_to_the_question_resumes_an_interrupted_form(policy):
-    state = tracker(ActiveLoop("triage_form"), user("no", intent="deny"),
-                    slots={"red_flag_pending": PENDING})
+    state = tracker(
+        ActiveLoop("triage_form"), user("no", intent="deny"), slots={"red_flag_pending": PENDING}
+    )
     assert run(policy, state) == ["utter_red_flag_not_now", "triage_form", "action_listen"]
 
 
 def test_a_possible_emergency_in_a_form_keeps_the_answer_from_the_form(policy):
-    state = tracker(ActiveLoop("triage_form"), SlotSet("requested_slot", "tr_cancer"),
-                    user("maybe I leaked a little urine"))
+    state = tracker(
+        ActiveLoop("triage_form"),
+        SlotSet("requested_slot", "tr_cancer"),
+        user("maybe I leaked a little urine"),
+    )
     action, events = predict(policy, state)
     assert action == "utter_ask_red_flag_now"
     assert slots_set(events)["requested_slot"] is None
@@ -159,8 +206,12 @@ def test_a_possible_emergency_in_a_form_keeps_the_answer_from_the_form(policy):
 
 def test_an_urgent_sign_gets_the_24_hour_advice_and_the_form_resumes(policy):
     state = tracker(ActiveLoop("appointment_form"), user("I have had a fever with my back pain"))
-    assert run(policy, state) == ["utter_urgent_advice", "action_record_escalation",
-                                  "appointment_form", "action_listen"]
+    assert run(policy, state) == [
+        "utter_urgent_advice",
+        "action_record_escalation",
+        "appointment_form",
+        "action_listen",
+    ]
 
 
 def test_a_possible_urgent_sign_is_answered_conditionally_before_the_faq(policy):
@@ -179,20 +230,26 @@ def test_a_procedure_said_earlier_makes_new_leg_pain_an_emergency(policy):
     _, events = predict(policy, first)
     context = slots_set(events)["clinical_context"]
     assert "procedure" in context["facts"]
-    later = tracker(user("now a new pain shooting down my leg", at=T0 + 600),
-                    slots={"clinical_context": context})
+    later = tracker(
+        user("now a new pain shooting down my leg", at=T0 + 600),
+        slots={"clinical_context": context},
+    )
     action, events = predict(policy, later)
     assert action == "utter_emergency_advice"
     assert slots_set(events)["escalation_categories"] == ["post_procedure_leg"]
 
 
 def test_an_emergency_older_than_24_hours_is_no_longer_active(policy):
-    state = tracker(user("hello", intent="greet", at=T0 + 25 * 3600),
-                    slots={"emergency_active": True, "emergency_at": T0})
+    state = tracker(
+        user("hello", intent="greet", at=T0 + 25 * 3600),
+        slots={"emergency_active": True, "emergency_at": T0},
+    )
     _, events = predict(policy, state)
     assert slots_set(events)["emergency_active"] is False
-    recent = tracker(user("hello", intent="greet", at=T0 + 3600),
-                     slots={"emergency_active": True, "emergency_at": T0})
+    recent = tracker(
+        user("hello", intent="greet", at=T0 + 3600),
+        slots={"emergency_active": True, "emergency_at": T0},
+    )
     assert "emergency_active" not in slots_set(predict(policy, recent)[1])
 
 

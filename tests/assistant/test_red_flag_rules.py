@@ -1,5 +1,6 @@
 """After an emergency, every message gets the reminder: one rule per intent a patient can
 say (data/rules/red_flags.yml), so a new intent without one fails here."""
+
 from pathlib import Path
 
 import yaml
@@ -10,8 +11,14 @@ from contract import RED_FLAG_INTENTS
 ROOT = Path(__file__).resolve().parents[2]
 # Intents the reminder is not for: the red-flag path answers these itself.
 # call_emergency is answered with the emergency number itself.
-NOT_REMINDED = set(RED_FLAG_INTENTS) | {"red_flag_now", "call_emergency", "session_start", "restart", "back",
-                                        "out_of_scope_placeholder"}
+NOT_REMINDED = set(RED_FLAG_INTENTS) | {
+    "red_flag_now",
+    "call_emergency",
+    "session_start",
+    "restart",
+    "back",
+    "out_of_scope_placeholder",
+}
 
 
 def reminded_intents():

@@ -1,4 +1,5 @@
 """A new session keeps the safety state for 24 hours, and nothing of a half-filled form."""
+
 from pathlib import Path
 
 from rasa.shared.core.domain import Domain
@@ -14,7 +15,8 @@ T0 = 1_780_000_000.0
 
 def tracker(**slots):
     return DialogueStateTracker.from_events(
-        "patient", [SlotSet(name, value) for name, value in slots.items()], slots=DOMAIN.slots)
+        "patient", [SlotSet(name, value) for name, value in slots.items()], slots=DOMAIN.slots
+    )
 
 
 def carried(state, now):
@@ -22,12 +24,22 @@ def carried(state, now):
 
 
 def test_a_recent_emergency_and_the_language_are_carried_over_not_the_forms():
-    state = tracker(emergency_active=True, emergency_at=T0, red_flag_summary="chest pain",
-                    language="hi", patient_name="Asha", tr_bladder="no",
-                    clinical_context={"facts": {}})
+    state = tracker(
+        emergency_active=True,
+        emergency_at=T0,
+        red_flag_summary="chest pain",
+        language="hi",
+        patient_name="Asha",
+        tr_bladder="no",
+        clinical_context={"facts": {}},
+    )
     assert carried(state, T0 + 3600) == {
-        "emergency_active": True, "emergency_at": T0, "red_flag_summary": "chest pain",
-        "language": "hi", "clinical_context": {"facts": {}}}
+        "emergency_active": True,
+        "emergency_at": T0,
+        "red_flag_summary": "chest pain",
+        "language": "hi",
+        "clinical_context": {"facts": {}},
+    }
 
 
 def test_an_emergency_older_than_24_hours_is_not_carried_over():

@@ -1,6 +1,7 @@
 """The red-flag path over the real REST channel, across messages: the possible-emergency
 question and its answers, clinical context said earlier, text that starts with "/", a new
 session after an emergency, and the record when the action server is down."""
+
 import itertools
 
 import pytest
@@ -16,17 +17,27 @@ def new_sender(prefix):
 
 
 def emergency_level(replies):
-    return next((r["custom"]["emergency"]["level"] for r in replies
-                 if "emergency" in r.get("custom", {})), None)
+    return next(
+        (r["custom"]["emergency"]["level"] for r in replies if "emergency" in r.get("custom", {})),
+        None,
+    )
 
 
 def slot(servers, sender, name):
     return servers.tracker(sender)["slots"].get(name)
 
 
-@pytest.mark.parametrize("answer", ["haan", "yes", "pata nahi", "हाँ",
-                                    '/red_flag_now{"red_flag_answer": "yes"}',
-                                    '/red_flag_now{"red_flag_answer": "unsure"}'])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "haan",
+        "yes",
+        "pata nahi",
+        "हाँ",
+        '/red_flag_now{"red_flag_answer": "yes"}',
+        '/red_flag_now{"red_flag_answer": "unsure"}',
+    ],
+)
 def test_yes_or_not_sure_to_a_possible_emergency_is_the_emergency_path(servers, answer):
     sender = new_sender("possible-yes")
     first = servers.say(sender, "I think maybe I can't feel my bottom")
@@ -53,8 +64,9 @@ def test_a_procedure_said_earlier_makes_new_leg_pain_an_emergency(servers):
     sender = new_sender("context")
     assert emergency_level(servers.say(sender, "I had kyphoplasty last week")) is None
     replies = servers.say(sender, "now there is a new pain shooting down my leg")
-    assert replies[0]["text"].startswith("⚠️ You mentioned new pain in your leg after the "
-                                         "procedure"), replies
+    assert replies[0]["text"].startswith(
+        "⚠️ You mentioned new pain in your leg after the procedure"
+    ), replies
     assert slot(servers, sender, "escalation_categories") == ["post_procedure_leg"]
 
 

@@ -7,6 +7,7 @@ or conversation turn, must get an EMERGENCY finding (confirmed or possible, both
 emergency number), every urgent one a finding, and benign messages must stay within the
 targets. The newest set is held out: it is only measured (docs/red-flags.md).
 """
+
 import hashlib
 from pathlib import Path
 
@@ -16,14 +17,18 @@ from harness.blind_sets import BLIND_SETS, hit, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 FROZEN = {
-    "tests/redflags/blind-2026-11.yml":
-        "03fb77b7f166627164e69e1a37594d62f88a74aee64fdde8ce3ce07b1608758f",
-    "tests/redflags/blind-2026-12.yml":
-        "63213e8db77e0beb64293e049a028a02744c43f2c7849cde520b7380e2b6ae2f",
-    "tests/redflags/blind-2026-12b.yml":
-        "4d599ffe9e7f9fbb7ba99db1617a326572f95138cb5bd831b32ed1e7a43fc805",
-    "tests/redflags/blind-2026-12c.yml":
-        "29f9867313ee9064c023c5ef7f1c36e5644b21cecc733c920985ab3fa3faa9bc",
+    "tests/redflags/blind-2026-11.yml": (
+        "03fb77b7f166627164e69e1a37594d62f88a74aee64fdde8ce3ce07b1608758f"
+    ),
+    "tests/redflags/blind-2026-12.yml": (
+        "63213e8db77e0beb64293e049a028a02744c43f2c7849cde520b7380e2b6ae2f"
+    ),
+    "tests/redflags/blind-2026-12b.yml": (
+        "4d599ffe9e7f9fbb7ba99db1617a326572f95138cb5bd831b32ed1e7a43fc805"
+    ),
+    "tests/redflags/blind-2026-12c.yml": (
+        "29f9867313ee9064c023c5ef7f1c36e5644b21cecc733c920985ab3fa3faa9bc"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05
@@ -32,8 +37,9 @@ MAX_BENIGN_QUESTION = 0.10
 
 @pytest.mark.parametrize("path", sorted(FROZEN))
 def test_a_frozen_set_is_never_edited(path):
-    assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == FROZEN[path], \
+    assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == FROZEN[path], (
         f"{path} changed: write a new set instead of editing a frozen one"
+    )
 
 
 def test_every_blind_set_is_listed_with_its_role():

@@ -1,4 +1,5 @@
 """Clinical context across messages: tests/redflags/conversations.yml, turn by turn."""
+
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -8,8 +9,9 @@ import yaml
 from redflags import RedFlagDetector
 from redflags.conversation import ConversationScreen
 
-CASES = yaml.safe_load((Path(__file__).with_name("conversations.yml")).read_text(
-    encoding="utf-8"))["cases"]
+CASES = yaml.safe_load((Path(__file__).with_name("conversations.yml")).read_text(encoding="utf-8"))[
+    "cases"
+]
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
 

@@ -5,6 +5,7 @@ expected categories, `expect` confirmed and `possible` possible. regression-firs
 (the first held-out set, since tuned on) must miss none of its EMERGENCY phrases.
 The blind sets (blind-*.yml) are checked in test_blind_sets.py.
 """
+
 import re
 from pathlib import Path
 
@@ -21,12 +22,32 @@ RULES = load_rules()
 LEVEL = {name: spec["level"] for name, spec in RULES["categories"].items()}
 # The level of each kind of red flag in the clinical reference's table.
 REFERENCE_LEVELS = {
-    EMERGENCY: {"bladder", "bowel", "saddle_numbness", "leg_weakness", "leg_numbness",
-                "bilateral_symptoms", "post_procedure_chest", "post_procedure_breathing",
-                "major_trauma", "post_procedure_leg", "cancer_limb"},
-    URGENT: {"sexual_dysfunction", "infection", "wound_infection", "fracture_risk",
-             "cancer_history", "weight_loss", "night_pain", "thoracic_pain", "cough_pain",
-             "spinal_tb", "new_pain_over_50"},
+    EMERGENCY: {
+        "bladder",
+        "bowel",
+        "saddle_numbness",
+        "leg_weakness",
+        "leg_numbness",
+        "bilateral_symptoms",
+        "post_procedure_chest",
+        "post_procedure_breathing",
+        "major_trauma",
+        "post_procedure_leg",
+        "cancer_limb",
+    },
+    URGENT: {
+        "sexual_dysfunction",
+        "infection",
+        "wound_infection",
+        "fracture_risk",
+        "cancer_history",
+        "weight_loss",
+        "night_pain",
+        "thoracic_pain",
+        "cough_pain",
+        "spinal_tb",
+        "new_pain_over_50",
+    },
 }
 
 
@@ -45,36 +66,49 @@ def detector():
 def test_the_tables_are_big_and_varied():
     notes = {case.get("note") for case in table("cases.yml")}
     assert len(CASES) >= 250
-    assert {"negated", "resolved", "uncertain", "question", "hinglish", "devanagari",
-            "typo"} <= notes
-    assert set(LEVEL) == {c for case in CASES for c in case["expect"]}, \
+    assert {
+        "negated",
+        "resolved",
+        "uncertain",
+        "question",
+        "hinglish",
+        "devanagari",
+        "typo",
+    } <= notes
+    assert set(LEVEL) == {c for case in CASES for c in case["expect"]}, (
         "every category needs at least one positive phrase"
+    )
     assert sum(bool(case.get("possible")) for case in CASES) >= 30
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case["text"][:60])
 def test_phrase(detector, case):
     findings = detector.detect(case["text"])
-    assert sorted(f.category for f in findings if f.certainty == CONFIRMED) == \
-        sorted(case["expect"])
-    assert sorted(f.category for f in findings if f.certainty == POSSIBLE) == \
-        sorted(case.get("possible", []))
+    assert sorted(f.category for f in findings if f.certainty == CONFIRMED) == sorted(
+        case["expect"]
+    )
+    assert sorted(f.category for f in findings if f.certainty == POSSIBLE) == sorted(
+        case.get("possible", [])
+    )
     for finding in findings:
         assert finding.level == LEVEL[finding.category]
         assert finding.text and finding.text in case["text"]
 
 
 def test_levels_follow_the_clinical_reference():
-    assert {name for name, level in LEVEL.items() if level == EMERGENCY} == \
-        REFERENCE_LEVELS[EMERGENCY]
-    assert {name for name, level in LEVEL.items() if level == URGENT} == \
-        REFERENCE_LEVELS[URGENT]
+    assert {name for name, level in LEVEL.items() if level == EMERGENCY} == REFERENCE_LEVELS[
+        EMERGENCY
+    ]
+    assert {name for name, level in LEVEL.items() if level == URGENT} == REFERENCE_LEVELS[URGENT]
 
 
 def test_no_emergency_phrase_of_the_first_heldout_set_is_missed(detector):
-    missed = [case["text"] for case in table("regression-first-heldout.yml")
-              if any(LEVEL[c] == EMERGENCY for c in case["expect"])
-              and not any(f.level == EMERGENCY for f in detector.detect(case["text"]))]
+    missed = [
+        case["text"]
+        for case in table("regression-first-heldout.yml")
+        if any(LEVEL[c] == EMERGENCY for c in case["expect"])
+        and not any(f.level == EMERGENCY for f in detector.detect(case["text"]))
+    ]
     assert missed == []
 
 
@@ -99,13 +133,23 @@ def test_no_training_or_heldout_example_raises_a_red_flag(detector):
 def test_findings_are_published_in_the_parse_shape(detector):
     findings = detector.detect("I can't control my bladder and my legs are weak")
     assert [f.as_dict() for f in findings] == [
-        {"category": "bladder", "level": EMERGENCY, "text": findings[0].text,
-         "certainty": CONFIRMED},
-        {"category": "leg_weakness", "level": EMERGENCY, "text": findings[1].text,
-         "certainty": CONFIRMED},
+        {
+            "category": "bladder",
+            "level": EMERGENCY,
+            "text": findings[0].text,
+            "certainty": CONFIRMED,
+        },
+        {
+            "category": "leg_weakness",
+            "level": EMERGENCY,
+            "text": findings[1].text,
+            "certainty": CONFIRMED,
+        },
     ]
-    assert summarise(findings, EMERGENCY, detector) == \
-        "trouble passing or controlling urine and new weakness in your leg or legs"
+    assert (
+        summarise(findings, EMERGENCY, detector)
+        == "trouble passing or controlling urine and new weakness in your leg or legs"
+    )
 
 
 def test_payloads_and_empty_messages_are_safe(detector):
@@ -116,15 +160,20 @@ def test_payloads_and_empty_messages_are_safe(detector):
 
 def test_patterns_name_concepts_not_lexicon_words():
     """A word the lexicon rewrites to a concept can never match as a literal."""
-    words = {canonical_spelling(w) for spellings in RULES["lexicon"].values()
-             for w in spellings}
-    sections = list(RULES["categories"].values()) + list(RULES["facts"].values()) + \
-        list(RULES["signs"].values())
-    patterns = [p for spec in sections for key in ("patterns", "unless", "vague", "vague_unless")
-                for p in spec.get(key, [])]
+    words = {canonical_spelling(w) for spellings in RULES["lexicon"].values() for w in spellings}
+    sections = (
+        list(RULES["categories"].values())
+        + list(RULES["facts"].values())
+        + list(RULES["signs"].values())
+    )
+    patterns = [
+        p
+        for spec in sections
+        for key in ("patterns", "unless", "vague", "vague_unless")
+        for p in spec.get(key, [])
+    ]
     patterns += [p for spec in RULES["context"] for p in spec["patterns"]]
-    shadowed = [(p, w) for p in patterns for w in literals_of(p)
-                if canonical_spelling(w) in words]
+    shadowed = [(p, w) for p in patterns for w in literals_of(p) if canonical_spelling(w) in words]
     assert shadowed == []
     for pattern in patterns:
         compile_pattern(pattern)

@@ -1,4 +1,5 @@
 """docs/red-flags.md is generated from patterns.yml and the tables: it must be current."""
+
 import importlib.util
 from pathlib import Path
 
@@ -6,8 +7,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("red_flag_docs",
-                                                  ROOT / "scripts/red_flag_docs.py")
+    spec = importlib.util.spec_from_file_location(
+        "red_flag_docs", ROOT / "scripts/red_flag_docs.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -5,6 +5,7 @@ rule that turns findings into one level, the intents the red-flag screen sets, t
 it adds to a parse result, and the slots and entities the safety path fills. This module
 imports nothing heavy (no Rasa, no Django, no spaCy) so that every process can use it.
 """
+
 from typing import Any, Iterable, Mapping, Optional
 
 # --- triage and red-flag levels, most urgent first
@@ -28,10 +29,10 @@ INTENT_FOR_LEVEL = {EMERGENCY: INTENT_EMERGENCY, URGENT: INTENT_URGENT}
 RED_FLAG_INTENTS = frozenset({INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE})
 
 # --- keys the screen adds to every parse result
-RED_FLAGS = "red_flags"              # [{"category", "level", "text", "certainty"}]
+RED_FLAGS = "red_flags"  # [{"category", "level", "text", "certainty"}]
 SCREENED_INTENT = "screened_intent"  # the classifier's intent when the screen re-routed it
-CLINICAL_FACTS = "clinical_facts"    # [{"fact", "text", ...}] (procedure, osteoporosis, ...)
-CONTEXT_SIGNS = "context_signs"      # signs that only count together with a clinical fact
+CLINICAL_FACTS = "clinical_facts"  # [{"fact", "text", ...}] (procedure, osteoporosis, ...)
+CONTEXT_SIGNS = "context_signs"  # signs that only count together with a clinical fact
 
 # --- entities and slots of the safety path
 SUMMARY_ENTITY = "red_flag_summary"
@@ -47,7 +48,7 @@ def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:
     `findings` are dicts with a "level" key (the parse result's `red_flags`), or objects
     with a `level` attribute. None when there are none.
     """
-    levels = {f["level"] if isinstance(f, Mapping) else getattr(f, "level") for f in findings}
+    levels = {f["level"] if isinstance(f, Mapping) else f.level for f in findings}
     for level in RED_FLAG_LEVELS:
         if level in levels:
             return level

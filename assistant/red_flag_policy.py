@@ -19,24 +19,37 @@ set here, as events of the prediction, so the record exists even when the action
 is down; action_record_escalation only alerts. Each plan is recognised by its first
 action, so nothing is kept between its steps.
 """
+
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
+from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from contract import (CONFIRMED, EMERGENCY, INTENT_EMERGENCY, INTENT_POSSIBLE, INTENT_URGENT,
-                      POSSIBLE, RED_FLAGS, SCREENED_INTENT, SLOT_EMERGENCY_ACTIVE,
-                      SLOT_ESCALATION_CATEGORIES, SLOT_ESCALATION_LEVEL, SLOT_SUMMARY, URGENT)
+from contract import (
+    CONFIRMED,
+    EMERGENCY,
+    INTENT_EMERGENCY,
+    INTENT_POSSIBLE,
+    INTENT_URGENT,
+    POSSIBLE,
+    RED_FLAGS,
+    SCREENED_INTENT,
+    SLOT_EMERGENCY_ACTIVE,
+    SLOT_ESCALATION_CATEGORIES,
+    SLOT_ESCALATION_LEVEL,
+    SLOT_SUMMARY,
+    URGENT,
+)
 from redflags import Finding, RedFlagDetector, summarise
 from redflags.conversation import ConversationScreen
 
@@ -45,8 +58,11 @@ logger = logging.getLogger(__name__)
 PLAN_EMERGENCY, PLAN_ASK, PLAN_NOT_NOW = "EMERGENCY", "ASK", "NOT_NOW"
 PLAN_URGENT, PLAN_URGENT_MAYBE = "URGENT", "URGENT_MAYBE"
 STEPS: Dict[str, List[str]] = {
-    PLAN_EMERGENCY: ["utter_emergency_advice", "action_deactivate_loop",
-                     "action_record_escalation"],
+    PLAN_EMERGENCY: [
+        "utter_emergency_advice",
+        "action_deactivate_loop",
+        "action_record_escalation",
+    ],
     PLAN_ASK: ["utter_ask_red_flag_now"],
     PLAN_NOT_NOW: ["utter_red_flag_not_now"],
     PLAN_URGENT: ["utter_urgent_advice", "action_record_escalation"],
@@ -72,26 +88,36 @@ class RedFlagPolicy(Policy):
     """Answers red flags before rules and forms (see the module docstring)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         # Above RulePolicy (6): a red flag pre-empts any rule or form.
         return {"priority": 7}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, execution_context: ExecutionContext,
-                 featurizer: Optional[Any] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Optional[Any] = None,
+    ) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self.screen = ConversationScreen(RedFlagDetector.shared())
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
-              **kwargs: Any) -> Resource:
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
         """Nothing to learn: the red-flag path is written, not trained."""
         with self._model_storage.write_to(self._resource):
             pass
         return self._resource
 
-    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
-                                     rule_only_data: Optional[Dict[Text, Any]] = None,
-                                     **kwargs: Any) -> PolicyPrediction:
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
         done = steps_since_user(tracker)
         if done is None:
             return self._abstain(domain)
@@ -113,8 +139,9 @@ class RedFlagPolicy(Policy):
             return self._predict(loop, domain)
         return self._predict(ACTION_LISTEN_NAME, domain)
 
-    def decide(self, tracker: DialogueStateTracker,
-               domain: Domain) -> Tuple[Optional[str], List[Event]]:
+    def decide(
+        self, tracker: DialogueStateTracker, domain: Domain
+    ) -> Tuple[Optional[str], List[Event]]:
         """The plan for the latest message, and the slots that record it."""
         message = tracker.latest_message
         assert message is not None
@@ -123,14 +150,16 @@ class RedFlagPolicy(Policy):
         text = message.text or ""
         slots = {slot.name for slot in domain.slots}
         context = tracker.get_slot(SLOT_CONTEXT) if SLOT_CONTEXT in slots else None
-        turn = self.screen.screen("" if text.startswith("/") else text,
-                                  context if isinstance(context, dict) else {}, now)
+        turn = self.screen.screen(
+            "" if text.startswith("/") else text, context if isinstance(context, dict) else {}, now
+        )
         findings = _merge(_parsed(parse), turn.findings)
         events: List[Event] = []
         if SLOT_CONTEXT in slots and turn.state != context:
             events.append(SlotSet(SLOT_CONTEXT, turn.state))
         if tracker.get_slot(SLOT_EMERGENCY_ACTIVE) and not emergency_still_active(
-                tracker, now.timestamp()):
+            tracker, now.timestamp()
+        ):
             events.append(SlotSet(SLOT_EMERGENCY_ACTIVE, False))
         language = (tracker.get_slot(SLOT_LANGUAGE) if SLOT_LANGUAGE in slots else None) or "en"
         intent = (message.intent or {}).get("name")
@@ -145,25 +174,35 @@ class RedFlagPolicy(Policy):
             emergency = [f for f in findings if f.level == EMERGENCY]
             if not emergency:  # a story or a payload names the intent without findings
                 return PLAN_EMERGENCY, events + self._escalation(
-                    EMERGENCY, [], tracker.get_slot(SLOT_SUMMARY), now, emergency=True)
-        if not emergency and (answer in ("yes", "unsure")
-                              or (pending and said in YES_INTENTS and not answer)):
+                    EMERGENCY, [], tracker.get_slot(SLOT_SUMMARY), now, emergency=True
+                )
+        if not emergency and (
+            answer in ("yes", "unsure") or (pending and said in YES_INTENTS and not answer)
+        ):
             categories = (pending or {}).get("categories") or []
             summary = (pending or {}).get("summary") or tracker.get_slot(SLOT_SUMMARY)
             return PLAN_EMERGENCY, events + self._escalation(
-                EMERGENCY, categories, summary, now, emergency=True)
+                EMERGENCY, categories, summary, now, emergency=True
+            )
         if emergency:
             return PLAN_EMERGENCY, events + self._escalation(
-                EMERGENCY, _categories(emergency),
-                summarise(emergency, EMERGENCY, self.screen.detector, language), now,
-                emergency=True)
+                EMERGENCY,
+                _categories(emergency),
+                summarise(emergency, EMERGENCY, self.screen.detector, language),
+                now,
+                emergency=True,
+            )
         possible = [f for f in findings if f.level == EMERGENCY]
         if possible or intent == INTENT_POSSIBLE:
-            summary = summarise(possible, EMERGENCY, self.screen.detector, language) \
-                if possible else tracker.get_slot(SLOT_SUMMARY)
-            events += [SlotSet(SLOT_SUMMARY, summary),
-                       SlotSet(SLOT_PENDING, {"categories": _categories(possible),
-                                              "summary": summary})]
+            summary = (
+                summarise(possible, EMERGENCY, self.screen.detector, language)
+                if possible
+                else tracker.get_slot(SLOT_SUMMARY)
+            )
+            events += [
+                SlotSet(SLOT_SUMMARY, summary),
+                SlotSet(SLOT_PENDING, {"categories": _categories(possible), "summary": summary}),
+            ]
             if tracker.active_loop_name:  # the form must not take the answer as its own
                 events.append(SlotSet(REQUESTED_SLOT, None))
             return PLAN_ASK, events
@@ -173,29 +212,39 @@ class RedFlagPolicy(Policy):
         if urgent or intent == INTENT_URGENT:
             sure = [f for f in urgent if f.certainty == CONFIRMED]
             if sure or (intent == INTENT_URGENT and not urgent):
-                summary = summarise(sure, URGENT, self.screen.detector, language) \
-                    if sure else tracker.get_slot(SLOT_SUMMARY)
+                summary = (
+                    summarise(sure, URGENT, self.screen.detector, language)
+                    if sure
+                    else tracker.get_slot(SLOT_SUMMARY)
+                )
                 return PLAN_URGENT, events + self._escalation(
-                    URGENT, _categories(sure), summary, now, emergency=False)
+                    URGENT, _categories(sure), summary, now, emergency=False
+                )
             return PLAN_URGENT_MAYBE, events + [
-                SlotSet(SLOT_SUMMARY, summarise(urgent, URGENT, self.screen.detector,
-                                                language))]
+                SlotSet(SLOT_SUMMARY, summarise(urgent, URGENT, self.screen.detector, language))
+            ]
         return None, events
 
     @staticmethod
-    def _escalation(level: str, categories: List[str], summary: Optional[str],
-                    now: datetime, emergency: bool) -> List[Event]:
-        events: List[Event] = [SlotSet(SLOT_ESCALATION_LEVEL, level),
-                               SlotSet(SLOT_ESCALATION_CATEGORIES, categories)]
+    def _escalation(
+        level: str, categories: List[str], summary: Optional[str], now: datetime, emergency: bool
+    ) -> List[Event]:
+        events: List[Event] = [
+            SlotSet(SLOT_ESCALATION_LEVEL, level),
+            SlotSet(SLOT_ESCALATION_CATEGORIES, categories),
+        ]
         if summary:
             events.append(SlotSet(SLOT_SUMMARY, summary))
         if emergency:
-            events += [SlotSet(SLOT_EMERGENCY_ACTIVE, True),
-                       SlotSet(SLOT_EMERGENCY_AT, now.timestamp())]
+            events += [
+                SlotSet(SLOT_EMERGENCY_ACTIVE, True),
+                SlotSet(SLOT_EMERGENCY_AT, now.timestamp()),
+            ]
         return events
 
-    def _predict(self, action: str, domain: Domain,
-                 events: Optional[List[Event]] = None) -> PolicyPrediction:
+    def _predict(
+        self, action: str, domain: Domain, events: Optional[List[Event]] = None
+    ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
         return self._prediction(probabilities, events=events)
@@ -249,9 +298,16 @@ def _parsed(parse: Dict[str, Any]) -> List[Finding]:
     out = []
     for flag in parse.get(RED_FLAGS) or []:
         if isinstance(flag, dict) and flag.get("category") and flag.get("level"):
-            out.append(Finding(category=flag["category"], level=flag["level"],
-                               text=flag.get("text", ""), start=0, end=0,
-                               certainty=flag.get("certainty", CONFIRMED)))
+            out.append(
+                Finding(
+                    category=flag["category"],
+                    level=flag["level"],
+                    text=flag.get("text", ""),
+                    start=0,
+                    end=0,
+                    certainty=flag.get("certainty", CONFIRMED),
+                )
+            )
     return out
 
 

@@ -9,7 +9,8 @@ is found). A confirmed EMERGENCY makes the intent `red_flag_emergency`, a possib
 is kept as `screened_intent`), and a `red_flag_summary` entity carries the finding in
 plain words. assistant/red_flag_policy.py answers them inside the Rasa server.
 """
-from typing import Any, Dict, List, Optional, Text, Tuple
+
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,14 +20,21 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from contract import (CONFIRMED, EMERGENCY, INTENT_EMERGENCY, INTENT_POSSIBLE, INTENT_URGENT,
-                      RED_FLAGS, SCREENED_INTENT, SUMMARY_ENTITY, URGENT)
+from contract import (
+    CONFIRMED,
+    EMERGENCY,
+    INTENT_EMERGENCY,
+    INTENT_POSSIBLE,
+    INTENT_URGENT,
+    RED_FLAGS,
+    SCREENED_INTENT,
+    SUMMARY_ENTITY,
+    URGENT,
+)
 from redflags import Finding, RedFlagDetector, summarise
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class RedFlagScreen(GraphComponent):
     """Deterministic red-flag screen (rules in redflags/patterns.yml)."""
 
@@ -34,8 +42,13 @@ class RedFlagScreen(GraphComponent):
         self.detector = detector or RedFlagDetector.shared()
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> "RedFlagScreen":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RedFlagScreen":
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -55,19 +68,29 @@ class RedFlagScreen(GraphComponent):
             return
         message.set(SCREENED_INTENT, message.get(INTENT), add_to_output=True)
         message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
-        entity = {"entity": SUMMARY_ENTITY, "value": summarise(chosen, detector=self.detector),
-                  "start": chosen[0].start, "end": chosen[0].end,
-                  "confidence_entity": 1.0, "extractor": self.__class__.__name__}
+        entity = {
+            "entity": SUMMARY_ENTITY,
+            "value": summarise(chosen, detector=self.detector),
+            "start": chosen[0].start,
+            "end": chosen[0].end,
+            "confidence_entity": 1.0,
+            "extractor": self.__class__.__name__,
+        }
         message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
 
 
 def route(findings: List[Finding]) -> Tuple[Optional[str], List[Finding]]:
     """The red-flag intent for these findings, and the findings it is about."""
-    for level, certainty, intent in ((EMERGENCY, CONFIRMED, INTENT_EMERGENCY),
-                                     (EMERGENCY, None, INTENT_POSSIBLE),
-                                     (URGENT, CONFIRMED, INTENT_URGENT)):
-        chosen = [f for f in findings if f.level == level
-                  and (certainty is None or f.certainty == certainty)]
+    for level, certainty, intent in (
+        (EMERGENCY, CONFIRMED, INTENT_EMERGENCY),
+        (EMERGENCY, None, INTENT_POSSIBLE),
+        (URGENT, CONFIRMED, INTENT_URGENT),
+    ):
+        chosen = [
+            f
+            for f in findings
+            if f.level == level and (certainty is None or f.certainty == certainty)
+        ]
         if chosen:
             return intent, chosen
     return None, []

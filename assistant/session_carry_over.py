@@ -8,6 +8,7 @@ could under-triage a new problem. assistant/rasa_patches.py installs `carried_ov
 Rasa's ActionSessionStart._slot_set_events_from_tracker, with
 `carry_over_slots_to_new_session: true` in domain/core.yml.
 """
+
 import time
 from typing import List, Optional
 
@@ -28,8 +29,14 @@ def carried_over(tracker: DialogueStateTracker, now: Optional[float] = None) -> 
     """SlotSet events for the new session (Rasa's signature: a static method of the tracker)."""
     now = time.time() if now is None else now
     at = tracker.get_slot(EMERGENCY_AT)
-    recent = bool(tracker.get_slot(SLOT_EMERGENCY_ACTIVE)) and at is not None \
+    recent = (
+        bool(tracker.get_slot(SLOT_EMERGENCY_ACTIVE))
+        and at is not None
         and now - float(at) <= EMERGENCY_SECONDS
+    )
     names = KEPT_SLOTS + (EMERGENCY_SLOTS if recent else ())
-    return [SlotSet(name, tracker.get_slot(name)) for name in names
-            if name in tracker.slots and tracker.get_slot(name) is not None]
+    return [
+        SlotSet(name, tracker.get_slot(name))
+        for name in names
+        if name in tracker.slots and tracker.get_slot(name) is not None
+    ]

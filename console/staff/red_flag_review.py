@@ -136,7 +136,14 @@ HEADER = """\
 """
 
 
+class _CasesDumper(yaml.SafeDumper):
+    """Indents list items under `cases:` as tests/redflags/cases.yml does."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
 def export_yaml(rows: List[Dict[str, Any]]) -> str:
-    body = yaml.safe_dump({"cases": rows}, allow_unicode=True, sort_keys=False,
-                          default_flow_style=None, width=100)
+    body = yaml.dump({"cases": rows}, Dumper=_CasesDumper, allow_unicode=True,
+                     sort_keys=False, default_flow_style=None, width=100)
     return HEADER + body

@@ -14,9 +14,9 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
-from contract import CONFIRMED, POSSIBLE, RED_FLAGS, SCREENED_INTENT, level_of
 from console.staff.events import when
 from console.staff.tracker import Event
+from contract import CONFIRMED, POSSIBLE, RED_FLAGS, SCREENED_INTENT, level_of
 
 ASK_ACTION = "utter_ask_red_flag_now"
 YES_ACTION = "utter_emergency_advice"

@@ -65,9 +65,10 @@ def seeded(db, any_tracker):
 def rows_of(page):
     """(patient's words, patient's answer) of each listed message, in order."""
     body = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
-    return [(html.unescape(re.sub(r"<[^>]+>", "", words)).strip(), said.strip()) for words, said in re.findall(
-        r'data-label="Patient.s words">(.*?)</td>.*?data-label="Patient.s answer">(.*?)</td>',
-        body, re.S)]
+    cells = re.findall(r'data-label="Patient.s words">(.*?)</td>'
+                       r'.*?data-label="Patient.s answer">(.*?)</td>', body, re.S)
+    return [(html.unescape(re.sub(r"<[^>]+>", "", words)).strip(), said.strip())
+            for words, said in cells]
 
 
 def listed(client, **query):
@@ -195,6 +196,7 @@ def test_the_export_is_a_red_flag_table_without_personal_data(named, client_for)
          "expect": ["choose_category"], "note": "missed EMERGENCY"},
     ]
     assert "choose_category" not in categories()  # so that row fails until it is named
-    assert re.search(r"^  - text: .*\n    expect: \[saddle_numbness\]$", content, re.M)  # as cases.yml writes it
+    # laid out as cases.yml is, so the rows can be appended to it as they are
+    assert re.search(r"^  - text: .*\n    expect: \[saddle_numbness\]$", content, re.M)
     entry = AuditEntry.objects.get(action="export_cases")
     assert entry.detail == {"cases": 2}

@@ -17,7 +17,7 @@ from console.staff.forms import MissedRedFlagForm, SafetyFilterForm
 from console.staff.models import Conversation, MissedRedFlag
 from console.staff.red_flag_review import case_rows, categories, export_yaml
 from console.staff.roles import CLINICIAN, REVIEWER, role_required
-from console.staff.views.annotations import _names_by_conversation
+from console.staff.views.annotations import names_by_conversation
 
 MARKS_SHOWN = 200
 
@@ -93,7 +93,7 @@ def missed_export(request):
     """The missed red flags as rows of tests/redflags/cases.yml, redacted again with
     the names each conversation holds now (a form filled after the marking)."""
     marks = list(MissedRedFlag.objects.order_by("marked_at", "id"))
-    names = _names_by_conversation(marks)
+    names = names_by_conversation(marks)
     for mark in marks:
         known = names.get(mark.conversation_id, ())
         mark.text, mark.note = pii.redact(mark.text, known), pii.redact(mark.note, known)

@@ -77,21 +77,21 @@ def flagged_messages(events: Iterable[Event]) -> List[Dict[str, Any]]:
     asked: Optional[Dict[str, Any]] = None  # a row whose question the next message answers
     answering: Optional[Dict[str, Any]] = None
     first_action = True
+    pending: List[str] = []  # categories of the question asked in this turn
     for event in events:
         kind = event.type_name
         if kind == "user":
             answering, asked, turn, first_action = asked, None, event, True
+            pending = []
             findings = _findings(event)
             row = _row(event, findings) if findings else None
             if row:
                 found.append(row)
-        elif kind == "session_started":
-            asked = answering = None
-        elif kind == "slot" and event.action_name == PENDING_SLOT and row is not None:
-            pending = event.data.get("value") or {}
-            if isinstance(pending, dict) and not row["categories"]:
-                cats = [str(c) for c in pending.get("categories") or []]
-                row.update(categories=cats, category_key=_key(cats))
+        elif kind == "slot" and event.action_name == PENDING_SLOT:
+            # set by the policy with its prediction, so before the question's action
+            value = event.data.get("value")
+            if isinstance(value, dict):
+                pending = [str(c) for c in value.get("categories") or []]
         elif kind == "action" and turn is not None and event.action_name not in NOT_A_REPLY:
             name = event.action_name or ""
             if first_action and answering is not None:
@@ -102,7 +102,8 @@ def flagged_messages(events: Iterable[Event]) -> List[Dict[str, Any]]:
             if name == ASK_ACTION:
                 if row is None:
                     row = _row(turn, [])
-                    row.update(level="EMERGENCY", certainty=POSSIBLE)
+                    row.update(level="EMERGENCY", certainty=POSSIBLE, categories=pending,
+                               category_key=_key(pending))
                     found.append(row)
                 row["answer"] = "pending"
                 asked = row

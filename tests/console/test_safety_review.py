@@ -21,9 +21,10 @@ def possible(tracker, sender, text, category="bladder", level="EMERGENCY"):
     flags = [{"category": category, "level": level, "text": text[:12], "certainty": "possible"}]
     event_id = tracker.user(sender, text, intent="inform", red_flags=flags)
     if level == "EMERGENCY":
+        # the policy's slots come before its action (rasa.core.processor)
+        tracker.slot(sender, "red_flag_pending", {"categories": [category]})
         tracker.action(sender, ASK)
         tracker.bot(sender, "If this is happening now, call 112. Is this happening now?")
-        tracker.slot(sender, "red_flag_pending", {"categories": [category]})
     else:
         tracker.action(sender, "utter_urgent_advice_possible")
         tracker.bot(sender, "Please see a doctor within a day.")
@@ -122,8 +123,8 @@ def test_a_question_asked_from_earlier_messages_is_a_possible_emergency(db, trac
     by a fact said before): the turn is listed with the pending categories."""
     tracker.turn("context", "I had kyphoplasty last week")
     message = tracker.user("context", "now a new pain down my leg", intent="inform")
-    tracker.action("context", ASK)
     tracker.slot("context", "red_flag_pending", {"categories": ["post_procedure_leg"]})
+    tracker.action("context", ASK)
     rows = flagged_messages(events_of("context"))
     assert [(r["event_id"], r["level"], r["certainty"], r["categories"], r["answer"])
             for r in rows] == [(message, "EMERGENCY", "possible", ["post_procedure_leg"],

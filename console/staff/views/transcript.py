@@ -64,7 +64,12 @@ def transcript(request, pk):
     annotations = {a.event_id: a for a in conversation.annotations.all()}
     missed = {m.event_id: m for m in conversation.missed_red_flags.select_related("marked_by")}
     for item in items:
-        item["missed"] = missed.get(item["id"])
+        for flag in item.get("red_flags") or []:
+            flag.setdefault("certainty", "")  # findings logged before certainties existed
+        item["missed"] = mark = missed.get(item["id"])
+        # what the form shows; never a lookup on None (it would log the page's context)
+        item["mark"] = {"level": mark.level if mark else "", "note": mark.note if mark else "",
+                        "category": mark.category if mark else ""}
         item["escalation"] = by_event.get(item["id"])
         item["annotation"] = annotation = annotations.get(item["id"])
         # the correction dropdown shows a saved correction, and otherwise no choice

@@ -16,13 +16,22 @@ import yaml
 
 from console.staff.events import when
 from console.staff.tracker import Event
-from contract import CONFIRMED, POSSIBLE, RED_FLAGS, SCREENED_INTENT, level_of
+from contract import (
+    CONFIRMED,
+    POSSIBLE,
+    RED_FLAGS,
+    SCREENED_INTENT,
+    SLOT_ESCALATION_CATEGORIES,
+    SLOT_ESCALATION_LEVEL,
+    level_of,
+)
 
 ASK_ACTION = "utter_ask_red_flag_now"
 YES_ACTION = "utter_emergency_advice"
 NO_ACTION = "utter_red_flag_not_now"
 ANSWER_ENTITY = "red_flag_answer"
 PENDING_SLOT = "red_flag_pending"
+ESCALATION_SLOTS = (SLOT_ESCALATION_LEVEL, SLOT_ESCALATION_CATEGORIES)
 NOT_A_REPLY = {"action_listen", "action_extract_slots", "action_session_start"}
 PATTERNS_FILE = Path(__file__).resolve().parents[2] / "redflags" / "patterns.yml"
 # `expect` of an exported case whose category the reviewer left open: no category has
@@ -68,9 +77,11 @@ def _unsure(event: Event) -> bool:
 
 
 def flagged_messages(events: Iterable[Event]) -> List[Dict[str, Any]]:
-    """One row per patient message with findings, in order. A turn that the policy
-    answered with the question but whose message carried no findings (a sign completed
-    by an earlier message) is a possible EMERGENCY too, with the pending categories."""
+    """One row per patient message with findings, in order. Turns whose message carried
+    no findings but which the policy answered from what earlier messages said (a sign
+    completed by a procedure or a diagnosis named before) count too: with the question,
+    as a possible EMERGENCY with the pending categories; with an escalation set before
+    its first action (and not answering the question), as a confirmed one."""
     found: List[Dict[str, Any]] = []
     turn: Optional[Event] = None       # the current patient message
     row: Optional[Dict[str, Any]] = None  # its row, if it has one
@@ -87,6 +98,19 @@ def flagged_messages(events: Iterable[Event]) -> List[Dict[str, Any]]:
             row = _row(event, findings) if findings else None
             if row:
                 found.append(row)
+        elif (kind == "slot" and event.action_name in ESCALATION_SLOTS and first_action
+              and answering is None and turn is not None):
+            # set by the policy before its first action: an emergency it confirmed from
+            # what earlier messages said, with no finding in this message
+            value = event.data.get("value")
+            if event.action_name == ESCALATION_SLOTS[0] and value and row is None:
+                row = _row(turn, [])
+                row.update(level=str(value), certainty=CONFIRMED)
+                found.append(row)
+            elif event.action_name == ESCALATION_SLOTS[1] and row is not None and value \
+                    and not row["categories"]:
+                cats = [str(c) for c in value]
+                row.update(categories=cats, category_key=_key(cats))
         elif kind == "slot" and event.action_name == PENDING_SLOT:
             # set by the policy with its prediction, so before the question's action
             value = event.data.get("value")

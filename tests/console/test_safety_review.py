@@ -131,6 +131,26 @@ def test_a_question_asked_from_earlier_messages_is_a_possible_emergency(db, trac
                                 "pending")]
 
 
+def test_an_emergency_confirmed_from_earlier_messages_is_listed(db, tracker):
+    """As the real assistant logs it: the policy's escalation slots, then its advice;
+    an answer's escalation (after the question) is not a second row."""
+    tracker.turn("ctx", "I had kyphoplasty last week")
+    message = tracker.user("ctx", "now a new pain shooting down my leg", intent="inform")
+    tracker.slot("ctx", "escalation_level", "EMERGENCY")
+    tracker.slot("ctx", "escalation_categories", ["post_procedure_leg"])
+    tracker.action("ctx", "utter_emergency_advice")
+    tracker.action("ctx", "action_listen")
+    possible(tracker, "ctx", "maybe I leaked a little urine")
+    tracker.user("ctx", "yes", intent="affirm")
+    tracker.slot("ctx", "escalation_level", "EMERGENCY")
+    tracker.action("ctx", "utter_emergency_advice")
+    rows = flagged_messages(events_of("ctx"))
+    assert [(r["level"], r["certainty"], r["categories"], r["answer"]) for r in rows] == [
+        ("EMERGENCY", "confirmed", ["post_procedure_leg"], ""),
+        ("EMERGENCY", "possible", ["bladder"], "yes")]
+    assert rows[0]["event_id"] == message and rows[0]["reply"] == "utter_emergency_advice"
+
+
 @pytest.fixture
 def named(db, tracker):
     """A conversation whose form recorded a name, then a message nobody flagged."""

@@ -1,4 +1,5 @@
-"""The conversation list query: filters on the console's summary table, newest first.
+"""The list queries: conversations, and flagged messages of the safety review, filtered
+on the console's summary tables, newest first.
 
 Every filter is a column of staff_conversation (or an EXISTS on the tag link table),
 and each selective one has a partial index ordered like the list (models.py), so a
@@ -10,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from console.staff.models import Conversation, ConversationTag
+from console.staff.models import Conversation, ConversationTag, FlaggedMessage
 
 FILTER_KEYS = ("level", "followup", "channel", "date_from", "date_to", "reviewed", "tag",
                "quality", "q")
@@ -60,3 +61,24 @@ def conversations(data: dict) -> QuerySet:
 def to_session(data: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
             for k, v in data.items() if k in FILTER_KEYS and v not in (None, "")}
+
+
+def flagged_messages(data: dict) -> QuerySet:
+    """Flagged patient messages matching cleaned SafetyFilterForm data, newest first;
+    possible findings unless the filter asks for confirmed ones (partial index
+    flag_possible, or flag_level)."""
+    qs = FlaggedMessage.objects.all()
+    certainty = data.get("certainty") or "possible"
+    if certainty != "any":
+        qs = qs.filter(certainty=certainty)
+    if data.get("level"):
+        qs = qs.filter(level=data["level"])
+    if data.get("category"):
+        qs = qs.filter(category_key__contains=f"|{data['category']}|")
+    if data.get("answer"):
+        qs = qs.filter(answer=data["answer"])
+    if data.get("date_from"):
+        qs = qs.filter(at__gte=_start_of(data["date_from"]))
+    if data.get("date_to"):
+        qs = qs.filter(at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+    return qs.order_by("-at", "-id")

@@ -2,7 +2,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from console.staff.models import FOLLOWUP_STATUSES, ROLES, Tag, User
+from console.staff.models import ANSWERS, FOLLOWUP_STATUSES, RED_FLAG_LEVELS, ROLES, Tag, User
 from console.staff.tracker import APPOINTMENT_STATUSES
 
 LEVEL_CHOICES = [("", "Any"), ("escalated", "Any escalation"), ("EMERGENCY", "Emergency"),
@@ -160,3 +160,38 @@ class ErasureForm(forms.Form):
         if data.get("sender_id") != data.get("confirm"):
             raise forms.ValidationError("The two sender ids differ.")
         return data
+
+
+CERTAINTY_CHOICES = [("possible", "Possible findings"), ("confirmed", "Confirmed findings only"),
+                     ("any", "Possible and confirmed")]
+ANSWER_CHOICES = [("", "Any")] + [(v, label) for v, label in ANSWERS if v]
+
+
+class SafetyFilterForm(forms.Form):
+    """Filters of the safety review list; in the URL (none of them names a patient)."""
+
+    certainty = forms.ChoiceField(label="Findings", choices=CERTAINTY_CHOICES, required=False)
+    level = forms.ChoiceField(label="Level", choices=[("", "Any")] + RED_FLAG_LEVELS,
+                              required=False)
+    category = forms.ChoiceField(label="Category", required=False)
+    answer = forms.ChoiceField(label="Answer to “happening now?”", choices=ANSWER_CHOICES,
+                               required=False)
+    date_from = forms.DateField(label="From", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="Until", required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Any")] + [(c, c) for c in categories]
+
+
+class MissedRedFlagForm(forms.Form):
+    level = forms.ChoiceField(label="Expected level", choices=RED_FLAG_LEVELS)
+    category = forms.ChoiceField(label="Category (optional)", required=False)
+    note = forms.CharField(label="Note (optional)", max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Not sure")] + [(c, c) for c in categories]

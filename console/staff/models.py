@@ -1,6 +1,7 @@
 """The console's own tables: staff accounts, the conversation summary it keeps in step
-with the tracker store, escalation follow-up, tags, notes, intent annotations and the
-audit log. The tracker store itself is only read (tracker.py)."""
+with the tracker store, escalation follow-up, tags, notes, intent annotations, the
+safety review (flagged messages, missed red flags) and the audit log. The tracker store
+itself is only read (tracker.py)."""
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -161,6 +162,62 @@ class IntentAnnotation(models.Model):
         return self.correct_intent != self.predicted_intent
 
 
+# What the patient answered to "Is this happening now?" (utter_ask_red_flag_now).
+ANSWERS = [
+    ("", "Not asked"), ("pending", "No answer yet"), ("yes", "Yes"), ("no", "No"),
+    ("not_sure", "Not sure"), ("other", "Wrote something else"),
+]
+RED_FLAG_LEVELS = [("EMERGENCY", "Emergency"), ("URGENT", "Urgent")]
+
+
+class FlaggedMessage(models.Model):
+    """A patient message with red-flag findings, derived from the events by sync.py
+    (recomputed with its conversation; no staff data lives here). The message text
+    stays in the tracker store and is read when the review list is shown."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="flagged_messages")
+    event_id = models.BigIntegerField(help_text="the patient's `user` event")
+    at = models.DateTimeField()
+    level = models.CharField(max_length=16)
+    certainty = models.CharField(max_length=16, help_text="possible if any finding is")
+    categories = models.JSONField(default=list)
+    category_key = models.CharField(max_length=400, blank=True,
+                                    help_text="|cat|cat| for filtering on any database")
+    findings = models.JSONField(default=list, help_text="category, level, certainty each")
+    reply = models.CharField(max_length=120, blank=True, help_text="first action after it")
+    answer = models.CharField(max_length=16, choices=ANSWERS, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "event_id"],
+                                               name="flagged_once")]
+        indexes = [
+            models.Index(F("at").desc(), F("id").desc(), name="flag_possible",
+                         condition=Q(certainty="possible")),
+            models.Index("certainty", "level", F("at").desc(), name="flag_level"),
+        ]
+
+
+class MissedRedFlag(models.Model):
+    """A reviewer's verdict that a patient message was a red flag the screen missed (or
+    under-rated); exported as a test case of tests/redflags/. The text is kept redacted."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="missed_red_flags")
+    event_id = models.BigIntegerField()
+    text = models.TextField(help_text="the message, personal data redacted")
+    level = models.CharField(max_length=16, choices=RED_FLAG_LEVELS)
+    category = models.CharField(max_length=60, blank=True)
+    note = models.TextField(max_length=1000, blank=True, help_text="redacted")
+    marked_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-marked_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "event_id"],
+                                               name="missed_once")]
+
+
 class SyncState(models.Model):
     """How far sync.py has read the events table (a single row)."""
 
@@ -191,6 +248,7 @@ AUDIT_ACTIONS = [
     ("2fa_enrolled", "Two-step sign-in turned on"), ("2fa_verified", "Sign-in code accepted"),
     ("2fa_failed", "Wrong sign-in code"), ("2fa_reset", "Two-step sign-in reset"),
     ("reauth_failed", "Admin password wrong"),
+    ("missed_red_flag", "Missed red flag marked"), ("export_cases", "Red-flag cases export"),
 ]
 
 

@@ -5,7 +5,8 @@ above it minus an overlap window (an event can commit after one with a higher id
 Rasa saves different conversations in concurrent transactions), and re-summarises
 each conversation whose newest event it has not seen yet, from all of its events
 (index console_events_sender_id_id), so recomputing is idempotent. Staff data
-(follow-up, reviewed, tags, notes) is kept.
+(follow-up, reviewed, tags, notes, missed red flags) is kept; the flagged messages of
+the safety review are derived data and rewritten with their conversation.
 """
 import logging
 import threading
@@ -19,7 +20,9 @@ from django.utils import timezone
 
 from console.staff import tracker
 from console.staff.events import summarize
-from console.staff.models import OPEN_STATUSES, Conversation, Escalation, SyncState
+from console.staff.models import (OPEN_STATUSES, Conversation, Escalation, FlaggedMessage,
+                                  SyncState)
+from console.staff.red_flag_review import flagged_messages
 
 logger = logging.getLogger(__name__)
 OVERLAP = 2000
@@ -124,7 +127,9 @@ def _apply(groups: Dict[str, list]) -> set:
             for e in summary["escalations"])
     Conversation.objects.bulk_create(new_rows)
     Conversation.objects.bulk_update(list(existing.values()), DERIVED, batch_size=500)
-    _write_escalations(summaries, {**existing, **{c.sender_id: c for c in new_rows}}, old)
+    conversations = {**existing, **{c.sender_id: c for c in new_rows}}
+    _write_escalations(summaries, conversations, old)
+    _write_flagged({s: flagged_messages(groups[s]) for s in summaries}, conversations)
     return {s["channel"] for s in summaries.values()}
 
 
@@ -149,6 +154,16 @@ def _write_escalations(summaries, conversations, old) -> None:
     Escalation.objects.bulk_update(update, ["level", "categories", "recorded"], batch_size=500)
     if gone:
         Escalation.objects.filter(pk__in=gone).delete()
+
+
+def _write_flagged(found, conversations) -> None:
+    """Replace the flagged messages of these conversations (derived data only)."""
+    pks = [conversations[s].pk for s in found]
+    for chunk in tracker.iter_chunks(pks, CHUNK):
+        FlaggedMessage.objects.filter(conversation_id__in=chunk).delete()
+    FlaggedMessage.objects.bulk_create(
+        [FlaggedMessage(conversation=conversations[s], **row)
+         for s, rows in found.items() for row in rows], batch_size=500)
 
 
 def refresh_followup(conversation: Conversation) -> None:

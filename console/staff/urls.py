@@ -4,7 +4,7 @@ holds the role rule of each name: a URL added here without a rule fails that tes
 from django.urls import path
 
 from console.staff.views import (admin, annotations, appointments, auth, conversations,
-                                 transcript, two_factor)
+                                 safety, transcript, two_factor)
 
 app_name = "staff"
 urlpatterns = [
@@ -29,6 +29,10 @@ urlpatterns = [
          name="intent"),
     path("conversations/<int:pk>/escalations/<int:escalation_pk>/follow-up/",
          transcript.followup, name="followup"),
+    path("conversations/<int:pk>/messages/<int:event_id>/missed-red-flag/",
+         safety.missed_red_flag, name="missed_red_flag"),
+    path("safety-review/", safety.safety_review, name="safety_review"),
+    path("safety-review/missed-red-flags.yml", safety.missed_export, name="missed_export"),
     path("annotations/", annotations.annotation_list, name="annotations"),
     path("annotations/export.yml", annotations.annotation_export, name="annotation_export"),
     path("appointments/", appointments.appointment_list, name="appointments"),

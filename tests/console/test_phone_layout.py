@@ -76,3 +76,18 @@ def test_the_conversation_list_fits_a_phone(busy, client_for, role):
 def test_the_transcript_fits_a_phone(busy, client_for):
     html = client_for("clinician").get(reverse("staff:transcript", args=[busy.pk])).content.decode()
     assert page_width(html) <= PHONE["width"]
+
+
+def test_the_safety_review_and_a_marked_message_fit_a_phone(busy, client_for):
+    from console.staff.tracker import events_of
+    message = next(e.id for e in events_of(busy.sender_id) if e.type_name == "user")
+    client = client_for("clinician")
+    client.post(reverse("staff:missed_red_flag", args=[busy.pk, message]),
+                {"level": "EMERGENCY", "category": "bilateral_symptoms",
+                 "note": "numbness in both legs written as pair sunn ho rahe hain " * 4})
+    html = client.get(reverse("staff:transcript", args=[busy.pk])).content.decode()
+    assert "Marked as a missed red flag" in html
+    assert page_width(html) <= PHONE["width"]
+    html = client.get(reverse("staff:safety_review"), {"certainty": "any"}).content.decode()
+    assert html.count("<tr") > 5
+    assert page_width(html) <= PHONE["width"]

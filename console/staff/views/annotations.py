@@ -27,7 +27,7 @@ def annotation_list(request):
         "confirmed": IntentAnnotation.objects.count() - len(corrected)})
 
 
-def _names_by_conversation(annotations):
+def names_by_conversation(annotations):
     """The names each annotated conversation holds (its form's slots, its requests)."""
     senders = dict(Conversation.objects.filter(
         pk__in={a.conversation_id for a in annotations}).values_list("sender_id", "pk"))
@@ -42,7 +42,7 @@ def _names_by_conversation(annotations):
 @require_POST
 def annotation_export(request):
     corrected = _corrected()
-    content, count = export_yaml(redacted(corrected, _names_by_conversation(corrected)))
+    content, count = export_yaml(redacted(corrected, names_by_conversation(corrected)))
     audit.record(request, "export_nlu", target=f"{count} examples", examples=count)
     response = HttpResponse(content, content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="console-corrections-{date.today()}.yml"'

@@ -11,8 +11,9 @@ from console import pii
 from console.staff import audit, masking, tracker
 from console.staff.events import final_slots, patient_message, timeline
 from console.staff.forms import FollowUpForm, IntentForm, NoteForm, ReviewForm, TagForm
-from console.staff.models import (ConversationTag, Conversation, Escalation, IntentAnnotation,
-                                  Note, Tag)
+from console.staff.models import (RED_FLAG_LEVELS, ConversationTag, Conversation, Escalation,
+                                  IntentAnnotation, Note, Tag)
+from console.staff.red_flag_review import categories
 from console.staff.nlu import training_data
 from console.staff.roles import CLINICIAN, REVIEWER, role_required
 from console.staff import sync
@@ -61,7 +62,14 @@ def transcript(request, pk):
     items.sort(key=lambda item: item["id"])
     by_event = {e.event_id: e for e in escalations}
     annotations = {a.event_id: a for a in conversation.annotations.all()}
+    missed = {m.event_id: m for m in conversation.missed_red_flags.select_related("marked_by")}
     for item in items:
+        for flag in item.get("red_flags") or []:
+            flag.setdefault("certainty", "")  # findings logged before certainties existed
+        item["missed"] = mark = missed.get(item["id"])
+        # what the form shows; never a lookup on None (it would log the page's context)
+        item["mark"] = {"level": mark.level if mark else "", "note": mark.note if mark else "",
+                        "category": mark.category if mark else ""}
         item["escalation"] = by_event.get(item["id"])
         item["annotation"] = annotation = annotations.get(item["id"])
         # the correction dropdown shows a saved correction, and otherwise no choice
@@ -83,6 +91,7 @@ def transcript(request, pk):
         "intents": training_data()[1], "followup_form": FollowUpForm(),
         "tags": conversation.tags.all(), "all_tags": Tag.objects.all(),
         "consents": tracker.consents_of(conversation.sender_id),
+        "red_flag_levels": RED_FLAG_LEVELS, "red_flag_categories": list(categories()),
     })
 
 

@@ -1,0 +1,223 @@
+"""The safety review loop: messages with possible red-flag findings and the patients'
+answers listed for review, a message marked as a missed red flag, and the marks exported
+as rows of tests/redflags/cases.yml without personal data."""
+import html
+import re
+
+import pytest
+import yaml
+from django.urls import reverse
+
+from console.staff.models import AuditEntry, Conversation, FlaggedMessage, MissedRedFlag
+from console.staff.red_flag_review import categories, flagged_messages
+from console.staff.sync import sync
+from console.staff.tracker import events_of
+
+ASK = "utter_ask_red_flag_now"
+
+
+def possible(tracker, sender, text, category="bladder", level="EMERGENCY"):
+    """A message with one possible finding, answered as the red-flag policy answers it."""
+    flags = [{"category": category, "level": level, "text": text[:12], "certainty": "possible"}]
+    event_id = tracker.user(sender, text, intent="inform", red_flags=flags)
+    if level == "EMERGENCY":
+        # the policy's slots come before its action (rasa.core.processor)
+        tracker.slot(sender, "red_flag_pending", {"categories": [category]})
+        tracker.action(sender, ASK)
+        tracker.bot(sender, "If this is happening now, call 112. Is this happening now?")
+    else:
+        tracker.action(sender, "utter_urgent_advice_possible")
+        tracker.bot(sender, "Please see a doctor within a day.")
+    tracker.action(sender, "action_listen")
+    return event_id
+
+
+def answer(tracker, sender, text, intent, action, value=None):
+    """The patient's answer to "Is this happening now?" and the first action after it."""
+    entities = [{"entity": "red_flag_answer", "value": value}] if value else []
+    tracker.add(sender, "user", {"text": text, "input_channel": "rest", "parse_data": {
+        "intent": {"name": intent, "confidence": 1.0}, "entities": entities, "text": text,
+        "red_flags": []}}, intent=intent)
+    tracker.action(sender, action)
+    tracker.bot(sender, "ok")
+    tracker.action(sender, "action_listen")
+
+
+@pytest.fixture
+def seeded(db, any_tracker):
+    """Possible findings answered yes (button), no (typed), not sure (typed), one not
+    yet answered, one possible URGENT, and one confirmed emergency."""
+    t = any_tracker
+    t.turn("p-yes", "hello")
+    possible(t, "p-yes", "I think maybe I can't pee since morning")
+    answer(t, "p-yes", '/red_flag_now{"red_flag_answer": "yes"}', "red_flag_now",
+           "utter_emergency_advice", "yes")
+    possible(t, "p-no", "legs felt weak last year, call me on 98100 12345", "leg_weakness")
+    answer(t, "p-no", "no", "deny", "utter_red_flag_not_now")
+    possible(t, "p-unsure", "something wrong down there", "saddle_numbness")
+    answer(t, "p-unsure", "pata nahi", "not_sure", "utter_emergency_advice")
+    possible(t, "p-pending", "papa can't feel his legs i think", "leg_numbness")
+    possible(t, "p-urgent", "maybe a little fever with the back pain", "infection", "URGENT")
+    t.escalation("p-confirmed", "I cannot pass urine at all")
+    sync()
+    return t
+
+
+def rows_of(page):
+    """(patient's words, patient's answer) of each listed message, in order."""
+    body = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    cells = re.findall(r'data-label="Patient.s words">(.*?)</td>'
+                       r'.*?data-label="Patient.s answer">(.*?)</td>', body, re.S)
+    return [(html.unescape(re.sub(r"<[^>]+>", "", words)).strip(), said.strip())
+            for words, said in cells]
+
+
+def listed(client, **query):
+    response = client.get(reverse("staff:safety_review"), query)
+    assert response.status_code == 200
+    return rows_of(response.content.decode())
+
+
+def test_possible_findings_are_listed_newest_first_with_the_answers(seeded, client_for):
+    rows = listed(client_for("reviewer"))
+    assert [said for _, said in rows] == ["Not asked", "No answer yet", "Not sure", "No", "Yes"]
+    words = [w for w, _ in rows]
+    assert words[0].startswith("maybe a little fever") and words[-1].startswith("I think maybe")
+    assert not any("cannot pass urine" in w for w in words)
+    flagged = FlaggedMessage.objects.get(conversation__sender_id="p-yes")
+    assert (flagged.level, flagged.certainty, flagged.categories, flagged.reply) == (
+        "EMERGENCY", "possible", ["bladder"], ASK)
+
+
+def test_the_patients_words_are_masked(seeded, client_for):
+    page = client_for("clinician").get(reverse("staff:safety_review")).content.decode()
+    assert "98100" not in page and "12345" not in page
+    assert "call me on <span class=\"pii\">phone number hidden</span>" in page
+
+
+@pytest.mark.parametrize("query,expected", [
+    ({"certainty": "confirmed"}, ["I cannot pass urine at all"]),
+    ({"answer": "no"}, ["legs felt weak last year"]),
+    ({"answer": "not_sure"}, ["something wrong down there"]),
+    ({"category": "leg_numbness"}, ["papa can't feel his legs"]),
+    ({"level": "URGENT"}, ["maybe a little fever"]),
+    ({"certainty": "any", "category": "bladder"}, ["I cannot pass urine", "I think maybe"]),
+])
+def test_filters_in_the_url(seeded, client_for, query, expected):
+    words = [w for w, _ in listed(client_for("reviewer"), **query)]
+    assert len(words) == len(expected), words
+    assert all(w.startswith(e) for w, e in zip(words, expected)), words
+
+
+def test_the_answer_follows_later_events(db, tracker):
+    possible(tracker, "later", "maybe my bladder is not working")
+    sync()
+    assert FlaggedMessage.objects.get().answer == "pending"
+    answer(tracker, "later", "haan", "affirm", "utter_emergency_advice")
+    sync()
+    assert FlaggedMessage.objects.get().answer == "yes"
+
+
+def test_a_question_asked_from_earlier_messages_is_a_possible_emergency(db, tracker):
+    """The policy may ask after a message without findings of its own (a sign completed
+    by a fact said before): the turn is listed with the pending categories."""
+    tracker.turn("context", "I had kyphoplasty last week")
+    message = tracker.user("context", "now a new pain down my leg", intent="inform")
+    tracker.slot("context", "red_flag_pending", {"categories": ["post_procedure_leg"]})
+    tracker.action("context", ASK)
+    rows = flagged_messages(events_of("context"))
+    assert [(r["event_id"], r["level"], r["certainty"], r["categories"], r["answer"])
+            for r in rows] == [(message, "EMERGENCY", "possible", ["post_procedure_leg"],
+                                "pending")]
+
+
+def test_an_emergency_confirmed_from_earlier_messages_is_listed(db, tracker):
+    """As the real assistant logs it: the policy's escalation slots, then its advice;
+    an answer's escalation (after the question) is not a second row."""
+    tracker.turn("ctx", "I had kyphoplasty last week")
+    message = tracker.user("ctx", "now a new pain shooting down my leg", intent="inform")
+    tracker.slot("ctx", "escalation_level", "EMERGENCY")
+    tracker.slot("ctx", "escalation_categories", ["post_procedure_leg"])
+    tracker.action("ctx", "utter_emergency_advice")
+    tracker.action("ctx", "action_listen")
+    possible(tracker, "ctx", "maybe I leaked a little urine")
+    tracker.user("ctx", "yes", intent="affirm")
+    tracker.slot("ctx", "escalation_level", "EMERGENCY")
+    tracker.action("ctx", "utter_emergency_advice")
+    rows = flagged_messages(events_of("ctx"))
+    assert [(r["level"], r["certainty"], r["categories"], r["answer"]) for r in rows] == [
+        ("EMERGENCY", "confirmed", ["post_procedure_leg"], ""),
+        ("EMERGENCY", "possible", ["bladder"], "yes")]
+    assert rows[0]["event_id"] == message and rows[0]["reply"] == "utter_emergency_advice"
+
+
+@pytest.fixture
+def named(db, tracker):
+    """A conversation whose form recorded a name, then a message nobody flagged."""
+    sender = "named-patient"
+    tracker.turn(sender, "I want to book an appointment")
+    tracker.action(sender, "appointment_form")
+    tracker.slot(sender, "patient_name", "Meena Gupta")
+    message = tracker.turn(sender, "Meena here, call 98100 12345, I cant feel my bum when washing")
+    other = tracker.turn(sender, "my name is Kavita and nothing comes out when I go")
+    sync()
+    return Conversation.objects.get(sender_id=sender), message, other
+
+
+def test_a_reviewer_marks_a_missed_red_flag(named, client_for, staff):
+    conversation, message, _ = named
+    client = client_for("reviewer")
+    url = reverse("staff:missed_red_flag", args=[conversation.pk, message])
+    client.post(url, {"level": "LIFE_THREATENING", "category": "saddle_numbness"})
+    assert not MissedRedFlag.objects.exists()
+    response = client.post(url, {"level": "EMERGENCY", "category": "saddle_numbness",
+                                 "note": "washing, not wiping; Meena is the patient"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#m-{message}")
+    mark = MissedRedFlag.objects.get()
+    assert (mark.level, mark.category, mark.marked_by) == (
+        "EMERGENCY", "saddle_numbness", staff["reviewer"])
+    assert mark.text == "<name> here, call <phone>, I cant feel my bum when washing"
+    assert "Meena" not in mark.note
+    entry = AuditEntry.objects.get(action="missed_red_flag")
+    assert entry.username == staff["reviewer"].username
+    assert entry.target == f"conversation #{conversation.pk}" and entry.sender_hash
+    assert entry.detail == {"message": message, "op": "marked", "level": "EMERGENCY",
+                            "category": "saddle_numbness"}
+    page = client.get(reverse("staff:transcript", args=[conversation.pk])).content.decode()
+    assert "Marked as a missed red flag" in page
+    client.post(url, {"remove": "1"})
+    assert not MissedRedFlag.objects.exists()
+    assert AuditEntry.objects.filter(action="missed_red_flag", detail__op="removed").count() == 1
+
+
+def test_only_patient_messages_can_be_marked(named, client_for):
+    conversation, message, _ = named
+    url = reverse("staff:missed_red_flag", args=[conversation.pk, message + 1])
+    assert client_for("reviewer").post(url, {"level": "URGENT"}).status_code == 404
+
+
+def test_the_export_is_a_red_flag_table_without_personal_data(named, client_for):
+    conversation, message, other = named
+    reviewer = client_for("reviewer")
+    reviewer.post(reverse("staff:missed_red_flag", args=[conversation.pk, message]),
+                  {"level": "EMERGENCY", "category": "saddle_numbness", "note": "washing"})
+    reviewer.post(reverse("staff:missed_red_flag", args=[conversation.pk, other]),
+                  {"level": "EMERGENCY"})
+    response = client_for("clinician").post(reverse("staff:missed_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="missed-red-flags-')
+    content = response.content.decode()
+    for secret in ("98100", "12345", "Meena", "Gupta", "Kavita"):
+        assert secret not in content
+    cases = yaml.safe_load(content)["cases"]
+    assert cases == [
+        {"text": "<name> here, call <phone>, I cant feel my bum when washing",
+         "expect": ["saddle_numbness"], "note": "missed EMERGENCY: washing"},
+        {"text": "my name is <name> and nothing comes out when I go",
+         "expect": ["choose_category"], "note": "missed EMERGENCY"},
+    ]
+    assert "choose_category" not in categories()  # so that row fails until it is named
+    # laid out as cases.yml is, so the rows can be appended to it as they are
+    assert re.search(r"^  - text: .*\n    expect: \[saddle_numbness\]$", content, re.M)
+    entry = AuditEntry.objects.get(action="export_cases")
+    assert entry.detail == {"cases": 2}

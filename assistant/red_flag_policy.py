@@ -151,7 +151,10 @@ class RedFlagPolicy(Policy):
         slots = {slot.name for slot in domain.slots}
         context = tracker.get_slot(SLOT_CONTEXT) if SLOT_CONTEXT in slots else None
         turn = self.screen.screen(
-            "" if text.startswith("/") else text, context if isinstance(context, dict) else {}, now
+            "" if text.startswith("/") else text,
+            context if isinstance(context, dict) else {},
+            now,
+            previous=_previous_text(tracker),
         )
         findings = _merge(_parsed(parse), turn.findings)
         events: List[Event] = []
@@ -284,6 +287,17 @@ def _said(tracker: DialogueStateTracker) -> Optional[str]:
     if intent in (INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE):
         return ((message.parse_data or {}).get(SCREENED_INTENT) or {}).get("name")
     return intent
+
+
+def _previous_text(tracker: DialogueStateTracker) -> Optional[str]:
+    """The patient's message before the latest one, in this session."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            seen += 1
+            if seen == 2:
+                return event.text
+    return None
 
 
 def _timestamp(tracker: DialogueStateTracker) -> float:

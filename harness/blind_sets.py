@@ -91,9 +91,10 @@ class Screen:
         state: Dict[str, Any] = {}
         now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
         results = []
+        previous = None
         for text in texts:
-            turn = self.conversation.screen(text, state, now)
-            state = turn.state
+            turn = self.conversation.screen(text, state, now, previous)
+            state, previous = turn.state, text
             results.append(turn.findings)
             now += timedelta(minutes=2)
         return results

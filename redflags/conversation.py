@@ -44,7 +44,15 @@ class ConversationScreen:
     def __init__(self, detector: Optional[RedFlagDetector] = None) -> None:
         self.detector = detector or RedFlagDetector.shared()
 
-    def screen(self, text: str, state: Optional[Dict[str, Any]], now: datetime) -> Turn:
+    def screen(
+        self,
+        text: str,
+        state: Optional[Dict[str, Any]],
+        now: datetime,
+        previous: Optional[str] = None,
+    ) -> Turn:
+        """`previous` is the patient's message before this one (for short follow-ups); the
+        state keeps facts only, never the patient's words."""
         state = state or {}
         analysis = self.detector.examine(text)
         findings = list(analysis.findings)
@@ -53,10 +61,9 @@ class ConversationScreen:
         for name, level, sign, sure in self.detector.combinations.hits(facts, analysis.signs, seen):
             findings.append(replace(combined(name, level, sign, sure), source="conversation"))
             seen.add(name)
-        previous = state.get("last_text") or ""
         if previous and self._follows_up(text, findings):
             findings += self._follow_up(previous, text, seen)
-        return Turn(findings=findings, state=self._next_state(state, analysis.facts, text, now))
+        return Turn(findings=findings, state=self._next_state(state, analysis.facts, now))
 
     def _facts(self, state: Dict[str, Any], now: datetime) -> List[Mention]:
         facts = []
@@ -103,9 +110,7 @@ class ConversationScreen:
         return out
 
     @staticmethod
-    def _next_state(
-        state: Dict[str, Any], facts: List[Mention], text: str, now: datetime
-    ) -> Dict[str, Any]:
+    def _next_state(state: Dict[str, Any], facts: List[Mention], now: datetime) -> Dict[str, Any]:
         kept = {
             name: fact
             for name, fact in (state.get("facts") or {}).items()
@@ -121,4 +126,4 @@ class ConversationScreen:
                 "certainty": fact.certainty,
                 "at": now.isoformat(),
             }
-        return {"facts": kept, "last_text": text[:500], "at": now.isoformat()}
+        return {"facts": kept, "at": now.isoformat()}

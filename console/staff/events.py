@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Set
 
 from console import pii
 from console.staff.tracker import Event
+from contract import CONFIRMED
 
 LEVELS = {"URGENT": 1, "EMERGENCY": 2}
 ESCALATION_SLOTS = ("escalation_level", "escalation_categories")
@@ -67,24 +68,25 @@ def _flag_level(flags: List[dict]) -> str:
 
 
 def escalations(events: List[Event]) -> List[Dict[str, Any]]:
-    """Escalations in order: one per red-flag message (recorded or not: the advice is
-    given even with the action server down), and one per escalation recorded by an
-    action without a red-flag message (the triage form)."""
+    """Escalations in order: one per message with a confirmed red flag, and one per
+    escalation recorded without one (an emergency from the conversation's context, a
+    "yes" to "Is this happening now?", the triage form). A possible finding alone is not
+    an escalation: the safety review lists it."""
     found: List[Dict[str, Any]] = []
     turn: Optional[Dict[str, Any]] = None  # escalation of the current patient turn
-    in_action = False
     for event in events:
         if event.type_name == "user":
-            in_action, turn = False, None
-            flags = (event.data.get("parse_data") or {}).get("red_flags") or []
+            turn = None
+            flags = [f for f in (event.data.get("parse_data") or {}).get("red_flags") or []
+                     if isinstance(f, dict) and f.get("certainty", CONFIRMED) == CONFIRMED]
             if flags:
                 turn = {"event_id": event.id, "at": when(event.timestamp),
                         "level": _flag_level(flags), "recorded": False,
                         "categories": list(dict.fromkeys(f.get("category") for f in flags))}
                 found.append(turn)
-        elif event.type_name == "action":
-            in_action = True
-        elif event.type_name == "slot" and in_action and event.action_name in ESCALATION_SLOTS:
+        elif event.type_name == "slot" and event.action_name in ESCALATION_SLOTS:
+            # Set by the red-flag policy as part of its prediction (logged before the
+            # advice's action) or by an action; no slot mapping re-sets them.
             value = event.data.get("value")
             if event.action_name == "escalation_level" and value:
                 if turn is None or turn["recorded"]:

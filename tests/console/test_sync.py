@@ -33,9 +33,9 @@ def test_an_event_committed_late_with_a_lower_id_is_not_missed(db, tracker):
 def test_escalations_are_found_once_and_staff_data_is_kept(db, tracker, staff):
     tracker.turn("p", "hello")
     first = tracker.escalation("p", "my legs are going weak", category="leg_weakness")
-    # the next turn: slot extraction re-sets every slot, which is not a new escalation
+    # the next turn gets the reminder, which is not a new escalation (Rasa 3.6's slot
+    # extraction does not re-set the custom-mapped escalation slots)
     tracker.user("p", "thanks")
-    tracker.slot("p", "escalation_level", "EMERGENCY")
     tracker.action("p", "utter_emergency_reminder")
     sync()
     conversation = Conversation.objects.get(sender_id="p")
@@ -82,3 +82,44 @@ def test_a_triage_escalation_is_anchored_to_its_slot(db, tracker):
 def test_no_events_table_yet(db, tmp_path):
     with override_settings(TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'none.db'}"):
         assert sync() == (0, True)
+
+
+def test_an_escalation_recorded_inside_the_rasa_server_is_recorded(db, tracker):
+    """The red-flag policy sets the escalation slots as its prediction's events, which
+    Rasa logs before the advice's action event, not after an action."""
+    flags = [{"category": "bladder", "level": "EMERGENCY", "text": "bladder",
+              "certainty": "confirmed"}]
+    tracker.user("policy", "I can't control my bladder", intent="inform", red_flags=flags)
+    tracker.slot("policy", "escalation_level", "EMERGENCY")
+    tracker.slot("policy", "escalation_categories", ["bladder"])
+    tracker.action("policy", "utter_emergency_advice")
+    tracker.bot("policy", "Please call 112.")
+    sync()
+    esc = Escalation.objects.get(conversation__sender_id="policy")
+    assert (esc.level, esc.categories, esc.recorded) == ("EMERGENCY", ["bladder"], True)
+
+
+def test_an_emergency_from_the_conversation_context_is_an_escalation(db, tracker):
+    """A sign that only counts with a fact said earlier: no finding in the message itself."""
+    tracker.turn("context", "I had kyphoplasty last week", intent="inform")
+    tracker.user("context", "now a new pain shooting down my leg", intent="inform")
+    tracker.slot("context", "escalation_level", "EMERGENCY")
+    tracker.slot("context", "escalation_categories", ["post_procedure_leg"])
+    tracker.action("context", "utter_emergency_advice")
+    sync()
+    esc = Escalation.objects.get(conversation__sender_id="context")
+    assert (esc.level, esc.categories, esc.recorded) == (
+        "EMERGENCY", ["post_procedure_leg"], True)
+
+
+def test_a_possible_emergency_alone_is_not_an_escalation(db, tracker):
+    """It is listed for safety review; it becomes an escalation when the patient says yes."""
+    flags = [{"category": "saddle_numbness", "level": "EMERGENCY", "text": "bottom",
+              "certainty": "possible"}]
+    tracker.user("maybe", "I think maybe I can't feel my bottom", intent="inform",
+                 red_flags=flags)
+    tracker.action("maybe", "utter_ask_red_flag_now")
+    tracker.user("maybe", "no", intent="deny")
+    tracker.action("maybe", "utter_red_flag_not_now")
+    sync()
+    assert not Escalation.objects.filter(conversation__sender_id="maybe").exists()

@@ -22,11 +22,11 @@ def screen():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["turns"][-1]["text"][:50])
 def test_turns(screen, case):
-    state, now = {}, T0
+    state, now, previous = {}, T0, None
     for turn in case["turns"]:
-        result = screen.screen(turn["text"], state, now)
+        result = screen.screen(turn["text"], state, now, previous)
         assert sorted(f.category for f in result.findings) == sorted(turn["expect"]), turn
-        state, now = result.state, now + timedelta(minutes=3)
+        state, now, previous = result.state, now + timedelta(minutes=3), turn["text"]
 
 
 def test_the_state_is_small_and_json_safe(screen):
@@ -34,7 +34,8 @@ def test_the_state_is_small_and_json_safe(screen):
 
     state = screen.screen("I had kyphoplasty last week", {}, T0).state
     assert json.loads(json.dumps(state)) == state
-    assert set(state) == {"facts", "last_text", "at"}
+    assert set(state) == {"facts", "at"}
+    assert "last week" not in json.dumps(state)  # facts only, not the patient's words
 
 
 def test_a_procedure_counts_as_recent_for_six_weeks_from_when_it_was_told(screen):

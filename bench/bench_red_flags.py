@@ -34,11 +34,11 @@ def main() -> None:
     started = time.perf_counter()
     detector = RedFlagDetector()
     build_ms = (time.perf_counter() - started) * 1000
-    phrases = [
-        case["text"]
-        for path in sorted((ROOT / "tests/redflags").glob("*.yml"))
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
-    ]
+    phrases = []
+    for path in sorted((ROOT / "tests/redflags").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data.get("cases", []) + data.get("conversations", []):
+            phrases += [case["text"]] if "text" in case else [t["text"] for t in case["turns"]]
     for phrase in phrases:
         detector.detect(phrase)
     times = []

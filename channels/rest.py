@@ -2,7 +2,7 @@
 
 Stock Rasa 3.6 reads `request.json.get(...)` without looking at the body first: a JSON
 array or string, or a sender that is a number, ended in an exception and a 500. Here a
-body must be a JSON object of at most MAX_BODY bytes, with `message` a string, `sender`
+body must be a JSON object of at most MAX_BODY bytes and MAX_DEPTH levels, with `message` a string, `sender`
 a string (or absent) and `metadata` an object (or absent); anything else gets 400 and a
 one-line reason. `input_channel` in the body is ignored: the conversation belongs to
 this channel (assistant/rasa_patches.py stores it as "rest:<sender>").
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024        # bytes; a patient's message is a few hundred
 MAX_SENDER = 128            # characters of the sender id
 MAX_MESSAGE = 5000          # characters of the message text
+MAX_DEPTH = 16              # nesting of arrays and objects (metadata); a message needs 2
 
 
 class BadRequest(ValueError):
@@ -43,6 +44,8 @@ def read_body(body: bytes) -> Dict[str, Any]:
         raise BadRequest("body is not valid JSON") from None
     if not isinstance(data, dict):
         raise BadRequest("body must be a JSON object")
+    if depth(data) > MAX_DEPTH:
+        raise BadRequest(f"body nested more than {MAX_DEPTH} levels deep")
     sender, message = data.get("sender"), data.get("message")
     metadata = data.get("metadata")
     if sender is not None and not (isinstance(sender, str) and 0 < len(sender) <= MAX_SENDER):
@@ -52,6 +55,18 @@ def read_body(body: bytes) -> Dict[str, Any]:
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest("metadata must be a JSON object")
     return {"sender": sender, "message": message, "metadata": metadata}
+
+
+def depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (iteratively)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1)
+                         for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 class RestInput(StockRestInput):

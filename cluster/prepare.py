@@ -2,8 +2,8 @@
 
     eval "$(python -m cluster.prepare)"
 
-Creates the PostgreSQL database of DATABASE_URL when it is missing, creates the tracker
-and appointment tables once (several replicas creating them at the same moment would
+Creates the PostgreSQL database of DATABASE_URL when it is missing, creates the tracker,
+appointment and consent tables and scopes old conversation ids by channel once (several replicas creating them at the same moment would
 race), checks that Redis at REDIS_URL answers, and prints the `export` lines of the lock
 store settings that cluster/endpoints.yml reads. Fails loudly when a store is missing.
 """
@@ -39,13 +39,19 @@ def create_database_if_missing(url: str) -> bool:
 
 
 def create_tables(url: str) -> None:
-    """Rasa's tracker table (through Rasa's own SQLTrackerStore) and the appointment table."""
+    """Rasa's tracker table (through Rasa's own SQLTrackerStore), the appointment and
+    consent tables (actions/schema.py), then conversation ids scoped by channel
+    (assistant/conversation_ids.py; nothing to do after the first time)."""
     from rasa.core.tracker_store import SQLTrackerStore
 
+    from actions import schema
     from actions.store import engine_for
+    from assistant import conversation_ids
 
     store = SQLTrackerStore(domain=None, host=url)
     store.engine.dispose()
+    schema.create_tables(url)
+    conversation_ids.migrate(engine_for(url))
     engine_for(url).dispose()
 
 

@@ -13,6 +13,19 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///$ROOT/var/assistant.db}"
 export ALLOWED_ORIGINS="${ALLOWED_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
 export PATH="$ROOT/.venv/bin:$PATH"
 mkdir -p "$ROOT/var" "$ROOT/models"
+# The shared secret between the Rasa server and the action server (endpoints.yml,
+# actions/server.py): ACTION_SERVER_TOKEN, else one generated once into var/ (mode 600),
+# so servers started separately on this machine agree. Production sets it.
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  if [ ! -s "$ROOT/var/action-server.token" ]; then  # link(2): the first writer wins
+    _token_tmp="$(mktemp "$ROOT/var/.action-server.token.XXXXXX")"
+    python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$_token_tmp"
+    ln "$_token_tmp" "$ROOT/var/action-server.token" 2>/dev/null || true
+    rm -f "$_token_tmp"
+  fi
+  ACTION_SERVER_TOKEN="$(cat "$ROOT/var/action-server.token")"
+fi
+export ACTION_SERVER_TOKEN
 
 # --- WhatsApp channels (channels/whatsapp, docs/whatsapp.md) ---
 # Empty secrets are allowed: the channels then refuse every request (403) and Rasa still

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the Rasa server on port 5005: REST and socket.io channels, HTTP API behind a token.
+# Starts the Rasa server on 127.0.0.1:5005 (RASA_INTERFACE / RASA_PORT override): REST,
+# socket.io and WhatsApp channels, HTTP API behind a token (?token= or a Bearer header).
 # RASA_ENDPOINTS picks another endpoints file (the cluster's replicas: cluster/endpoints.yml).
 # RASA_MODEL serves another model file or folder (default: the newest in models/).
 set -euo pipefail
@@ -15,8 +16,10 @@ fi
 # env.sh, so that the action server does not load TensorFlow.
 export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
+python -m assistant.conversation_ids   # old conversation ids scoped by channel (once)
 cors=()
 for origin in $ALLOWED_ORIGINS; do cors+=(--cors "$origin"); done
 exec rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" "${cors[@]}" \
-  --port "${RASA_PORT:-5005}" --model "${RASA_MODEL:-models}" --credentials credentials.yml \
+  --interface "${RASA_INTERFACE:-127.0.0.1}" --port "${RASA_PORT:-5005}" \
+  --model "${RASA_MODEL:-models}" --credentials credentials.yml \
   --endpoints "${RASA_ENDPOINTS:-endpoints.yml}"

@@ -20,6 +20,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH_TOKEN = "test-token"
+ACTION_TOKEN = "test-action-server-token"
 
 
 class ServerFailed(RuntimeError):
@@ -117,7 +118,8 @@ def assistant_servers(tmp_path: Path, rasa_port: Optional[int] = None,
            "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'assistant.db'}",
-           "RASA_AUTH_TOKEN": AUTH_TOKEN, **(extra_env or {})}
+           "RASA_AUTH_TOKEN": AUTH_TOKEN, "ACTION_SERVER_TOKEN": ACTION_TOKEN,
+           **(extra_env or {})}
     logs = {"rasa": tmp_path / "rasa.log", "actions": tmp_path / "actions.log"}
     servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", logs,
                       env=env)

@@ -13,6 +13,10 @@ DEFAULTS = {
     "EMERGENCY_NUMBER": "112",
     "HOSPITAL_EMERGENCY_LINE": "",
     "PRACTICE_CONTACT": "the clinic's front desk, through the \"Book an appointment\" link on this page",
+    # who answers questions about personal data (the privacy notice); default: the practice
+    "PRIVACY_CONTACT": "",
+    # how long conversations are kept (the console's retention, said in the privacy notice)
+    "CONSOLE_RETENTION_DAYS": "365",
 }
 
 
@@ -24,6 +28,8 @@ class Practice:
     emergency_number: str
     hospital_emergency_line: str
     practice_contact: str
+    privacy_contact: str = ""
+    retention_days: str = "365"
 
     @property
     def emergency_lines(self) -> str:
@@ -52,4 +58,6 @@ def practice(environ=None) -> Practice:
         emergency_number=get("EMERGENCY_NUMBER"),
         hospital_emergency_line=get("HOSPITAL_EMERGENCY_LINE"),
         practice_contact=get("PRACTICE_CONTACT"),
+        privacy_contact=get("PRIVACY_CONTACT") or get("PRACTICE_CONTACT"),
+        retention_days=get("CONSOLE_RETENTION_DAYS"),
     )

@@ -10,13 +10,17 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
+from urllib.parse import quote
 
 import requests
+
+from contract import conversation_id
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH_TOKEN = "test-token"
@@ -58,8 +62,10 @@ class Servers:
         response.raise_for_status()
         return response.json()
 
-    def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+    def tracker(self, sender: str, channel: str = "rest") -> dict:
+        """The conversation of `sender` on `channel` (REST: the sender of `say`)."""
+        conversation = quote(conversation_id(channel, sender), safe=":+@")
+        response = requests.get(f"{self.rasa_url}/conversations/{conversation}/tracker",
                                 params={"token": AUTH_TOKEN}, timeout=60)
         response.raise_for_status()
         return response.json()
@@ -119,6 +125,8 @@ def assistant_servers(tmp_path: Path, rasa_port: Optional[int] = None,
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'assistant.db'}",
            "RASA_AUTH_TOKEN": AUTH_TOKEN, "ACTION_SERVER_TOKEN": ACTION_TOKEN,
+           # the console's tables (erasure from the chat writes its audit log there)
+           "CONSOLE_VAR_DIR": str(tmp_path / "console"),
            **(extra_env or {})}
     logs = {"rasa": tmp_path / "rasa.log", "actions": tmp_path / "actions.log"}
     servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", logs,
@@ -126,6 +134,8 @@ def assistant_servers(tmp_path: Path, rasa_port: Optional[int] = None,
     actions = rasa = None
     try:
         if with_actions:
+            subprocess.run([sys.executable, str(ROOT / "console" / "manage.py"), "migrate",
+                            "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
             actions = start_script("run_actions.sh", env, logs["actions"])
         rasa = start_script("run_rasa.sh", env, logs["rasa"])
         servers.processes = {"rasa": rasa, "actions": actions}

@@ -6,6 +6,8 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
+from contract import conversation_id
+
 ROOT = Path(__file__).resolve().parents[2]
 FAQ_RESPONSES = yaml.safe_load((ROOT / "data/responses/faq.yml").read_text())["responses"]
 FAQ_STORIES = yaml.safe_load((ROOT / "tests/stories/test_faq.yml").read_text())["stories"]
@@ -43,7 +45,7 @@ def test_out_of_scope_never_invents_a_medical_answer(servers):
 
 def test_appointment_request_is_stored(servers):
     sender = new_sender("appointment")
-    for message in ["I want to book an appointment", "Meena Gupta", "12345",
+    for message in ["I want to book an appointment", "yes", "Meena Gupta", "12345",
                     "+91 98100 12345", "friday evening", "osteoporosis fracture consultation"]:
         replies = servers.say(sender, message)
     assert "Shall I send it to the clinic?" in texts(replies)[-1]
@@ -53,7 +55,7 @@ def test_appointment_request_is_stored(servers):
     with create_engine(url).connect() as connection:
         rows = connection.execute(text(
             "select patient_name, phone, status from appointment_requests where sender_id = :s"),
-            {"s": sender}).fetchall()
+            {"s": conversation_id("rest", sender)}).fetchall()
     assert rows == [("Meena Gupta", "+919810012345", "new")]
 
 

@@ -35,7 +35,7 @@ def test_conversations_and_requests_are_stored_in_postgresql(tmp_path, postgres_
     with engine.connect() as connection:
         kinds = connection.execute(text(
             "select type_name, intent_name, action_name from events "
-            "where sender_id = 'pg-patient' order by id")).fetchall()
+            "where sender_id = 'rest:pg-patient' order by id")).fetchall()
     assert ("user", "greet", None) in kinds
     assert ("user", "red_flag_urgent", None) in kinds
     assert ("action", None, "utter_urgent_advice") in kinds

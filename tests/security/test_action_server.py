@@ -84,3 +84,16 @@ def test_the_server_listens_on_loopback_unless_told_otherwise(monkeypatch):
         host=host, port=port))
     module.main([])
     assert seen == {"host": "127.0.0.1", "port": 5055}
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "cluster/endpoints.yml"])
+def test_the_rasa_server_sends_the_secret_from_the_environment(endpoints, monkeypatch):
+    from rasa.core.utils import AvailableEndpoints
+    from tests.servers import ROOT
+    for name in ("ACTION_SERVER_URL", "DATABASE_URL", "LOCK_STORE_HOST", "LOCK_STORE_PORT",
+                 "LOCK_STORE_DB", "LOCK_STORE_PASSWORD", "LOCK_STORE_KEY_PREFIX"):
+        monkeypatch.setenv(name, "x")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", TOKEN)
+    action = AvailableEndpoints.read_endpoints(str(ROOT / endpoints)).action
+    assert action.headers == {"Authorization": f"Bearer {TOKEN}"}
+    assert not action.token  # never in the query string

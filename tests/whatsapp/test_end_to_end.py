@@ -13,7 +13,6 @@ import pytest
 import requests
 
 from bench.bench_whatsapp import simulate
-from contract import conversation_id
 from tests.servers import assistant_servers
 from tests.whatsapp import meta
 from tests.whatsapp.fake_graph import FakeGraph
@@ -119,7 +118,7 @@ def test_greeting_buttons_are_interactive_and_a_tap_sends_the_payload(webhook, g
     buttons = interactive[-1]["interactive"]["action"]["buttons"]
     chosen = next(b["reply"] for b in buttons if b["reply"]["id"] == "p:/report_back_pain")
     say(webhook, graph, patient, meta.button_reply(patient, chosen["id"], chosen["title"]))
-    tracker = webhook.tracker(conversation_id("whatsapp", patient))
+    tracker = webhook.tracker(patient, channel="whatsapp")
     assert tracker["latest_message"]["intent"]["name"] == "report_back_pain"
     assert tracker["latest_input_channel"] == "whatsapp"
 

@@ -1,0 +1,24 @@
+"""The console's conversations follow the tracker store's ids when they are scoped by channel."""
+import io
+
+from django.core.management import call_command
+
+from console.staff.models import Conversation, Note
+from console.staff.sync import sync
+
+
+def test_scope_conversation_ids_renames_once_and_keeps_staff_data(db, tracker):
+    tracker.turn("919876543210", "hello", channel="whatsapp")
+    tracker.turn("0123456789abcdef0123456789abcdef", "hello", channel="socketio")
+    tracker.turn("rest:already", "hello", channel="rest")
+    sync()
+    note = Note.objects.create(conversation=Conversation.objects.get(sender_id="919876543210"),
+                               kind="review", body="called back")
+    call_command("scope_conversation_ids", stdout=io.StringIO())
+    assert set(Conversation.objects.values_list("sender_id", flat=True)) == {
+        "whatsapp:919876543210", "socketio:0123456789abcdef0123456789abcdef", "rest:already"}
+    note.refresh_from_db()
+    assert note.conversation.sender_id == "whatsapp:919876543210"
+    out = io.StringIO()
+    call_command("scope_conversation_ids", stdout=out)
+    assert out.getvalue() == ""

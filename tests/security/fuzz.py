@@ -1,0 +1,112 @@
+"""Generated inputs for the public endpoints and the action server (hypothesis strategies).
+
+Shared by the seeded sample in tests/security/test_fuzz.py (a few hundred inputs per
+endpoint in every test run) and bench/fuzz_endpoints.py (10,000 and more per endpoint
+against the real servers). Each strategy mixes well-formed requests with every kind of
+malformed one: other JSON types, wrong field types, unknown fields, bytes that are not
+JSON or not UTF-8, very long strings and bodies nested thousands of levels deep.
+"""
+import json
+from typing import Any, Dict
+from urllib.parse import urlencode
+
+from hypothesis import strategies as st
+
+ACTIONS = ["action_submit_appointment", "action_record_escalation", "action_triage_result",
+           "validate_appointment_form", "validate_triage_form", "action_erase_patient_data",
+           "action_ask_privacy_consent", "action_note_child", "no_such_action"]
+
+texts = st.text(max_size=60)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                    texts)
+json_values = st.recursive(scalars, lambda children: st.one_of(
+    st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)),
+    max_leaves=20)
+
+
+def nested(depth: int, leaf: str = "1") -> str:
+    """A JSON array nested `depth` levels deep."""
+    return "[" * depth + leaf + "]" * depth
+
+
+def nested_object(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+hostile = st.sampled_from([
+    b"", b"null", b"[1,2]", b'"x"', b"{", b"\xff\xfe\x00", b"NaN", b"1e999999",
+    nested(5000).encode(), nested_object(5000).encode(), b'{"a": ' + nested(900).encode() + b"}",
+    b'{"message": "' + b"x" * 200_000 + b'"}', b"\x00" * 1000,
+])
+raw_bodies = st.one_of(hostile, st.binary(max_size=200),
+                       json_values.map(lambda v: json.dumps(v).encode()))
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+# --- the REST channel: {"sender": str, "message": str, "metadata": {...}} and everything else
+rest_messages = st.fixed_dictionaries(
+    {"sender": st.one_of(texts, json_values), "message": st.one_of(texts, json_values)},
+    optional={"metadata": json_values, "input_channel": json_values})
+rest_bodies = st.one_of(raw_bodies, rest_messages.map(dumps),
+                        st.builds(lambda s, m: dumps({"sender": s, "message": m}),
+                                  st.text(min_size=1, max_size=40), texts))
+
+# --- socket.io: socket.io packets posted on an open long-polling session
+socketio_events = st.one_of(
+    st.tuples(st.sampled_from(["user_uttered", "session_request"]), json_values),
+    st.tuples(st.just("user_uttered"), st.fixed_dictionaries(
+        {"message": st.one_of(texts, json_values)},
+        optional={"session_id": st.one_of(st.text(alphabet="0123456789abcdef", min_size=32,
+                                                  max_size=32), json_values),
+                  "customData": st.one_of(json_values, texts)})),
+    st.tuples(texts, json_values))
+# Only socket.io packets of the message kind ("4" "2" + JSON, without engine.io's packet
+# separator \x1e): other engine.io packets (open, close, upgrade, noop, garbage) make
+# python-engineio close the session, which is its protocol, not this project's code.
+socketio_packets = st.one_of(
+    socketio_events.map(lambda e: "42" + json.dumps(list(e))),
+    st.text(st.characters(blacklist_characters="\x1e"), max_size=80).map(lambda t: "42" + t),
+    st.sampled_from(["42" + nested(5000), "42[]", '42["user_uttered"]', "42null"]))
+
+# --- WhatsApp Cloud API: signed bodies; payloads shaped like Meta's with fuzzed parts
+cloud_messages = st.fixed_dictionaries({}, optional={
+    "from": st.one_of(st.text(alphabet="0123456789", max_size=15), json_values),
+    "id": st.one_of(texts, json_values), "type": st.one_of(
+        st.sampled_from(["text", "interactive", "button", "image", "reaction", "system"]),
+        json_values),
+    "text": st.one_of(st.fixed_dictionaries({"body": st.one_of(texts, json_values)}),
+                      json_values),
+    "interactive": json_values, "button": json_values, "from_user_id": json_values,
+    "group_id": json_values})
+cloud_payloads = st.one_of(
+    json_values,
+    st.builds(lambda messages, contacts, statuses, metadata: {
+        "object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+            {"field": "messages", "value": {"messaging_product": "whatsapp",
+                                            "metadata": metadata, "contacts": contacts,
+                                            "messages": messages, "statuses": statuses}}]}]},
+        st.lists(cloud_messages, max_size=3), json_values, json_values, json_values))
+cloud_bodies = st.one_of(raw_bodies, cloud_payloads.map(dumps))
+
+# --- Twilio: signed form posts
+TWILIO_FIELDS = ["From", "Body", "MessageSid", "SmsMessageSid", "ButtonPayload", "ButtonText",
+                 "NumMedia", "MessageType", "Latitude", "MessageStatus", "WaId", "To"]
+twilio_forms = st.dictionaries(st.one_of(st.sampled_from(TWILIO_FIELDS), st.text(max_size=12)),
+                               st.text(max_size=80), max_size=8)
+
+# --- the action server: Rasa's call, with every part fuzzed
+trackers = st.fixed_dictionaries({"sender_id": st.one_of(texts, json_values)}, optional={
+    "slots": json_values, "latest_message": json_values, "events": json_values,
+    "active_loop": json_values, "latest_action_name": json_values, "paused": json_values})
+action_calls = st.fixed_dictionaries(
+    {"next_action": st.one_of(st.sampled_from(ACTIONS), json_values),
+     "tracker": st.one_of(trackers, json_values)},
+    optional={"domain": json_values, "version": json_values, "sender_id": json_values})
+action_bodies = st.one_of(raw_bodies, action_calls.map(dumps))
+
+
+def twilio_body(fields: Dict[str, str]) -> bytes:
+    return urlencode(fields).encode()

@@ -61,7 +61,7 @@ socketio_events = st.one_of(
         {"message": st.one_of(texts, json_values)},
         optional={"session_id": st.one_of(st.text(alphabet="0123456789abcdef", min_size=32,
                                                   max_size=32), json_values),
-                  "customData": st.one_of(json_values, texts)})),
+                  "metadata": st.one_of(json_values, texts)})),
     st.tuples(texts, json_values))
 # Only socket.io packets of the message kind ("4" "2" + JSON, without engine.io's packet
 # separator \x1e): other engine.io packets (open, close, upgrade, noop, garbage) make
@@ -89,13 +89,33 @@ cloud_payloads = st.one_of(
                                             "metadata": metadata, "contacts": contacts,
                                             "messages": messages, "statuses": statuses}}]}]},
         st.lists(cloud_messages, max_size=3), json_values, json_values, json_values))
-cloud_bodies = st.one_of(raw_bodies, cloud_payloads.map(dumps))
+# well-formed text messages (a patient's number, a message id, a text) among the fuzz, so
+# that a message stored twice or lost would show
+cloud_texts = st.builds(
+    lambda number, mid, body: {"object": "whatsapp_business_account", "entry": [{
+        "id": "1", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "contacts": [{"wa_id": number, "profile": {"name": "A"}}],
+            "messages": [{"from": number, "id": "wamid." + mid, "type": "text",
+                          "timestamp": "1", "text": {"body": body}}]}}]}]},
+    st.text(alphabet="0123456789", min_size=10, max_size=12),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=4, max_size=12),
+    st.text(min_size=1, max_size=60).filter(str.strip))
+cloud_bodies = st.one_of(raw_bodies, cloud_payloads.map(dumps), cloud_texts.map(dumps))
 
 # --- Twilio: signed form posts
 TWILIO_FIELDS = ["From", "Body", "MessageSid", "SmsMessageSid", "ButtonPayload", "ButtonText",
                  "NumMedia", "MessageType", "Latitude", "MessageStatus", "WaId", "To"]
-twilio_forms = st.dictionaries(st.one_of(st.sampled_from(TWILIO_FIELDS), st.text(max_size=12)),
-                               st.text(max_size=80), max_size=8)
+twilio_forms = st.one_of(
+    st.dictionaries(st.one_of(st.sampled_from(TWILIO_FIELDS), st.text(max_size=12)),
+                    st.text(max_size=80), max_size=8),
+    st.builds(lambda number, sid, body, extra: {**extra, "From": "whatsapp:+" + number,
+                                                "MessageSid": "SM" + sid, "Body": body},
+              st.text(alphabet="0123456789", min_size=10, max_size=12),
+              st.text(alphabet="0123456789abcdef", min_size=8, max_size=32),
+              st.text(min_size=1, max_size=60).filter(str.strip),
+              st.dictionaries(st.sampled_from(TWILIO_FIELDS[4:]), st.text(max_size=20),
+                              max_size=3)))
 
 # --- the action server: Rasa's call, with every part fuzzed
 trackers = st.fixed_dictionaries({"sender_id": st.one_of(texts, json_values)}, optional={
@@ -105,7 +125,21 @@ action_calls = st.fixed_dictionaries(
     {"next_action": st.one_of(st.sampled_from(ACTIONS), json_values),
      "tracker": st.one_of(trackers, json_values)},
     optional={"domain": json_values, "version": json_values, "sender_id": json_values})
-action_bodies = st.one_of(raw_bodies, action_calls.map(dumps))
+# calls shaped as Rasa sends them, with fuzzed slot values: they reach the actions
+slot_values = st.one_of(st.none(), st.booleans(), st.text(max_size=60))
+action_calls_shaped = st.builds(
+    lambda action, sender, slots, text: {
+        "next_action": action, "sender_id": sender, "version": "3.6.21", "domain": {},
+        "tracker": {"sender_id": sender, "slots": slots, "events": [],
+                    "latest_message": {"text": text, "intent": {}, "entities": []},
+                    "active_loop": {}, "latest_action_name": None, "paused": False}},
+    st.sampled_from(ACTIONS), st.text(min_size=1, max_size=30),
+    st.dictionaries(st.sampled_from(["privacy_consent", "patient_name", "phone",
+                                     "preferred_time", "visit_reason", "for_child",
+                                     "erasure_confirmed", "tr_bladder", "tr_duration"]),
+                    slot_values),
+    st.text(max_size=40))
+action_bodies = st.one_of(raw_bodies, action_calls.map(dumps), action_calls_shaped.map(dumps))
 
 
 def twilio_body(fields: Dict[str, str]) -> bytes:

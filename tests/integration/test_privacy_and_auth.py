@@ -127,3 +127,26 @@ def test_keeping_the_data_erases_nothing(servers):
     assert texts(servers.say(sender, "no")) == ["Okay, nothing has been deleted."]
     assert rows(servers, "SELECT count(*) > 0 FROM events WHERE sender_id = :s",
                 s=conversation_id("rest", sender)) == [(1,)]
+
+
+def listening_addresses(port: int):
+    """The local addresses that listen on `port` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # LISTEN
+                found.add(address)
+    return found
+
+
+def test_both_servers_listen_on_loopback_only(servers):
+    """`make run`'s scripts: nothing internal listens beyond 127.0.0.1."""
+    for url in (servers.rasa_url, servers.action_url):
+        port = int(url.rsplit(":", 1)[1])
+        assert listening_addresses(port) == {"0100007F"}, url  # 127.0.0.1, little-endian

@@ -150,3 +150,16 @@ def test_both_servers_listen_on_loopback_only(servers):
     for url in (servers.rasa_url, servers.action_url):
         port = int(url.rsplit(":", 1)[1])
         assert listening_addresses(port) == {"0100007F"}, url  # 127.0.0.1, little-endian
+
+
+def test_no_name_phone_or_message_text_in_the_servers_logs(servers):
+    sender = new_sender("logs")
+    for message in ["I want to book an appointment", "yes", "Zorawar Khanna", "98111 22334",
+                    "tuesday noon", "numbness after sneezing", "/affirm", "delete my data",
+                    "yes"]:
+        servers.say(sender, message)
+    for name, log in servers.logs.items():
+        content = log.read_text(errors="replace")
+        for secret in ("Zorawar", "98111", "9811122334", "numbness after sneezing",
+                       "tuesday noon"):
+            assert secret not in content, (name, secret)

@@ -100,8 +100,10 @@ class ActionSubmitAppointment(Action):
         }
         try:
             store.save_request(fields)
-        except Exception:  # the patient must hear that it failed, never a silent loss
-            logger.exception("could not save an appointment request")
+        except Exception as error:  # the patient must hear that it failed, never a silent loss
+            # the type only: a database error's text carries the row (name, phone)
+            logger.error("could not save an appointment request: %s", type(error).__name__)
+            logger.debug("appointment request failure", exc_info=True)
             dispatcher.utter_message(response="utter_appointment_failed")
             return [SlotSet("appointment_saved", False)]
         dispatcher.utter_message(response="utter_appointment_saved", phone=fields["phone"])

@@ -16,7 +16,11 @@ ACTIONS = ["action_submit_appointment", "action_record_escalation", "action_tria
            "validate_appointment_form", "validate_triage_form", "action_erase_patient_data",
            "action_ask_privacy_consent", "action_note_child", "no_such_action"]
 
-texts = st.text(max_size=60)
+texts = st.text(max_size=60)   # JSON escapes lone surrogates, so any text will do in JSON
+# text that goes onto the wire as UTF-8 itself (form fields, socket.io packets): no lone
+# surrogates (they cannot be encoded), no engine.io packet separator
+wire_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x1e")
+wire_texts = st.text(wire_chars, max_size=80)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
                     texts)
 json_values = st.recursive(scalars, lambda children: st.one_of(
@@ -68,7 +72,7 @@ socketio_events = st.one_of(
 # python-engineio close the session, which is its protocol, not this project's code.
 socketio_packets = st.one_of(
     socketio_events.map(lambda e: "42" + json.dumps(list(e))),
-    st.text(st.characters(blacklist_characters="\x1e"), max_size=80).map(lambda t: "42" + t),
+    wire_texts.map(lambda t: "42" + t),
     st.sampled_from(["42" + nested(5000), "42[]", '42["user_uttered"]', "42null"]))
 
 # --- WhatsApp Cloud API: signed bodies; payloads shaped like Meta's with fuzzed parts
@@ -107,14 +111,14 @@ cloud_bodies = st.one_of(raw_bodies, cloud_payloads.map(dumps), cloud_texts.map(
 TWILIO_FIELDS = ["From", "Body", "MessageSid", "SmsMessageSid", "ButtonPayload", "ButtonText",
                  "NumMedia", "MessageType", "Latitude", "MessageStatus", "WaId", "To"]
 twilio_forms = st.one_of(
-    st.dictionaries(st.one_of(st.sampled_from(TWILIO_FIELDS), st.text(max_size=12)),
-                    st.text(max_size=80), max_size=8),
+    st.dictionaries(st.one_of(st.sampled_from(TWILIO_FIELDS), st.text(wire_chars, max_size=12)),
+                    wire_texts, max_size=8),
     st.builds(lambda number, sid, body, extra: {**extra, "From": "whatsapp:+" + number,
                                                 "MessageSid": "SM" + sid, "Body": body},
               st.text(alphabet="0123456789", min_size=10, max_size=12),
               st.text(alphabet="0123456789abcdef", min_size=8, max_size=32),
-              st.text(min_size=1, max_size=60).filter(str.strip),
-              st.dictionaries(st.sampled_from(TWILIO_FIELDS[4:]), st.text(max_size=20),
+              st.text(wire_chars, min_size=1, max_size=60).filter(str.strip),
+              st.dictionaries(st.sampled_from(TWILIO_FIELDS[4:]), st.text(wire_chars, max_size=20),
                               max_size=3)))
 
 # --- the action server: Rasa's call, with every part fuzzed

@@ -22,3 +22,13 @@ def test_scope_conversation_ids_renames_once_and_keeps_staff_data(db, tracker):
     out = io.StringIO()
     call_command("scope_conversation_ids", stdout=out)
     assert out.getvalue() == ""
+
+
+def test_the_list_shows_the_channel_and_the_whole_number(db, tracker, client_for):
+    from django.urls import reverse
+    tracker.turn("twilio_whatsapp:whatsapp:+919876543210", "hello", channel="twilio_whatsapp")
+    sync()
+    page = client_for("reviewer").get(reverse("staff:conversations")).content.decode()
+    assert ">whatsapp:+919876543210</td>" in page
+    assert 'title="twilio_whatsapp:whatsapp:+919876543210"' in page
+    assert "<td>twilio_whatsapp</td>" in page

@@ -27,7 +27,7 @@ def store(request, db):
 
 def senders(page) -> list:
     """The REST senders listed (conversations are stored as "rest:<sender>")."""
-    shown = re.findall(r'<td class="sender">([^<]*)</td>', page.content.decode())
+    shown = re.findall(r'<td class="sender"[^>]*>([^<]*)</td>', page.content.decode())
     return [s[len("rest:"):] if s.startswith("rest:") else s for s in shown]
 
 

@@ -20,6 +20,7 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
+from contract import conversation_id
 from cluster.nginx import topology_from_env, write
 from tests.servers import AUTH_TOKEN, ROOT, start_script, stop_process, free_port, wait_until_up
 
@@ -45,7 +46,8 @@ class Cluster:
         return response.json()
 
     def tracker(self, base_url: str, sender: str) -> dict:
-        response = requests.get(f"{base_url}/conversations/{sender}/tracker",
+        conversation = conversation_id("rest", sender)  # `say` talks REST
+        response = requests.get(f"{base_url}/conversations/{conversation}/tracker",
                                 params={"token": AUTH_TOKEN}, timeout=60)
         response.raise_for_status()
         return response.json()

@@ -14,11 +14,12 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from contract import conversation_id, split_conversation_id
 from tests.cluster.harness import RetryingClient
 
 pytestmark = pytest.mark.servers
 
-APPOINTMENT = ["I want to book an appointment", "Meena Gupta", "+91 98100 12345",
+APPOINTMENT = ["I want to book an appointment", "yes", "Meena Gupta", "+91 98100 12345",
                "friday evening", "osteoporosis fracture consultation", "/affirm"]
 # One patient of the load run: questions around an appointment request that is saved.
 SCRIPT = ["hello", "what is kyphoplasty?", *APPOINTMENT, "what are the risks?", "thank you"]
@@ -36,7 +37,8 @@ def turns(database_url, sender):
         with engine.connect() as connection:
             rows = connection.execute(text(
                 "SELECT type_name, data FROM events WHERE sender_id = :s "
-                "AND type_name IN ('user', 'bot') ORDER BY id"), {"s": sender}).fetchall()
+                "AND type_name IN ('user', 'bot') ORDER BY id"),
+                {"s": conversation_id("rest", sender)}).fetchall()
     finally:
         engine.dispose()
     result = []
@@ -52,7 +54,7 @@ def appointment_senders(database_url):
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            return Counter(row[0] for row in connection.execute(
+            return Counter(split_conversation_id(row[0])[1] for row in connection.execute(
                 text("SELECT sender_id FROM appointment_requests")))
     finally:
         engine.dispose()
@@ -65,7 +67,7 @@ def test_a_conversation_alternating_between_replicas_keeps_its_form_and_slots(cl
     replies = []
     for number, message in enumerate(APPOINTMENT[:-1]):
         replies = cluster.say(cluster.replica_urls[number % 2], sender, message)
-        if number == 1:   # the name went to replica 2, the form was opened on replica 1
+        if number == 2:   # the consent went to replica 2, the name to replica 1
             assert texts(replies) == [
                 "Which mobile number can the clinic call? For example 98765 43210 or "
                 "+91 98765 43210."]

@@ -18,6 +18,7 @@ import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
+from contract import conversation_id
 from tests.servers import AUTH_TOKEN, ROOT, assistant_servers, free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -197,8 +198,8 @@ class Chat:
             " const el = host.shadowRoot.activeElement; return el ? el.className : ''; }")
 
     def tracker(self) -> Dict:
-        session_id = self.stored()["sessionId"]
-        response = requests.get(f"{self.servers.rasa_url}/conversations/{session_id}/tracker",
+        conversation = conversation_id("socketio", self.stored()["sessionId"])
+        response = requests.get(f"{self.servers.rasa_url}/conversations/{conversation}/tracker",
                                 params={"token": AUTH_TOKEN}, timeout=30)
         response.raise_for_status()
         return response.json()

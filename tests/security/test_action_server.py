@@ -81,7 +81,9 @@ def test_the_server_listens_on_loopback_unless_told_otherwise(monkeypatch):
     seen = {}
     monkeypatch.setenv("ACTION_SERVER_TOKEN", TOKEN)
     monkeypatch.delenv("ACTION_HOST", raising=False)
-    monkeypatch.setattr(module.Sanic, "run", lambda self, host, port, **kw: seen.update(
+    from sanic import Sanic  # actions.server imports it only once the logs are quiet
+
+    monkeypatch.setattr(Sanic, "run", lambda self, host, port, **kw: seen.update(
         host=host, port=port))
     module.main([])
     assert seen == {"host": "127.0.0.1", "port": 5055}

@@ -78,6 +78,7 @@ def postgres_url():
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name], check=True)
 
 
+@pytest.mark.services
 def test_postgresql(postgres_url):
     engine = create_engine(postgres_url, future=True)
     try:

@@ -59,7 +59,7 @@ def test_the_notice_comes_before_any_detail_and_a_refusal_keeps_nothing(servers)
     slots = servers.tracker(sender)["slots"]
     assert slots["patient_name"] is None and slots["active_loop"] if "active_loop" in slots \
         else slots["patient_name"] is None
-    assert rows(servers, "SELECT count(*) FROM consents WHERE conversation_id = :c",
+    assert rows(servers, "SELECT count(*) FROM consents WHERE sender_id = :c",
                 c=conversation_id("rest", sender)) == [(0,)]
 
 
@@ -69,7 +69,7 @@ def test_consent_is_recorded_before_the_name_is_asked(servers):
     assert "full name" in texts(servers.say(sender, "yes"))[0]
     [(version, channel, purpose, given_by)] = rows(
         servers, "SELECT notice_version, channel, purpose, given_by FROM consents "
-        "WHERE conversation_id = :c", c=conversation_id("rest", sender))
+        "WHERE sender_id = :c", c=conversation_id("rest", sender))
     assert (version, channel, purpose, given_by) == (NOTICE_VERSION, "rest",
                                                      "appointment_request", "patient")
 
@@ -88,7 +88,7 @@ def test_a_parent_writing_for_a_child_is_asked_for_the_guardian_s_consent(server
     assert any("parent or legal guardian" in t for t in replies), replies
     servers.say(sender, "yes")
     [(given_by, for_child)] = rows(
-        servers, "SELECT given_by, for_child FROM consents WHERE conversation_id = :c",
+        servers, "SELECT given_by, for_child FROM consents WHERE sender_id = :c",
         c=conversation_id("rest", sender))
     assert given_by == "guardian" and for_child
 
@@ -108,7 +108,7 @@ def test_delete_my_data_asks_then_erases_the_conversation_and_requests(servers, 
                for t in question), question
     assert texts(servers.say(sender, "yes"))[0].startswith("Done: this conversation")
     for table, column in (("events", "sender_id"), ("appointment_requests", "sender_id"),
-                          ("consents", "conversation_id")):
+                          ("consents", "sender_id")):
         assert rows(servers, f"SELECT count(*) FROM {table} WHERE {column} = :s",
                     s=conversation) == [(0,)], table
     console = sqlite3.connect(servers.env["CONSOLE_VAR_DIR"] + "/console.db")

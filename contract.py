@@ -40,6 +40,9 @@ SLOT_EMERGENCY_ACTIVE = "emergency_active"
 SLOT_SUMMARY = "red_flag_summary"
 SLOT_ESCALATION_LEVEL = "escalation_level"
 SLOT_ESCALATION_CATEGORIES = "escalation_categories"
+# set by the action server when it erased the conversation on the patient's request; the
+# Rasa server's tracker store then writes nothing of that turn back
+SLOT_DATA_ERASED = "data_erased"
 
 
 def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:

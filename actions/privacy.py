@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import consent, erasure
+from contract import SLOT_DATA_ERASED
 
 logger = logging.getLogger(__name__)
 
@@ -89,4 +90,4 @@ class ActionErasePatientData(Action):
             return [SlotSet("erasure_confirmed", None)]
         logger.info("erasure on the patient's request: %s", counts)
         dispatcher.utter_message(response="utter_data_erased")
-        return [SlotSet("data_erased", True)]
+        return [SlotSet(SLOT_DATA_ERASED, True)]

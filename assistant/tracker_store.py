@@ -35,8 +35,9 @@ from rasa.shared.core.events import Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from contract import SLOT_DATA_ERASED
+
 Stamp = Tuple[int, Optional[int]]   # (events in the session, id of the newest)
-ERASED_SLOT = "data_erased"
 
 
 def erased_in_latest_turn(tracker: DialogueStateTracker) -> bool:
@@ -44,7 +45,7 @@ def erased_in_latest_turn(tracker: DialogueStateTracker) -> bool:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, SlotSet) and event.key == ERASED_SLOT and event.value:
+        if isinstance(event, SlotSet) and event.key == SLOT_DATA_ERASED and event.value:
             return True
     return False
 

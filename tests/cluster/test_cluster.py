@@ -150,7 +150,7 @@ def test_killing_a_replica_under_load_loses_no_message_and_raises_no_lock_error(
     assert appointment_senders(database_url) & Counter(senders) == Counter(senders)
     assert all(appointment_senders(database_url)[s] == 1 for s in senders)
     assert cluster.lock_errors() == []
-    assert any(key.startswith("clustertest:lock:load-") for key in lock_keys)
+    assert any(key.startswith("clustertest:lock:rest:load-") for key in lock_keys)
 
     # a message that arrived while the crashed replica held its conversation's lock was
     # answered once that lock expired (Rasa's own Redis lock store could strand it)

@@ -40,6 +40,9 @@ SLOT_EMERGENCY_ACTIVE = "emergency_active"
 SLOT_SUMMARY = "red_flag_summary"
 SLOT_ESCALATION_LEVEL = "escalation_level"
 SLOT_ESCALATION_CATEGORIES = "escalation_categories"
+# set by the action server when it erased the conversation on the patient's request; the
+# Rasa server's tracker store then writes nothing of that turn back
+SLOT_DATA_ERASED = "data_erased"
 
 
 def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:
@@ -66,3 +69,22 @@ ANSWER_VALUE_ENTITY = "tr_answer"
 SLOT_LANGUAGE = "language"
 LANGUAGES = ("en", "hi", "hinglish")
 DEFAULT_LANGUAGE = "en"
+
+# --- conversation ids: every conversation belongs to the channel its messages came from.
+# The Rasa server stores a conversation under "<channel name>:<the channel's own sender
+# id>" (e.g. "whatsapp:919876543210", "socketio:<session id>", "rest:<sender>"), so a
+# message on one channel can never reach another channel's conversation.
+CHANNEL_SEPARATOR = ":"
+
+
+def conversation_id(channel: str, sender_id: str) -> str:
+    """The stored conversation id of `sender_id` on `channel`."""
+    return f"{channel}{CHANNEL_SEPARATOR}{sender_id}"
+
+
+def split_conversation_id(conversation: str) -> "tuple[str, str]":
+    """(channel, the channel's sender id); ("", conversation) for an id without a channel."""
+    channel, separator, sender = conversation.partition(CHANNEL_SEPARATOR)
+    if not separator or not channel:
+        return "", conversation
+    return channel, sender

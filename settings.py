@@ -24,6 +24,12 @@ DEFAULTS: Dict[str, str] = {
     # --- storage and the servers' addresses
     "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'assistant.db'}",
     "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
+    # the interfaces the servers listen on: loopback unless a deployment says otherwise
+    # (the action server answers only the Rasa server, with ACTION_SERVER_TOKEN, which has
+    # no default: scripts/env.sh generates one into var/ for this machine)
+    "RASA_INTERFACE": "127.0.0.1",
+    "ACTION_HOST": "127.0.0.1",
+    "ACTION_LOG_LEVEL": "INFO",
     "ALLOWED_ORIGINS": "http://localhost:8080 http://127.0.0.1:8080",
     # --- the practice, in what the assistant says (assistant/settings.py)
     "PRACTICE_NAME": "Dr. Bhavuk Garg's spine clinic, Max Hospital, Delhi",
@@ -31,6 +37,10 @@ DEFAULTS: Dict[str, str] = {
     "HOSPITAL_EMERGENCY_LINE": "",
     "PRACTICE_CONTACT": 'the clinic\'s front desk, through the "Book an appointment" link '
     "on this page",
+    # who answers questions about personal data (the privacy notice); empty: PRACTICE_CONTACT
+    "PRIVACY_CONTACT": "",
+    # how long conversations are kept, in days (the console's retention; the privacy notice)
+    "CONSOLE_RETENTION_DAYS": "365",
     # --- WhatsApp channels (docs/whatsapp.md); empty secrets: every request is refused
     "WHATSAPP_VERIFY_TOKEN": "",
     "WHATSAPP_APP_SECRET": "",

@@ -1,5 +1,5 @@
-"""The SQL tables the action server writes and the staff console reads, defined once, and
-the one command that creates them.
+"""The SQL tables the action server writes and the staff console reads (appointment
+requests, consents), defined once, and the one command that creates them.
 
     python -m tables        # create the missing tables in DATABASE_URL (idempotent)
 
@@ -13,6 +13,7 @@ import sys
 from typing import Union
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Integer,
@@ -45,6 +46,25 @@ appointment_requests = Table(
 )
 
 APPOINTMENT_STATUSES = ("new", "contacted", "booked", "closed")
+
+#: One consent to the privacy notice given in a conversation (actions/consent.py writes it,
+#: the console shows it read-only on the transcript). `sender_id` is the conversation id;
+#: `granted` is False for a refusal or withdrawal (the chat stores no refusal: nothing about
+#: a patient who declines is kept); `given_by` is "patient" or "guardian" (for a child).
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("channel", String(64)),
+    Column("purpose", String(64), nullable=False),
+    Column("notice_version", String(32), nullable=False),
+    Column("language", String(16)),
+    Column("granted", Boolean, nullable=False),
+    Column("given_by", String(16)),
+    Column("for_child", Boolean),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
 
 
 def create_tables(target: Union[str, Engine]) -> list:

@@ -1,4 +1,8 @@
-"""The appointment request form: validation and submission."""
+"""The appointment request form: validation and submission.
+
+Its first slot is the privacy consent (actions/privacy.py): no name or number is asked
+before the patient agreed to the notice, and a refusal ends the form with nothing kept.
+"""
 import logging
 from typing import Any, Dict, List, Text
 
@@ -9,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import store
 from actions.phone import normalise_indian_phone
+from actions.privacy import DECLINED, check_consent
 
 logger = logging.getLogger(__name__)
 MAX_LENGTH = {"patient_name": 100, "preferred_time": 150, "visit_reason": 500}
@@ -25,6 +30,19 @@ class ValidateAppointmentForm(FormValidationAction):
 
     def name(self) -> Text:
         return "validate_appointment_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        """Nothing after the privacy notice when the patient declined it."""
+        if tracker.get_slot("privacy_consent") == DECLINED:
+            return ["privacy_consent"]
+        return domain_slots
+
+    def validate_privacy_consent(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:
+            return {"privacy_consent": None}
+        return check_consent(value, dispatcher, tracker)
 
     def _text(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         if value is None:
@@ -66,6 +84,9 @@ class ActionSubmitAppointment(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> List[Dict[Text, Any]]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if tracker.get_slot("privacy_consent") == DECLINED:  # nothing was collected
+            dispatcher.utter_message(response="utter_privacy_declined")
+            return [*clear, SlotSet("privacy_consent", None), SlotSet("appointment_saved", False)]
         if not tracker.get_slot("appointment_confirmed"):
             dispatcher.utter_message(response="utter_appointment_discarded")
             return [*clear, SlotSet("appointment_saved", False)]
@@ -79,8 +100,10 @@ class ActionSubmitAppointment(Action):
         }
         try:
             store.save_request(fields)
-        except Exception:  # the patient must hear that it failed, never a silent loss
-            logger.exception("could not save an appointment request")
+        except Exception as error:  # the patient must hear that it failed, never a silent loss
+            # the type only: a database error's text carries the row (name, phone)
+            logger.error("could not save an appointment request: %s", type(error).__name__)
+            logger.debug("appointment request failure", exc_info=True)
             dispatcher.utter_message(response="utter_appointment_failed")
             return [SlotSet("appointment_saved", False)]
         dispatcher.utter_message(response="utter_appointment_saved", phone=fields["phone"])

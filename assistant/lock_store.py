@@ -19,6 +19,7 @@ anyway (its replica stalled for a whole lifetime) takes a new one at the end of 
 The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -30,6 +31,11 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
+
+
+def log_id(conversation_id: str) -> str:
+    """A conversation id for the log: a short hash (ids hold WhatsApp numbers)."""
+    return hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:12]
 Result = TypeVar("Result")
 
 
@@ -87,8 +93,8 @@ class TransactionalRedisLockStore(RedisLockStore):
             lock.remove_expired_tickets()
             own = next((t for t in lock.tickets if t.number == ticket), None)
             if own is None:
-                logger.warning(f"The ticket of a message of conversation '{conversation_id}'"
-                               " expired while it waited; it queues again.")
+                logger.warning("The ticket of a message of conversation %s (hash) expired "
+                               "while it waited; it queues again.", log_id(conversation_id))
                 number = lock.issue_ticket(lock_lifetime)
             else:
                 number = own.number

@@ -1,5 +1,5 @@
 """Every place where the project relies on Rasa's internals, checked against the Rasa
-release it was written for, and the one change it makes to Rasa itself.
+release it was written for, and the changes it makes to Rasa itself.
 
 Rasa 3.6 offers no public hook for some of what the project needs, so a few modules
 override private methods or read private attributes of Rasa's classes (INTERNALS below
@@ -10,17 +10,41 @@ test-fast`, so an upgrade of Rasa fails loudly there, naming what to review, ins
 misbehaving in production.
 
 The patches (`install`, called once by assistant/server.py when the Rasa server starts,
-never by a constructor): every RemoteAction checks the action server's replies with a
-prebuilt validator (assistant/action_reply_check.py), and a new session carries over
-only the safety slots (assistant/session_carry_over.py).
+and by channels/__init__.py, which Rasa imports for credentials.yml before it registers
+any channel, so that no channel is served unscoped however Rasa is started; never by a
+constructor):
+
+1. Every RemoteAction checks the action server's replies with a prebuilt validator
+   (assistant/action_reply_check.py).
+2. A new session carries over only the safety slots (assistant/session_carry_over.py).
+3. Conversations belong to their channel. Rasa stores a conversation under the sender id
+   that the input channel hands over, whichever channel that is: a REST caller who sent
+   `"sender": "<a WhatsApp patient's number>"` read and changed that patient's
+   conversation. Here every input channel's messages are stored under
+   `contract.conversation_id(<channel name>, <sender id>)` ("whatsapp:9198...",
+   "rest:...", "socketio:<session id>"), whichever channel it is, stock or ours, and the
+   channel's output sees its own sender id again, so replies reach the right address.
+4. Rasa's HTTP API takes its token only as `?token=` in the URL, which lands in proxy
+   logs. Here `Authorization: Bearer <token>` is accepted too (the query string still is).
 """
 
 import hashlib
+import hmac
 import importlib
 import inspect
-from typing import Any, Dict, List, Tuple
+import logging
+from functools import wraps
+from inspect import isawaitable
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 import rasa
+import rasa.server
+from rasa.core.channels import channel as rasa_channel
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+
+from contract import conversation_id, split_conversation_id
+
+logger = logging.getLogger(__name__)
 
 RASA_VERSION = "3.6.21"
 
@@ -121,6 +145,21 @@ INTERNALS: Dict[str, Tuple[str, str]] = {
         "channels/whatsapp/twilio_channel.py",
         "8c6f41ff6320c77e",
     ),
+    # patched process-wide by install(): conversations scoped by channel, Bearer token
+    "rasa.core.channels.channel:register": ("assistant/rasa_patches.py", "f6dc783f1ad3638e"),
+    "rasa.server:requires_auth": ("assistant/rasa_patches.py", "b90315c4ea48b28b"),
+    # ScopedOutput below passes on each of an output channel's send methods
+    "rasa.core.channels.channel:OutputChannel": ("assistant/rasa_patches.py", "8e2010adf347ff45"),
+    # channels/rest.py: the stock REST channel's blueprint replaced, its readers overridden
+    "rasa.core.channels.rest:RestInput.blueprint": ("channels/rest.py", "886a9338e4c2505a"),
+    "rasa.core.channels.rest:RestInput.stream_response": ("channels/rest.py", "1fe0bdd810046ffe"),
+    "rasa.core.channels.rest:RestInput._extract_sender": ("channels/rest.py", "1a9567a3062f0ab8"),
+    "rasa.core.channels.rest:RestInput._extract_message": ("channels/rest.py", "5182b25edf8d4baa"),
+    "rasa.core.channels.rest:RestInput._extract_input_channel": (
+        "channels/rest.py",
+        "ca08e7f6dc2980a5",
+    ),
+    "rasa.core.channels.rest:RestInput.get_metadata": ("channels/rest.py", "26d23d28acfa89db"),
 }
 
 
@@ -150,7 +189,7 @@ def check() -> List[str]:
         )
     for name, (user, expected) in INTERNALS.items():
         try:
-            found = source_hash(resolve(name))
+            found = source_hash(_originals[name] if name in _originals else resolve(name))
         except (AttributeError, ImportError, OSError, TypeError) as error:
             changes.append(f"{name} (relied on by {user}) is gone: {error}")
             continue
@@ -159,26 +198,188 @@ def check() -> List[str]:
     return changes
 
 
+class ScopedOutput(OutputChannel):
+    """A channel's output, addressed with the conversation id, passing on the channel's own id."""
+
+    def __init__(self, inner: OutputChannel, channel: str) -> None:
+        self.inner = inner
+        self.channel = channel
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.inner.name()
+
+    def local_id(self, recipient_id: str) -> str:
+        channel, sender = split_conversation_id(recipient_id or "")
+        return sender if channel == self.channel else recipient_id
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        await self.inner.send_response(self.local_id(recipient_id), message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.inner.send_text_message(self.local_id(recipient_id), text, **kwargs)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.inner.send_image_url(self.local_id(recipient_id), image, **kwargs)
+
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
+        await self.inner.send_attachment(self.local_id(recipient_id), attachment, **kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.inner.send_text_with_buttons(
+            self.local_id(recipient_id), text, buttons, **kwargs
+        )
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.inner.send_quick_replies(
+            self.local_id(recipient_id), text, quick_replies, **kwargs
+        )
+
+    async def send_elements(self, recipient_id: str, elements: Any, **kwargs: Any) -> None:
+        await self.inner.send_elements(self.local_id(recipient_id), elements, **kwargs)
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        await self.inner.send_custom_json(self.local_id(recipient_id), json_message, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # e.g. CollectingOutputChannel.messages
+        return getattr(self.inner, name)
+
+
+def scope_message(channel: str, message: UserMessage) -> UserMessage:
+    """The message, stored under its channel's conversation id, answered through `channel`."""
+    message.sender_id = conversation_id(channel, message.sender_id)
+    if message.output_channel is not None and not isinstance(message.output_channel, ScopedOutput):
+        message.output_channel = ScopedOutput(message.output_channel, channel)
+    return message
+
+
+def scope_channel(input_channel: InputChannel) -> InputChannel:
+    """Make every message of `input_channel` land in the channel's own conversations."""
+    if getattr(input_channel, "_scoped_by_channel", False):
+        return input_channel
+    name = input_channel.name()
+    blueprint = input_channel.blueprint
+    get_output_channel = input_channel.get_output_channel
+
+    def scoped_blueprint(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
+        async def handler(message: UserMessage) -> Any:
+            return await on_new_message(scope_message(name, message))
+
+        return blueprint(handler)
+
+    def scoped_output() -> Optional[OutputChannel]:
+        output = get_output_channel()
+        return None if output is None else ScopedOutput(output, name)
+
+    input_channel.blueprint = scoped_blueprint  # type: ignore[assignment]
+    input_channel.get_output_channel = scoped_output  # type: ignore[assignment]
+    input_channel._scoped_by_channel = True  # type: ignore[attr-defined]
+    return input_channel
+
+
+def bearer_token(request: Any) -> Optional[str]:
+    """The token of an `Authorization: Bearer <token>` header, if any."""
+    header = request.headers.get("Authorization") or ""
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def accepts_bearer(requires_auth: Callable) -> Callable:
+    """rasa.server.requires_auth that also accepts the API token as a Bearer header."""
+
+    @wraps(requires_auth)
+    def patched(app: Any, token: Optional[str] = None) -> Callable:
+        stock = requires_auth(app, token)
+
+        def decorator(view: Callable) -> Callable:
+            checked = stock(view)
+
+            @wraps(view)
+            async def decorated(request: Any, *args: Any, **kwargs: Any) -> Any:
+                given = bearer_token(request)
+                if token and given and hmac.compare_digest(given.encode(), token.encode()):
+                    result = view(request, *args, **kwargs)
+                    return await result if isawaitable(result) else result
+                return await checked(request, *args, **kwargs)
+
+            return decorated
+
+        return decorator
+
+    return patched
+
+
+def check_version(version: Optional[str] = None) -> None:
+    """Raise RasaInternalsChanged unless `version` (default: the installed one) is 3.6.21."""
+    version = rasa.__version__ if version is None else version
+    if version != RASA_VERSION:
+        raise RasaInternalsChanged(
+            f"assistant/rasa_patches.py is written for Rasa {RASA_VERSION}, not {version}: "
+            "review every internal in INTERNALS (rasa_patches.check()) in the new version "
+            "and update the patches before starting the server"
+        )
+
+
 _installed = False
+#: The originals of what install() replaced, by their INTERNALS name: check() hashes these,
+#: so it still answers for Rasa's own code in a process where the patches are installed.
+_originals: Dict[str, Any] = {}
+
+
+def _replace(name: str, owner: Any, attribute: str, new: Any) -> None:
+    """Set `owner.attribute` (the internal `name`) to `new`, keeping the first original."""
+    _originals.setdefault(name, resolve(name))
+    setattr(owner, attribute, new)
 
 
 def install() -> None:
-    """Check the internals, then make every RemoteAction use the prebuilt validator. Once
-    per process; raises RasaInternalsChanged (naming what to review) on another Rasa."""
+    """Check the internals, then install the patches. Once per process; raises
+    RasaInternalsChanged (naming what to review) on another Rasa."""
     global _installed
     if _installed:
         return
     changes = check()
     if changes:
         raise RasaInternalsChanged("review before running on this Rasa:\n  " + "\n  ".join(changes))
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionSessionStart, RemoteAction
 
     from assistant.action_reply_check import validate_action_result
-
-    RemoteAction._validate_action_result = validate_action_result
-    from rasa.core.actions.action import ActionSessionStart
-
     from assistant.session_carry_over import carried_over
 
-    ActionSessionStart._slot_set_events_from_tracker = staticmethod(carried_over)
+    _replace(
+        "rasa.core.actions.action:RemoteAction._validate_action_result",
+        RemoteAction,
+        "_validate_action_result",
+        validate_action_result,
+    )
+    _replace(
+        "rasa.core.actions.action:ActionSessionStart._slot_set_events_from_tracker",
+        ActionSessionStart,
+        "_slot_set_events_from_tracker",
+        staticmethod(carried_over),
+    )
+    if "rasa.core.channels.channel:register" not in _originals:  # wrapped once only
+        register = rasa_channel.register
+
+        @wraps(register)
+        def scoped_register(
+            input_channels: List[InputChannel], app: Any, route: Optional[str]
+        ) -> None:
+            register([scope_channel(c) for c in input_channels], app, route)
+
+        _replace("rasa.core.channels.channel:register", rasa_channel, "register", scoped_register)
+    if "rasa.server:requires_auth" not in _originals:
+        requires_auth = rasa.server.requires_auth
+        _replace(
+            "rasa.server:requires_auth", rasa.server, "requires_auth", accepts_bearer(requires_auth)
+        )
     _installed = True
+    logger.debug(
+        "Rasa patched: action replies checked, session carry-over, conversations scoped by "
+        "channel, API token accepted as a Bearer header"
+    )

@@ -8,7 +8,7 @@ and `assistant.nlg.PracticeNLG` fills them in. Their defaults are the project's
 from dataclasses import asdict, dataclass
 from typing import Dict, Mapping, Optional
 
-from settings import value
+from settings import DEFAULTS, value
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class Practice:
     emergency_number: str
     hospital_emergency_line: str
     practice_contact: str
+    privacy_contact: str = ""  # empty: practice_contact (practice() fills it in)
+    retention_days: str = DEFAULTS["CONSOLE_RETENTION_DAYS"]
 
     @property
     def emergency_lines(self) -> str:
@@ -45,4 +47,6 @@ def practice(environ: Optional[Mapping[str, str]] = None) -> Practice:
         emergency_number=get("EMERGENCY_NUMBER"),
         hospital_emergency_line=get("HOSPITAL_EMERGENCY_LINE"),
         practice_contact=get("PRACTICE_CONTACT"),
+        privacy_contact=get("PRIVACY_CONTACT") or get("PRACTICE_CONTACT"),
+        retention_days=get("CONSOLE_RETENTION_DAYS"),
     )

@@ -13,6 +13,11 @@ memory only spares the replay. A tracker handed out leaves the cache (the proces
 changes it), so no two callers ever share one, and a message that fails before it is
 saved leaves nothing behind.
 
+A conversation erased on the patient's request (action_erase_patient_data sets the
+`data_erased` slot in that turn) is not written back: its rows are deleted instead, since
+the erasure already removed what the database held and the tracker still in memory
+would otherwise be saved again whole.
+
 Two smaller savings: `save` writes Rasa's rows itself so that the query that finds which
 events are new also gives the stamp of what it stored (Rasa's own save counts, and a
 stamp would need a second query); and a SQLite file is opened once and kept in a pool
@@ -26,11 +31,23 @@ from typing import Any, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from contract import SLOT_DATA_ERASED
+
 Stamp = Tuple[int, Optional[int]]   # (events in the session, id of the newest)
+
+
+def erased_in_latest_turn(tracker: DialogueStateTracker) -> bool:
+    """True when an action of the latest turn erased the conversation (domain/privacy.yml)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, SlotSet) and event.key == SLOT_DATA_ERASED and event.value:
+            return True
+    return False
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -78,6 +95,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         appended. Then the tracker is kept, unless it started a session in memory (a
         reload drops the older session's events, and Rasa's save counts on that)."""
         self._cache.pop(tracker.sender_id, None)
+        if erased_in_latest_turn(tracker):
+            with self.session_scope() as session:
+                session.query(self.SQLEvent).filter(
+                    self.SQLEvent.sender_id == tracker.sender_id).delete()
+                session.commit()
+            return
         await self.stream_events(tracker)
         with self.session_scope() as session:
             stored, newest = self._stamp(tracker.sender_id, session)

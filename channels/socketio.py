@@ -15,12 +15,15 @@ Rasa's stock `socketio` channel, with these changes:
   (Stock Rasa 3.6 spreads the dict into `emit()` keyword arguments, which
   loses it.) Everything else is sent exactly as the stock channel sends it:
   texts split on blank lines, buttons as `quick_replies`.
-* Sessions: the server hands out the session ids (32 hex digits, as stock
-  Rasa does) and ignores ids of any other form, so a web page cannot write
-  into a conversation of another channel (e.g. a WhatsApp number). And it
+* Sessions: the server hands out the session ids (32 hex digits, 128 bits from
+  the `secrets` module, unguessable) and ignores ids of any other form; every
+  conversation is stored as "socketio:<session id>" (assistant/rasa_patches.py),
+  so no socket can reach another channel's conversation. And it
   awaits `enter_room`: with python-socketio 5.x that is a coroutine, which
   stock Rasa 3.6 never awaits, so with `session_persistence` its replies
   never reach the browser.
+* Messages: a `user_uttered` event that is not a dict with a string `message`
+  (and a dict or JSON `customData`) is ignored with a warning; stock Rasa raised.
 
 credentials.yml:
 
@@ -30,26 +33,74 @@ credentials.yml:
       session_persistence: true
 """
 import inspect
+import json
 import logging
 import os
 import re
-import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+import secrets
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels import socketio as stock
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from sanic import Blueprint
+from sanic import Blueprint, response
 
 logger = logging.getLogger(__name__)
 
 _HANDLED_TOGETHER = ("text", "custom", "quick_replies", "buttons")
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")  # uuid4().hex, what session_request hands out
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")  # what session_request hands out: 128 random bits
+MAX_MESSAGE = 5000  # characters, as the REST channel
 
 
 def allowed_origins(environ: Optional[Dict[str, str]] = None) -> List[str]:
     """The origins named in ALLOWED_ORIGINS, e.g. ['https://clinic.example']."""
     env = os.environ if environ is None else environ
     return [origin.rstrip("/") for origin in env.get("ALLOWED_ORIGINS", "").split()]
+
+
+def closed_session_is_400(handle_request: Callable[..., Awaitable[Any]]
+                          ) -> Callable[..., Awaitable[Any]]:
+    """python-engineio 4.15 answers a POST to a session that closed meanwhile with an
+    uncaught KeyError, i.e. a 500 (its GET path answers 400): answer 400 there too."""
+    async def handle(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await handle_request(*args, **kwargs)
+        except KeyError:
+            return response.text("Session is disconnected", status=400)
+    return handle
+
+
+def readable_packets_only(handle_eio_message: Callable[..., Awaitable[Any]]
+                          ) -> Callable[..., Awaitable[Any]]:
+    """python-socketio 5.18 decodes each packet without a check: a malformed one ("42null",
+    "42[]", JSON nested thousands deep) raised inside the server and was logged as an error
+    with its traceback. Such a packet is dropped with a one-line warning instead."""
+    async def handle(eio_sid: Text, data: Any) -> Any:
+        try:
+            return await handle_eio_message(eio_sid, data)
+        except (ValueError, TypeError, IndexError, KeyError, RecursionError) as error:
+            logger.warning("Dropped an unreadable socket.io packet (%s).", type(error).__name__)
+            return None
+    return handle
+
+
+def read_message(data: Any, sid: Text, session_persistence: bool, metadata_key: Text
+                 ) -> Optional[Tuple[Text, Text, Dict[Text, Any]]]:
+    """(text, sender id, metadata) of a `user_uttered` event, or None when it is not one
+    (stock Rasa raised on anything but a dict with a string message)."""
+    if not isinstance(data, dict):
+        return None
+    text, metadata = data.get("message", ""), data.get(metadata_key) or {}
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except (ValueError, RecursionError):
+            return None
+    if not isinstance(text, str) or len(text) > MAX_MESSAGE or not isinstance(metadata, dict):
+        return None
+    sender_id = data.get("session_id") if session_persistence else sid
+    if not isinstance(sender_id, str) or not sender_id:
+        return None
+    return text, sender_id, metadata
 
 
 class SocketIOOutput(stock.SocketIOOutput):
@@ -113,12 +164,24 @@ class SocketIOInput(stock.SocketIOInput):
         # which turns the Origin check off; python-engineio reads this
         # attribute on every request.
         sio.eio.cors_allowed_origins = self.cors_allowed_origins
+        sio.eio.handle_request = closed_session_is_400(sio.eio.handle_request)
+        sio.eio.on("message", readable_packets_only(sio._handle_eio_message))
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)  # replaces the stock one
+        async def handle_message(sid: Text, data: Any = None) -> None:
+            message = read_message(data, sid, self.session_persistence, self.metadata_key)
+            if message is None:
+                logger.warning("Ignored a socket.io message that is not a chat message.")
+                return
+            text, sender_id, metadata = message
+            await handle(UserMessage(text, SocketIOOutput(sio, self.bot_message_evt),
+                                     sender_id, input_channel=self.name(), metadata=metadata))
 
         @sio.on("session_request", namespace=self.namespace)  # replaces the stock handler
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
-            session_id = (data or {}).get("session_id")
+        async def session_request(sid: Text, data: Any = None) -> None:
+            session_id = data.get("session_id") if isinstance(data, dict) else None
             if not (isinstance(session_id, str) and SESSION_ID.match(session_id)):
-                session_id = uuid.uuid4().hex
+                session_id = secrets.token_hex(16)
             if self.session_persistence:
                 joined = sio.enter_room(sid, session_id, namespace=self.namespace)
                 if inspect.isawaitable(joined):

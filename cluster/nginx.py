@@ -29,6 +29,19 @@ class Topology:
     error_log: str = "error.log"
     access_log: str = "access.log"
     temp_dir: str = "tmp"
+    # public: only socket.io and the WhatsApp and Twilio webhooks reach Rasa; the REST
+    # channel and the HTTP API stay on the internal network (the compose topology)
+    public: bool = False
+
+
+PUBLIC_WEBHOOKS = "~ ^/webhooks/(whatsapp|twilio_whatsapp)/"
+PUBLIC_ONLY = """
+    # Nothing else of the Rasa server is public: the REST channel and the HTTP API
+    # (/model, /conversations, ...) answer only on the internal network.
+    location / {
+      return 404;
+    }
+"""
 
 
 def _servers(addresses: Sequence[str]) -> str:
@@ -50,6 +63,8 @@ def render(topology: Topology, template: str = None) -> str:
         "ERROR_LOG": topology.error_log,
         "ACCESS_LOG": topology.access_log,
         "TEMP_DIR": topology.temp_dir,
+        "RASA_LOCATION": PUBLIC_WEBHOOKS if topology.public else "/",
+        "PUBLIC_ONLY": PUBLIC_ONLY if topology.public else "",
     }
 
     def fill(match: "re.Match") -> str:
@@ -86,6 +101,7 @@ COMPOSE = Topology(
     error_log="/dev/stderr",
     access_log="/dev/stdout",
     temp_dir="/tmp",
+    public=True,
 )
 
 

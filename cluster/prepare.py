@@ -2,11 +2,13 @@
 
     eval "$(python -m cluster.prepare)"
 
-Creates the PostgreSQL database of DATABASE_URL when it is missing, creates the tracker
-and appointment tables once (several replicas creating them at the same moment would
-race), checks that Redis at REDIS_URL answers, and prints the `export` lines of the lock
-store settings that cluster/endpoints.yml reads. Fails loudly when a store is missing.
+Creates the PostgreSQL database of DATABASE_URL when it is missing, creates the tracker,
+appointment and consent tables and scopes old conversation ids by channel once (several
+replicas doing it at the same moment would race), checks that Redis at REDIS_URL answers,
+and prints the `export` lines of the lock store settings that cluster/endpoints.yml reads.
+Fails loudly when a store is missing.
 """
+
 import os
 import shlex
 import sys
@@ -27,8 +29,9 @@ def create_database_if_missing(url: str) -> bool:
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                        {"n": target.database}).scalar()
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+            ).scalar()
             if not exists:
                 quoted = connection.dialect.identifier_preparer.quote(target.database)
                 connection.execute(text(f"CREATE DATABASE {quoted}"))
@@ -38,14 +41,22 @@ def create_database_if_missing(url: str) -> bool:
 
 
 def create_tables(url: str) -> None:
-    """Rasa's tracker table (through Rasa's own SQLTrackerStore) and the practice's tables."""
+    """Rasa's tracker table (through Rasa's own SQLTrackerStore), the practice's tables
+    (tables.py: appointment requests, consents), then conversation ids scoped by channel
+    (assistant/conversation_ids.py; nothing to do after the first time)."""
     from rasa.core.tracker_store import SQLTrackerStore
 
     import tables
+    from assistant import conversation_ids
 
     store = SQLTrackerStore(domain=None, host=url)
     store.engine.dispose()
     tables.create_tables(url)
+    engine = create_engine(url, future=True)
+    try:
+        conversation_ids.migrate(engine)
+    finally:
+        engine.dispose()
 
 
 def lock_store_env(redis_url: str, key_prefix: str = "assistant") -> Dict[str, str]:
@@ -77,8 +88,11 @@ def main(env: Mapping[str, str] = os.environ) -> int:
         create_tables(database_url)
         check_redis(redis_url)
     except Exception as error:  # any store problem stops the cluster before it starts
-        print(f"ERROR: the cluster's stores are not ready: {error}\n(local PostgreSQL and "
-              "Redis: scripts/ensure_services.sh starts them)", file=sys.stderr)
+        print(
+            f"ERROR: the cluster's stores are not ready: {error}\n(local PostgreSQL and "
+            "Redis: scripts/ensure_services.sh starts them)",
+            file=sys.stderr,
+        )
         return 1
     prefix = env.get("LOCK_STORE_KEY_PREFIX") or "assistant"
     for name, value in lock_store_env(redis_url, prefix).items():

@@ -155,7 +155,7 @@ WHITENOISE_USE_FINDERS = True  # served straight from console/staff/static, no c
 # What the console shows and keeps.
 CONSOLE_PAGE_SIZE = 50
 CONSOLE_LOW_CONFIDENCE = float(os.environ.get("CONSOLE_LOW_CONFIDENCE", "0.6"))
-CONSOLE_RETENTION_DAYS = int(os.environ.get("CONSOLE_RETENTION_DAYS", "365"))
+CONSOLE_RETENTION_DAYS = int(os.environ.get("CONSOLE_RETENTION_DAYS") or "365")  # settings.py
 CONSOLE_SYNC_MAX_EVENTS = 20000  # per request; `sync_conversations` has no limit
 CONSOLE_NLU_DIR = ROOT / "data" / "nlu"
 # Personal data is masked; a clinician or admin who reveals a conversation sees it for

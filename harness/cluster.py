@@ -23,6 +23,7 @@ from typing import Dict, Iterator, List
 import requests
 
 from cluster.nginx import topology_from_env, write
+from contract import conversation_id
 from harness.processes import ROOT, free_port, start, start_script, stop, wait_until_answers
 from harness.servers import AUTH_TOKEN
 
@@ -51,8 +52,11 @@ class Cluster:
         return response.json()
 
     def tracker(self, base_url: str, sender: str) -> dict:
+        conversation = conversation_id("rest", sender)  # `say` talks REST
         response = requests.get(
-            f"{base_url}/conversations/{sender}/tracker", params={"token": AUTH_TOKEN}, timeout=60
+            f"{base_url}/conversations/{conversation}/tracker",
+            params={"token": AUTH_TOKEN},
+            timeout=60,
         )
         response.raise_for_status()
         return response.json()

@@ -14,13 +14,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
+from urllib.parse import quote
 
 import requests
 
+from contract import conversation_id
 from harness.processes import ROOT, free_port, start_script, stop, wait_until_answers
 
 AUTH_TOKEN = "test-token"
-__all__ = ["AUTH_TOKEN", "ROOT", "Servers", "assistant_servers", "server_env"]
+ACTION_TOKEN = "test-action-server-token"
+__all__ = [
+    "ACTION_TOKEN",
+    "AUTH_TOKEN",
+    "ROOT",
+    "Servers",
+    "assistant_servers",
+    "server_env",
+]
 
 
 @dataclass
@@ -61,9 +71,11 @@ class Servers:
         response.raise_for_status()
         return dict(response.json())
 
-    def tracker(self, sender: str) -> dict:
+    def tracker(self, sender: str, channel: str = "rest") -> dict:
+        """The conversation of `sender` on `channel` (REST: the sender of `say`)."""
+        conversation = quote(conversation_id(channel, sender), safe=":+@")
         response = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
+            f"{self.rasa_url}/conversations/{conversation}/tracker",
             params={"token": AUTH_TOKEN},
             timeout=60,
         )
@@ -82,6 +94,9 @@ def server_env(
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'assistant.db'}",
         "RASA_AUTH_TOKEN": AUTH_TOKEN,
+        "ACTION_SERVER_TOKEN": ACTION_TOKEN,
+        # the console's tables (erasure from the chat writes its audit log there)
+        "CONSOLE_VAR_DIR": str(tmp_path / "console"),
         **(extra_env or {}),
     }
 
@@ -108,6 +123,13 @@ def assistant_servers(
     try:
         if with_actions:  # the practice's tables, created as `make run` creates them
             subprocess.run([sys.executable, "-m", "tables"], env=env, cwd=ROOT, check=True)
+            subprocess.run(
+                [sys.executable, str(ROOT / "console" / "manage.py"), "migrate", "--noinput"]
+                + ["-v", "0"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
             actions = start_script("run_actions.sh", env, logs["actions"])
         rasa = start_script("run_rasa.sh", env, logs["rasa"])
         servers.processes = {"rasa": rasa, "actions": actions}

@@ -17,4 +17,17 @@ mkdir -p "$ROOT/var" "$ROOT/models"
 # each one set (an empty WhatsApp secret makes that channel refuse every request).
 _python="$ROOT/.venv/bin/python"; [ -x "$_python" ] || _python=python3
 eval "$("$_python" "$ROOT/settings.py" exports)"
+# The shared secret between the Rasa server and the action server (endpoints.yml,
+# actions/server.py): ACTION_SERVER_TOKEN, else one generated once into var/ (mode 600),
+# so servers started separately on this machine agree. Production sets it.
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  if [ ! -s "$ROOT/var/action-server.token" ]; then  # link(2): the first writer wins
+    _token_tmp="$(mktemp "$ROOT/var/.action-server.token.XXXXXX")"
+    "$_python" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$_token_tmp"
+    ln "$_token_tmp" "$ROOT/var/action-server.token" 2>/dev/null || true
+    rm -f "$_token_tmp"
+  fi
+  ACTION_SERVER_TOKEN="$(cat "$ROOT/var/action-server.token")"
+fi
+export ACTION_SERVER_TOKEN
 unset _python

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 manage=(python console/manage.py)
 "${manage[@]}" migrate --noinput -v 0
+"${manage[@]}" scope_conversation_ids   # once, after ids were scoped by channel
 "${manage[@]}" sync_conversations
 "${manage[@]}" clearsessions
 exec gunicorn console.wsgi:application \

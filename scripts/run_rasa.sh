@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the Rasa server on port 5005: REST and socket.io channels, HTTP API behind a token.
-# assistant/server.py checks the Rasa internals the project relies on, installs its one
-# patch and quiets the libraries' deprecation notices, then runs `rasa run`.
+# Starts the Rasa server on 127.0.0.1:5005 (RASA_INTERFACE / RASA_PORT override): REST,
+# socket.io and WhatsApp channels, HTTP API behind a token (?token= or a Bearer header).
+# assistant/server.py checks the Rasa internals the project relies on, installs its
+# patches and quiets the libraries' deprecation notices, then runs `rasa run`.
 # RASA_ENDPOINTS picks another endpoints file (the cluster's replicas: cluster/endpoints.yml).
 # RASA_MODEL serves another model file or folder (default: the newest in models/).
 set -euo pipefail
@@ -17,8 +18,10 @@ fi
 # env.sh, so that the action server does not load TensorFlow.
 export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
 export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
+python -m assistant.conversation_ids   # old conversation ids scoped by channel (once)
 cors=()
 for origin in $ALLOWED_ORIGINS; do cors+=(--cors "$origin"); done
 exec python -m assistant.server run --enable-api --auth-token "$RASA_AUTH_TOKEN" "${cors[@]}" \
-  --port "${RASA_PORT:-5005}" --model "${RASA_MODEL:-models}" --credentials credentials.yml \
+  --interface "$RASA_INTERFACE" --port "${RASA_PORT:-5005}" \
+  --model "${RASA_MODEL:-models}" --credentials credentials.yml \
   --endpoints "${RASA_ENDPOINTS:-endpoints.yml}"

@@ -23,7 +23,8 @@ JUSTIFIED = {
     r"The following duplicated intents have been found across multiple domain files: faq",
     # Form questions (utter_ask_*) are spoken by forms, the others by custom actions;
     # Rasa 3.6's check only looks at stories and rules.
-    r"The utterance 'utter_(ask_\w+|invalid_phone|unclear_answer|appointment_\w+|triage_\w+)' "
+    r"The utterance 'utter_(ask_\w+|invalid_phone|unclear_answer|appointment_\w+|triage_\w+|"
+    r"privacy_\w+|consent_\w+|for_child_noted|data_erased|erasure_\w+)' "
     r"is not used in any story or rule\.",
 }
 

@@ -1,7 +1,9 @@
 """Rasa input channel for the WhatsApp Cloud API (Meta): `/webhooks/whatsapp/webhook`.
 
 GET answers Meta's verification handshake; POST takes signed webhook payloads,
-answers 200 at once and runs each new message as a Rasa turn in the background.
+answers 200 at once and runs each new message as a Rasa turn in the background. A signed
+body that cannot be read (malformed, nested too deeply) is answered 200 too and dropped:
+Meta would retry any other answer for days.
 """
 import hmac
 import json
@@ -18,6 +20,7 @@ from channels.whatsapp import signature
 from channels.whatsapp.cloud_inbound import describe_status, read_webhook
 from channels.whatsapp.cloud_output import WhatsAppCloudOutput, turn_ref
 from channels.whatsapp.graph_client import GraphClient
+from channels.whatsapp.identity import Identities
 from channels.whatsapp.store import Namespace, open_store
 from channels.whatsapp.turns import PatientTurns
 
@@ -67,9 +70,10 @@ class WhatsAppCloudInput(InputChannel):
         self.settings = settings
         self.graph = graph or GraphClient(settings.access_token, settings.phone_number_id,
                                           settings.graph_version, settings.graph_base_url)
-        self.turns = PatientTurns(Namespace(
-            store if store is not None else open_store(settings.redis_url), key_prefix),
-            closers=[self.graph.close])
+        namespace = Namespace(store if store is not None else open_store(settings.redis_url),
+                              key_prefix)
+        self.turns = PatientTurns(namespace, closers=[self.graph.close],
+                                  identities=Identities(namespace))
         if settings.missing():
             logger.warning("WhatsApp Cloud channel refuses all requests until these are set: %s",
                            ", ".join(settings.missing()))
@@ -111,10 +115,13 @@ class WhatsAppCloudInput(InputChannel):
                 self.settings.app_secret, request.body, request.headers.get(signature.HEADER)):
             return response.text("forbidden", status=403)
         try:
-            payload = json.loads(request.body)
-        except ValueError:
-            return response.text("bad request", status=400)
-        webhook = read_webhook(payload, self.settings.phone_number_id)
+            webhook = read_webhook(json.loads(request.body), self.settings.phone_number_id)
+        except (ValueError, RecursionError) as error:
+            # Meta retries any other answer than 200 for days and documents no 4xx that it
+            # would not retry: a signed body that cannot be read is acknowledged and dropped.
+            logger.warning("WhatsApp webhook body unreadable (%s, %d bytes): dropped",
+                           type(error).__name__, len(request.body))
+            return response.text("EVENT_RECEIVED")
         for status in webhook.statuses:
             level = logging.WARNING if status.get("status") == "failed" else logging.DEBUG
             logger.log(level, "WhatsApp delivery status: %s", describe_status(status))

@@ -66,22 +66,25 @@ def _contact(message: Dict[str, Any], contacts: List[Dict[str, Any]]) -> Dict[st
 
 
 def _identity(message: Dict[str, Any], contacts: List[Dict[str, Any]]
-              ) -> Tuple[str, Dict[str, str]]:
+              ) -> Tuple[str, str, Dict[str, str]]:
+    """(phone number, BSUID, reply address); the turn picks the conversation (identity.py)."""
     contact = _contact(message, contacts)
     wa_id = str(contact.get("wa_id") or message.get("from") or "")
     user_id = str(message.get("from_user_id") or contact.get("user_id") or "")
     # replies go to the phone number when known (Meta's advice), else to the BSUID
     to = {"to": wa_id} if wa_id else {"recipient": user_id}
-    return user_id or wa_id, to
+    return wa_id, user_id, to
 
 
 def _message(message: Dict[str, Any], contacts: List[Dict[str, Any]]) -> Optional[Inbound]:
     kind_of = str(message.get("type") or "unknown")
     message_id = str(message.get("id") or "")
-    sender_id, to = _identity(message, contacts)
+    wa_id, user_id, to = _identity(message, contacts)
+    sender_id = wa_id or user_id
     if not message_id or not sender_id or kind_of in SILENT_TYPES or message.get("group_id"):
         return None
-    base = dict(message_id=message_id, sender_id=sender_id, to=to, type=kind_of)
+    base = dict(message_id=message_id, sender_id=sender_id, to=to, type=kind_of, wa_id=wa_id,
+                user_id=user_id)
     if kind_of == "text":
         body = str(_dict(message.get("text")).get("body") or "")
         return Inbound(kind=TEXT, text=body, **base) if body.strip() else None

@@ -1,12 +1,13 @@
 """A patient's message through Rasa: once per message id, in order, replies sent at the end."""
 import logging
 from functools import partial
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Awaitable, Callable, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
 
 from channels.whatsapp.dedupe import SeenMessages
 from channels.whatsapp.dispatch import TurnQueue
+from channels.whatsapp.identity import Identities
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, Inbound, not_text_notice
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.store import Namespace
@@ -22,8 +23,10 @@ SHUTDOWN_WAIT = 20.0
 class PatientTurns:
     """Shared state of a channel (seen ids, offered options, service windows) and its turns."""
 
-    def __init__(self, namespace: Namespace, closers: Sequence[Closer] = ()) -> None:
+    def __init__(self, namespace: Namespace, closers: Sequence[Closer] = (),
+                 identities: Optional[Identities] = None) -> None:
         self.closers = list(closers)  # the channel's clients, closed while the worker runs
+        self.identities = identities  # Cloud API: phone number and BSUID, one conversation
         self.seen = SeenMessages(namespace)
         self.options = OptionMemory(namespace)
         self.window = ServiceWindow(namespace)
@@ -49,19 +52,22 @@ class PatientTurns:
         if not await self.seen.first_time(inbound.message_id):
             logger.debug("WhatsApp message delivered again: ignored")
             return
-        await self.window.patient_wrote(inbound.sender_id)
+        sender = inbound.sender_id
+        if self.identities is not None:
+            sender = await self.identities.conversation_of(inbound.wa_id, inbound.user_id)
+        await self.window.patient_wrote(sender)
         if inbound.kind == NOT_TEXT:
-            await output.send_response(inbound.sender_id, {"text": not_text_notice()})
-            await output.flush(inbound.sender_id)
+            await output.send_response(sender, {"text": not_text_notice()})
+            await output.flush(sender)
             return
         if inbound.kind == CHOICE:
-            await self.options.forget(inbound.sender_id)
+            await self.options.forget(sender)
             text = await self.options.payload_for(inbound.text, inbound.title)
         else:
-            text = await self.options.answer(inbound.sender_id, inbound.text)
+            text = await self.options.answer(sender, inbound.text)
         try:
             await on_new_message(UserMessage(
-                text, output, inbound.sender_id, input_channel=input_channel,
+                text, output, sender, input_channel=input_channel,
                 message_id=inbound.message_id, metadata={"whatsapp_type": inbound.type}))
         finally:  # what Rasa said before a failure (e.g. emergency advice) still goes out
-            await output.flush(inbound.sender_id)
+            await output.flush(sender)

@@ -159,7 +159,7 @@ def test_the_cache_holds_at_most_cache_size_conversations(store_url, sender):
     assert run(store.retrieve(f"{sender}-2")) is trackers[2]
 
 
-CONVERSATION = ["hello", "what is kyphoplasty?", "I want to book an appointment",
+CONVERSATION = ["hello", "what is kyphoplasty?", "I want to book an appointment", "yes",
                 "Meena Gupta", "+91 98100 12345", "friday evening",
                 "osteoporosis fracture consultation", "/affirm", "what are the risks?",
                 "mujhe peshab par control nahi ho raha", "thank you"]

@@ -17,6 +17,7 @@ import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
+from contract import conversation_id
 from harness.processes import ROOT, free_port, running
 from harness.servers import AUTH_TOKEN, assistant_servers
 
@@ -195,9 +196,9 @@ class Chat:
         )
 
     def tracker(self) -> Dict:
-        session_id = self.stored()["sessionId"]
+        conversation = conversation_id("socketio", self.stored()["sessionId"])
         response = requests.get(
-            f"{self.servers.rasa_url}/conversations/{session_id}/tracker",
+            f"{self.servers.rasa_url}/conversations/{conversation}/tracker",
             params={"token": AUTH_TOKEN},
             timeout=30,
         )

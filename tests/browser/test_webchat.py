@@ -10,6 +10,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from contract import conversation_id
 from harness.servers import AUTH_TOKEN
 from tests.browser.conftest import (
     EMERGENCY_NUMBER,
@@ -242,7 +243,7 @@ def test_markup_from_the_user_or_the_bot_is_shown_as_text(new_chat):
     chat.wait_until_idle()
 
     # The bot repeating it: the emergency advice names the red flag from a slot.
-    session_id = chat.stored()["sessionId"]
+    session_id = conversation_id("socketio", chat.stored()["sessionId"])
     rasa, token = chat.servers.rasa_url, {"token": AUTH_TOKEN}
     requests.post(
         f"{rasa}/conversations/{session_id}/tracker/events",

@@ -1,7 +1,7 @@
 """The two-replica cluster of `make run-cluster`: shared conversations and a replica crash.
 
 Runs nginx, two Rasa replicas and two action servers on a throw-away PostgreSQL
-database and a Redis db of its own (tests/cluster/harness.py).
+database and a Redis db of its own (harness/cluster.py).
 """
 
 import json
@@ -15,12 +15,14 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from contract import conversation_id, split_conversation_id
 from harness.cluster import RetryingClient
 
 pytestmark = pytest.mark.servers
 
 APPOINTMENT = [
     "I want to book an appointment",
+    "yes",
     "Meena Gupta",
     "+91 98100 12345",
     "friday evening",
@@ -46,7 +48,7 @@ def turns(database_url, sender):
                     "SELECT type_name, data FROM events WHERE sender_id = :s "
                     "AND type_name IN ('user', 'bot') ORDER BY id"
                 ),
-                {"s": sender},
+                {"s": conversation_id("rest", sender)},
             ).fetchall()
     finally:
         engine.dispose()
@@ -64,7 +66,7 @@ def appointment_senders(database_url):
     try:
         with engine.connect() as connection:
             return Counter(
-                row[0]
+                split_conversation_id(row[0])[1]
                 for row in connection.execute(text("SELECT sender_id FROM appointment_requests"))
             )
     finally:
@@ -78,7 +80,7 @@ def test_a_conversation_alternating_between_replicas_keeps_its_form_and_slots(cl
     replies = []
     for number, message in enumerate(APPOINTMENT[:-1]):
         replies = cluster.say(cluster.replica_urls[number % 2], sender, message)
-        if number == 1:  # the name went to replica 2, the form was opened on replica 1
+        if number == 2:   # the consent went to replica 2, the name to replica 1
             assert texts(replies) == [
                 "Which mobile number can the clinic call? For example 98765 43210 or "
                 "+91 98765 43210."
@@ -148,7 +150,7 @@ def test_killing_a_replica_under_load_loses_no_message_and_raises_no_lock_error(
     assert appointment_senders(database_url) & Counter(senders) == Counter(senders)
     assert all(appointment_senders(database_url)[s] == 1 for s in senders)
     assert cluster.lock_errors() == []
-    assert any(key.startswith("clustertest:lock:load-") for key in lock_keys)
+    assert any(key.startswith("clustertest:lock:rest:load-") for key in lock_keys)
 
     # a message that arrived while the crashed replica held its conversation's lock was
     # answered once that lock expired (Rasa's own Redis lock store could strand it)

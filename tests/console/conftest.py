@@ -154,7 +154,7 @@ CONVERSATIONS = {
     # so the tests read the predictions (fallback_texts) and need at least one
     "c-fallback": ["zxcvbnm", "xyzzy plugh", "qwzx vbnm plk"],
     "c-triage": ["I have back pain", "/affirm"],
-    "c-appointment": ["I want to book an appointment", "Meena Gupta", "12345",
+    "c-appointment": ["I want to book an appointment", "yes", "Meena Gupta", "12345",
                       "+91 98100 12345", "friday evening", "osteoporosis fracture consultation",
                       "/affirm"],
 }
@@ -171,6 +171,7 @@ def predictions(url: str) -> dict:
                 "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id")):
             parse = json.loads(data).get("parse_data") or {}
             intent = (parse.get("screened_intent") or parse.get("intent") or {}).get("name")
+            sender = sender[len("rest:"):] if sender.startswith("rest:") else sender
             found.setdefault(sender, []).append((json.loads(data).get("text"), intent))
     engine.dispose()
     return found

@@ -22,8 +22,9 @@ _names = itertools.count()
 
 def create_tracker(url: str) -> None:
     """The `events` table as Rasa's SQLTrackerStore creates it, and the practice's
-    appointment table as the action server creates it."""
-    from actions.store import Base
+    appointment table as `python -m tables` creates it (not `consents`: the console works
+    without it, and tests/console/test_consents.py creates its own)."""
+    from tables import appointment_requests, metadata
     engine = create_engine(url, future=True)
     ddl = EVENTS_DDL
     if url.startswith("postgresql"):  # Rasa numbers PostgreSQL's events from a sequence
@@ -31,7 +32,7 @@ def create_tracker(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(ddl))
         connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
-    Base.metadata.create_all(engine)
+    metadata.create_all(engine, tables=[appointment_requests])
     engine.dispose()
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from console.staff.models import AuditEntry, Conversation, IntentAnnotation
 from console.staff.nlu import training_data
 from console.staff.sync import sync
+from contract import conversation_id
 from tests.console.conftest import fallback_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ def conversations(db, assistant_store_sqlite):
 
 def user_message(client, sender, text):
     """The event id of a patient message, from the transcript page."""
-    conversation = Conversation.objects.get(sender_id=sender)
+    conversation = Conversation.objects.get(sender_id=conversation_id("rest", sender))
     page = client.get(reverse("staff:transcript", args=[conversation.pk])).content.decode()
     for event_id, shown in re.findall(r'<li id="m-(\d+)" class="msg patient[^"]*">.*?'
                                       r'<p class="text">(.*?)</p>', page, re.S):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from console.staff.models import Conversation, Tag
 from console.staff.sync import sync
+from contract import conversation_id
 from tests.console.conftest import CONVERSATIONS, fallback_texts, predictions
 
 pytestmark = pytest.mark.servers
@@ -25,6 +26,7 @@ def store(request, db):
 
 
 def senders(page) -> list:
+    """The REST senders listed: the list shows the channel's own sender id ("rest:" off)."""
     return re.findall(r'<td class="sender"[^>]*>([^<]*)</td>', page.content.decode())
 
 
@@ -35,7 +37,7 @@ def listed(client, **filters) -> list:
 
 
 def pk(sender):
-    return Conversation.objects.get(sender_id=sender).pk
+    return Conversation.objects.get(sender_id=conversation_id("rest", sender)).pk
 
 
 def test_the_assistant_answered(store):
@@ -47,7 +49,8 @@ def test_list_shows_every_conversation_newest_first(store, client_for):
     page = client_for("reviewer").get(reverse("staff:conversations"))
     shown = senders(page)
     assert sorted(shown) == sorted(CONVERSATIONS)
-    last = [Conversation.objects.get(sender_id=s).last_event_at for s in shown]
+    last = [Conversation.objects.get(sender_id=conversation_id("rest", s)).last_event_at
+            for s in shown]
     assert last == sorted(last, reverse=True)
     content = page.content.decode()
     row = re.search(r'<tr class="escalated emergency">.*?c-emergency', content, re.S)
@@ -141,7 +144,7 @@ def test_a_script_message_is_shown_as_text(store, client_for):
 
 def test_clinician_follows_up_an_escalation(store, client_for):
     client = client_for("clinician")
-    conversation = Conversation.objects.get(sender_id="c-urgent")
+    conversation = Conversation.objects.get(sender_id=conversation_id("rest", "c-urgent"))
     esc = conversation.escalations.get()
     assert (esc.level, esc.categories, esc.recorded) == ("URGENT", ["infection"], True)
     response = client.post(reverse("staff:followup", args=[conversation.pk, esc.pk]),

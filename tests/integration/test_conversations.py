@@ -8,6 +8,8 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
+from contract import conversation_id
+
 ROOT = Path(__file__).resolve().parents[2]
 FAQ_RESPONSES = yaml.safe_load((ROOT / "data/responses/faq.yml").read_text())["responses"]
 FAQ_STORIES = yaml.safe_load((ROOT / "tests/stories/test_faq.yml").read_text())["stories"]
@@ -50,6 +52,7 @@ def test_appointment_request_is_stored(servers):
     sender = new_sender("appointment")
     for message in [
         "I want to book an appointment",
+        "yes",
         "Meena Gupta",
         "12345",
         "+91 98100 12345",
@@ -66,7 +69,7 @@ def test_appointment_request_is_stored(servers):
             text(
                 "select patient_name, phone, status from appointment_requests where sender_id = :s"
             ),
-            {"s": sender},
+            {"s": conversation_id("rest", sender)},
         ).fetchall()
     assert rows == [("Meena Gupta", "+919810012345", "new")]
 

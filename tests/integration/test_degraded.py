@@ -43,7 +43,7 @@ def test_conversations_and_requests_are_stored_in_postgresql(tmp_path, postgres_
         kinds = connection.execute(
             text(
                 "select type_name, intent_name, action_name from events "
-                "where sender_id = 'pg-patient' order by id"
+                "where sender_id = 'rest:pg-patient' order by id"
             )
         ).fetchall()
     assert ("user", "greet", None) in kinds

@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+import redis
 import requests
 
 from channels.whatsapp.cloud import CloudSettings, WhatsAppCloudInput
@@ -11,7 +12,7 @@ from channels.whatsapp.store import MemoryStore
 from harness.processes import free_port
 from harness.whatsapp import meta
 from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
-from tests.whatsapp.conftest import cloud_settings, fast_graph, redis_keys
+from tests.whatsapp.conftest import REDIS_URL, cloud_settings, fast_graph, redis_keys
 
 PATIENT = "919876543210"
 OTHER = "919812345678"
@@ -172,14 +173,31 @@ def signed_raw(app, body: bytes):
     return requests.post(app.url + "/webhook", data=body, headers=headers, timeout=5)
 
 
-def test_signed_but_malformed_json_is_rejected_with_400(make_cloud, graph):
+def test_signed_but_malformed_json_is_acknowledged_and_dropped(make_cloud, graph, caplog):
+    """Meta retries every answer but 200 for up to 7 days and documents no 4xx it would not
+    retry: an unreadable body is answered 200, dropped and logged without its content."""
     bot = ScriptedBot()
-    with ChannelApp(make_cloud(), bot) as app:
-        answers = [signed_raw(app, body).status_code
-                   for body in (b'{"entry": [', b"", b"\xff\xfe not utf-8", b"NaN]")]
+    bodies = (b'{"entry": [', b"", b"\xff\xfe not utf-8 919876543210", b"NaN]")
+    with caplog.at_level(logging.INFO), ChannelApp(make_cloud(), bot) as app:
+        answers = [signed_raw(app, body).status_code for body in bodies]
         app.drain()
-    assert answers == [400, 400, 400, 400]
+    assert answers == [200, 200, 200, 200]
     assert bot.received == [] and graph.attempts == []
+    assert "unreadable" in caplog.text and PATIENT not in caplog.text
+
+
+def test_a_signed_body_nested_5000_levels_deep_is_acknowledged_and_dropped(make_cloud, graph,
+                                                                           caplog):
+    bot = ScriptedBot()
+    deep = b'{"entry": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    deeper = b'{"entry": [' + b'{"a": ' * 5000 + b"1" + b"}" * 5000 + b"]}"
+    with caplog.at_level(logging.INFO), ChannelApp(make_cloud(), bot) as app:
+        answers = [signed_raw(app, body).status_code for body in (deep, deeper)]
+        good = post(app, meta.one(PATIENT, meta.text(PATIENT, "still here")))
+        graph.wait_for(1)
+        app.drain()
+    assert answers == [200, 200] and good.status_code == 200
+    assert [m.text for m in bot.received] == ["still here"]
 
 
 def test_odd_payloads_are_accepted_and_their_good_messages_answered(make_cloud, graph):
@@ -224,21 +242,56 @@ def test_reactions_and_unknown_phone_numbers_are_ignored(make_cloud, graph):
     assert bot.received == [] and graph.attempts == []
 
 
-def test_the_sender_is_the_business_scoped_user_id_when_present(make_cloud, graph):
+def only_bsuid(bsuid: str, body: str):
+    """A payload from a patient whose phone number Meta withholds (username adopted)."""
+    message = meta.text(PATIENT, body, user_id=bsuid)
+    del message["from"]
+    return meta.webhook([meta.value([message], [{"profile": {"name": "A"}, "user_id": bsuid}])])
+
+
+def test_a_patient_keeps_one_conversation_when_the_bsuid_arrives_beside_the_phone(
+        make_cloud, graph):
+    """The conversation that exists (under the phone number) stays the patient's one
+    conversation when Meta adds the business-scoped user id, and when it later sends
+    the BSUID alone."""
     bsuid = "IN.1648738043044942"
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "phone only")))
+        app.drain()
         post(app, meta.one(PATIENT, meta.text(PATIENT, "with phone"), user_id=bsuid))
         app.drain()
-        only_bsuid = meta.text(PATIENT, "username only", user_id=bsuid)
-        del only_bsuid["from"]
-        post(app, meta.webhook([meta.value([only_bsuid], [{"profile": {"name": "A"},
-                                                           "user_id": bsuid}])]))
-        sent = graph.wait_for(2)
+        post(app, only_bsuid(bsuid, "username only"))
+        sent = graph.wait_for(3)
+        app.drain()
+    assert [m.sender_id for m in bot.received] == [PATIENT, PATIENT, PATIENT]
+    assert sent[1].body["to"] == PATIENT and "recipient" not in sent[1].body
+    assert sent[2].body["recipient"] == bsuid and "to" not in sent[2].body
+
+
+def test_a_patient_first_seen_by_bsuid_keeps_that_conversation_when_the_phone_appears(
+        make_cloud, graph):
+    bsuid = "IN.99887766554433"
+    bot = ScriptedBot()
+    with ChannelApp(make_cloud(), bot) as app:
+        post(app, only_bsuid(bsuid, "username only"))
+        app.drain()
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "with phone"), user_id=bsuid))
         app.drain()
     assert [m.sender_id for m in bot.received] == [bsuid, bsuid]
-    assert sent[0].body["to"] == PATIENT and "recipient" not in sent[0].body
-    assert sent[1].body["recipient"] == bsuid and "to" not in sent[1].body
+
+
+def test_the_bsuid_link_keeps_no_phone_number_in_redis(make_cloud, graph, prefix):
+    bsuid = "IN.1648738043044942"
+    with ChannelApp(make_cloud(), ScriptedBot()) as app:
+        post(app, meta.one(PATIENT, meta.text(PATIENT, "with phone"), user_id=bsuid))
+        app.drain()
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        stored = b"".join(k + (client.get(k) or b"") for k in client.scan_iter(f"{prefix}*"))
+    finally:
+        client.close()
+    assert stored and PATIENT.encode() not in stored and bsuid.encode() not in stored
 
 
 def test_the_sender_is_the_wa_id_without_a_user_id(make_cloud, graph):

@@ -150,7 +150,7 @@ def test_greeting_buttons_are_interactive_and_a_tap_sends_the_payload(webhook, g
     buttons = interactive[-1]["interactive"]["action"]["buttons"]
     chosen = next(b["reply"] for b in buttons if b["reply"]["id"] == "p:/report_back_pain")
     say(webhook, graph, patient, meta.button_reply(patient, chosen["id"], chosen["title"]))
-    tracker = webhook.tracker(patient)
+    tracker = webhook.tracker(patient, channel="whatsapp")
     assert tracker["latest_message"]["intent"]["name"] == "report_back_pain"
     assert tracker["latest_input_channel"] == "whatsapp"
 
@@ -186,3 +186,40 @@ def test_with_the_default_environment_rasa_answers_and_whatsapp_refuses(default)
     )
     log = default.logs["rasa"].read_text()
     assert "no Redis URL" in log and "Redis unavailable" not in log
+
+
+def test_the_whatsapp_number_never_appears_in_the_logs(webhook, graph):
+    patient = "919000000077"
+    say(webhook, graph, patient, meta.text(patient, "Namaste, mera naam Gurpreet hai"))
+    for name, log in webhook.logs.items():
+        content = log.read_text(errors="replace")
+        assert patient not in content and "Gurpreet" not in content, name
+
+
+def test_a_rest_caller_cannot_reach_a_whatsapp_patient_s_conversation(webhook, graph):
+    """The finding: "sender": "<the patient's number>" on the REST channel read and changed
+    the patient's half-filled appointment request."""
+    patient = "919000000088"
+    say(webhook, graph, patient, meta.text(patient, "I want to book an appointment"))
+    say(webhook, graph, patient, meta.text(patient, "yes"))
+    say(webhook, graph, patient, meta.text(patient, "Asha Verma"))
+    before = webhook.tracker(patient, channel="whatsapp")
+    assert before["slots"]["patient_name"] == "Asha Verma"
+    for sender in (patient, f"whatsapp:{patient}", f"+{patient}"):
+        replies = webhook.say(sender, "/affirm")
+        assert "Asha" not in json.dumps(replies)
+    after = webhook.tracker(patient, channel="whatsapp")
+    assert len(after["events"]) == len(before["events"])
+    assert after["slots"]["patient_name"] == "Asha Verma"
+
+
+def test_delete_my_data_on_whatsapp_erases_the_conversation(webhook, graph):
+    patient = "919000000099"
+    say(webhook, graph, patient, meta.text(patient, "hello"))
+    asked = say(webhook, graph, patient, meta.text(patient, "mera data delete karo"))
+    assert any("delete" in text_of(m).lower() for m in asked), asked
+    done = say(webhook, graph, patient, meta.text(patient, "haan"))
+    assert any(text_of(m).startswith("Ho gaya") or text_of(m).startswith("Done")
+               for m in done), done
+    assert webhook.tracker(patient, channel="whatsapp")["events"] == [] or all(
+        e["event"] != "user" for e in webhook.tracker(patient, channel="whatsapp")["events"])

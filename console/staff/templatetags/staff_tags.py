@@ -4,6 +4,7 @@ import json
 from django import template
 
 from console.staff import masking
+from contract import split_conversation_id
 
 register = template.Library()
 
@@ -17,6 +18,13 @@ def percent(value):
 def shown(value):
     """A slot value as text."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def sender_part(conversation_id):
+    """The channel's own sender id ("whatsapp:91987..." -> "91987..."): the list shows the
+    channel in a column of its own, and a long prefix would push the number out of view."""
+    return split_conversation_id(conversation_id or "")[1]
 
 
 @register.filter

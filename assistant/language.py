@@ -25,7 +25,7 @@ from contract import ENGLISH, HINDI, HINGLISH
 
 LEXICON_PATH = Path(__file__).with_name("language_lexicon.yml")
 DEVANAGARI = re.compile(r"[\u0900-\u097f]")
-DEVANAGARI_LETTER = re.compile(r"[\u0904-\u0939\u0958-\u0961\u0972-\u097f]")
+DEVANAGARI_WORD = re.compile(r"[\u0900-\u097f]+")
 LATIN_LETTER = re.compile(r"[a-z]")
 LATIN_WORD = re.compile(r"[a-z]+")
 NOT_A_LETTER = re.compile(r"[^a-z0-9\u0900-\u097f]+")
@@ -81,13 +81,12 @@ class LanguageDetector:
         for language, patterns in self.switches.items():
             if any(p.fullmatch(normal) for p in patterns):
                 return Detection(script_of(normal), language, switch=True)
-        devanagari = len(DEVANAGARI_LETTER.findall(normal))
-        latin = len(LATIN_LETTER.findall(normal))
-        if devanagari and devanagari >= latin:
-            return Detection("devanagari", HINDI)
-        if not latin:
-            return Detection(None, None)
         words = [STRETCHED.sub(r"\1\1", w) for w in LATIN_WORD.findall(normal)]
+        devanagari = len(DEVANAGARI_WORD.findall(normal))
+        if devanagari and devanagari >= len(words):
+            return Detection("devanagari", HINDI)
+        if not words:
+            return Detection(None, None)
         hinglish = sum(1.0 if w in self.strong else 0.5 if w in self.weak else 0.0
                        for w in words)
         english = float(sum(w in self.english for w in words))

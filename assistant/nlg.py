@@ -7,7 +7,8 @@ Hinglish ones a condition on the `language` slot (see tests/assistant/test_respo
 On top of Rasa's templated NLG this fills in the practice's settings in the
 conversation's language and in the form the channel can tap (assistant/contact_values.py),
 keeps only the candidate topics' buttons on the "Did you mean ...?" choice, and tells the
-channel the reply's language (`language` in the bot message, e.g. for the widget's labels).
+channel the reply's language (`language` in the bot message, e.g. for the widget's labels)
+so the WhatsApp channels can add their own words in it (assistant/channel_labels.py).
 The server builds its NLG once at start, which is also where the faster check of the
 action server's replies (assistant/action_reply_check.py) is switched on.
 """
@@ -20,7 +21,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from assistant import action_reply_check
-from assistant.contact_values import all_contact_values, channel_kind
+from assistant import channel_labels
+from assistant.contact_values import WHATSAPP, all_contact_values, channel_kind
 from assistant.settings import practice
 from contract import (DEFAULT_LANGUAGE, FAQ_CANDIDATES, LANGUAGES, SLOT_LANGUAGE,
                       TOPIC_PAYLOAD_PREFIX)
@@ -50,13 +52,25 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None,
                  domain: Optional[Domain] = None, **kwargs: Any) -> None:
-        super().__init__((domain or Domain.empty()).responses)
         settings = practice()
         self.values = all_contact_values(settings)
+        super().__init__((domain or Domain.empty()).responses)
         if settings.missing():
             logger.warning("Contact settings still at their example values (set them in the "
                            "environment, see .env.example): %s", ", ".join(settings.missing()))
         action_reply_check.install()
+
+    @property
+    def responses(self) -> Dict[Text, Any]:
+        return self._responses
+
+    @responses.setter
+    def responses(self, responses: Dict[Text, Any]) -> None:
+        """Rasa builds the NLG before loading the model, then hands it the model's responses
+        (Agent.load_model): the channels' words are rendered whenever they arrive."""
+        self._responses = responses
+        if responses:
+            channel_labels.keep(channel_labels.render_labels(self, self.values, WHATSAPP))
 
     async def generate(self, utter_action: Text, tracker: DialogueStateTracker,
                        output_channel: Text, **kwargs: Any) -> Optional[Dict[Text, Any]]:

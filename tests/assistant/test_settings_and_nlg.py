@@ -127,3 +127,16 @@ def test_no_response_is_left_with_an_unfilled_placeholder(monkeypatch):
         for language in (None, "hi", "hinglish"):
             text = render(name, monkeypatch, language=language)["text"]
             assert "{" not in text, (name, language)
+
+
+def test_the_channel_labels_are_rendered_once_per_language_and_kept(monkeypatch):
+    from assistant import channel_labels
+
+    channel_labels.keep({})
+    nlg = PracticeNLG(domain=None)  # Rasa builds it before loading the model ...
+    assert channel_labels.labels_for("hi") == {}
+    nlg.responses = DOMAIN.responses  # ... then hands it the model's responses
+    assert channel_labels.labels_for("hi")["choose_number"] == "अपनी पसंद का नंबर लिखकर भेजें।"
+    assert channel_labels.labels_for("hinglish")["list_button"] == "Chunein"
+    assert "112" in channel_labels.labels_for("en")["not_text"]
+    assert channel_labels.labels_for(None) == {}

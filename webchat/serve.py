@@ -42,6 +42,7 @@ ROOTS = {"/dist/": HERE / "dist", "/": HERE / "site"}
 LOCAL = "http://localhost:* ws://localhost:* http://127.0.0.1:* ws://127.0.0.1:*"
 DATA_CONFIG = re.compile(r"data-config='([^']*)'")
 EMERGENCY_LINK = re.compile(r'<a href="tel:[^"]*" data-emergency-number>[^<]*</a>')
+CLINIC_LINK = re.compile(r'<a href="tel:[^"]*" data-clinic-phone>[^<]*</a>')
 
 
 def content_security_policy() -> str:
@@ -66,10 +67,15 @@ def render_page(text: str, settings: Dict[str, str]) -> str:
         encoded = html.escape(json.dumps(values, ensure_ascii=False), quote=False)
         return "data-config='{}'".format(encoded.replace("'", "&#x27;"))
 
-    number = settings["emergencyNumber"]
-    dial = re.sub(r"[^\d+]", "", number)
-    link = f'<a href="tel:{html.escape(dial)}" data-emergency-number>{html.escape(number)}</a>'
-    return EMERGENCY_LINK.sub(lambda _: link, DATA_CONFIG.sub(config, text))
+    def tel(number: str, marker: str) -> str:
+        dial = re.sub(r"[^\d+]", "", number)
+        return f'<a href="tel:{html.escape(dial)}" {marker}>{html.escape(number)}</a>'
+
+    text = EMERGENCY_LINK.sub(lambda _: tel(settings["emergencyNumber"], "data-emergency-number"),
+                              DATA_CONFIG.sub(config, text))
+    if settings.get("clinicPhone"):
+        text = CLINIC_LINK.sub(lambda _: tel(settings["clinicPhone"], "data-clinic-phone"), text)
+    return text
 
 
 _compressed: Dict[Tuple[str, float], bytes] = {}

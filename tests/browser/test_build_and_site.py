@@ -53,6 +53,10 @@ def test_the_page_follows_the_environment():
     assert '"title": "Spine clinic assistant"' in rendered  # the rest as written
     assert rendered.count('<a href="tel:+911123456789" data-emergency-number>+91 11 2345 6789</a>') == 2
     assert "tel:112" not in rendered
+    assert '"clinicPhone": "+91 11 4000 0000"' in render_page(page, page_settings({}))
+    clinic = render_page(page, {**settings, "clinicPhone": "011 4055 5000"})
+    assert '<a href="tel:01140555000" data-clinic-phone>011 4055 5000</a>' in clinic
+    assert "Example contact details" in page  # the demo's values are marked as examples
     quoted = render_page(page, {"serverUrl": "https://x.example/'><script>", "emergencyNumber": "1",
                                 "clinicPhone": ""})
     assert "<script>'" not in quoted and "&lt;script&gt;" in quoted

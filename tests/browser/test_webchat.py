@@ -184,8 +184,9 @@ def test_phone_width_emergency_in_hindi(new_chat):
     chat.page.screenshot(path=str(DOCS / "webchat-emergency-phone.png"))
     assert chat.axe_violations() == []
 
-    # Closed: the notice and its call link stay on the phone's screen.
-    chat.page.get_by_role("button", name="Close chat").click()
+    # Closed: the notice and its call link stay on the phone's screen. (The patient wrote
+    # in Hindi, so the widget's own labels are in Hindi now.)
+    chat.page.get_by_role("button", name="चैट बंद करें").click()
     expect(chat.panel).to_be_hidden()
     assert visible_in_viewport(chat.page_alert.locator(TEL), 360, 740)
     assert chat.axe_violations() == []

@@ -71,7 +71,9 @@ def report(results: List[LanguageScores], model: str) -> str:
              "apart from the training data and frozen before tuning; a test checks their hashes. "
              "Every example is parsed by the whole model, as the Rasa server does. Intent and "
              "FAQ-topic macro-F1 score the classifiers (as `rasa test nlu` does: the fallback "
-             "and the red-flag re-route are undone); the other columns are what the patient gets.",
+             "and the red-flag re-route are undone); the other columns are what the patient gets. "
+             "The figures before the Hindi and Hinglish work, and how the sets were used while "
+             "tuning, are in [languages.md](languages.md).",
              ""] + summary(results) + outcomes(results)
     lines += recall_table("Recall per intent", results, "predicted_intent")
     lines += recall_table("Recall per FAQ topic", results, "predicted_topic")

@@ -50,6 +50,9 @@ INTERNALS: Dict[str, Tuple[str, str]] = {
         "35cac007f5a6995f",
     ),
     "rasa.core.nlg.interpolator:interpolate": ("assistant/nlg.py", "f797ae38ba541564"),
+    # assistant/nlg.py renders the channels' words when Agent.load_model hands the NLG the
+    # model's responses (its `responses` setter)
+    "rasa.core.agent:Agent.load_model": ("assistant/nlg.py", "f4c1ab4c5c7af634"),
     # assistant/classifiers.py: featurisation, training and persistence of Rasa's classifier
     "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier._create_X": (
         "assistant/classifiers.py",

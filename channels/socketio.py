@@ -15,6 +15,8 @@ Rasa's stock `socketio` channel, with these changes:
   (Stock Rasa 3.6 spreads the dict into `emit()` keyword arguments, which
   loses it.) Everything else is sent exactly as the stock channel sends it:
   texts split on blank lines, buttons as `quick_replies`.
+* Language: every bot message carries the reply's `language` (en, hi or hinglish, set
+  by the server's NLG), so the widget's own labels follow the conversation.
 * Sessions: the server hands out the session ids (32 hex digits, as stock
   Rasa does) and ignores ids of any other form, so a web page cannot write
   into a conversation of another channel (e.g. a WhatsApp number). And it
@@ -55,7 +57,15 @@ def allowed_origins(environ: Optional[Dict[str, str]] = None) -> List[str]:
 class SocketIOOutput(stock.SocketIOOutput):
     """Stock output, except that `custom` payloads reach the widget intact."""
 
+    language: Optional[Text] = None
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if self.language and isinstance(response, dict):
+            response = {**response, "language": self.language}
+        await super()._send_message(socket_id, response)
+
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.language = message.get("language") or self.language
         custom = message.get("custom")
         if not (isinstance(custom, dict) and message.get("text")):
             await super().send_response(recipient_id, message)

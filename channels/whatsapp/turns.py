@@ -7,6 +7,7 @@ from rasa.core.channels.channel import UserMessage
 
 from channels.whatsapp.dedupe import SeenMessages
 from channels.whatsapp.dispatch import TurnQueue
+from assistant.channel_labels import labels_for
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, Inbound, not_text_notice
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.store import Namespace
@@ -17,6 +18,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[UserMessage], Awaitable[Any]]
 Closer = Callable[[], Awaitable[None]]
 SHUTDOWN_WAIT = 20.0
+LANGUAGE_TTL = 24 * 3600  # the conversation's language, for notices sent without Rasa
 
 
 class PatientTurns:
@@ -29,6 +31,7 @@ class PatientTurns:
         self.window = ServiceWindow(namespace)
         self.queue = TurnQueue()
         self.store = namespace.store
+        self.namespace = namespace
 
     async def close(self, wait: float = SHUTDOWN_WAIT) -> None:
         """At shutdown: let running turns finish (up to `wait` s), then release everything."""
@@ -51,7 +54,9 @@ class PatientTurns:
             return
         await self.window.patient_wrote(inbound.sender_id)
         if inbound.kind == NOT_TEXT:
-            await output.send_response(inbound.sender_id, {"text": not_text_notice()})
+            language = await self.store.get(self.namespace.key("language", inbound.sender_id))
+            notice = labels_for(language).get("not_text") or not_text_notice()
+            await output.send_response(inbound.sender_id, {"text": notice, "language": language})
             await output.flush(inbound.sender_id)
             return
         if inbound.kind == CHOICE:
@@ -65,3 +70,6 @@ class PatientTurns:
                 message_id=inbound.message_id, metadata={"whatsapp_type": inbound.type}))
         finally:  # what Rasa said before a failure (e.g. emergency advice) still goes out
             await output.flush(inbound.sender_id)
+            if getattr(output, "last_language", ""):
+                await self.store.set(self.namespace.key("language", inbound.sender_id),
+                                     output.last_language, LANGUAGE_TTL)

@@ -73,8 +73,12 @@ def test_appointment_request_is_stored(servers):
 
 def test_cancelling_the_form_saves_nothing(servers):
     sender = new_sender("cancel")
-    servers.say(sender, "appointment chahiye")
+    servers.say(sender, "I would like to book an appointment")
     assert texts(servers.say(sender, "cancel")) == ["Okay, I've stopped. Nothing was saved."]
+    sender = new_sender("cancel")  # a patient writing Hinglish is answered in Hinglish
+    servers.say(sender, "appointment chahiye")
+    assert texts(servers.say(sender, "cancel")) == [
+        "Theek hai, maine rok diya hai. Kuch bhi save nahi hua."]
 
 
 def tap(question, answer):

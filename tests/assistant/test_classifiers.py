@@ -161,3 +161,14 @@ def test_only_faq_questions_are_turned_into_a_choice(trained):
     selector.config = {**selector.config, "choice_below": 0.99}
     [msg] = selector.process([with_intent(featurized("thanks"), "thank")])
     assert msg.get("intent")["name"] == "thank" and msg.get("faq_candidates") is None
+
+
+@pytest.mark.parametrize("cls", [TfidfLogisticIntentClassifier, FaqSelector])
+def test_the_fast_tfidf_weighting_gives_scikit_learns_probabilities(trained, cls):
+    import numpy as np
+
+    featurized, load, *_ = trained
+    classifier = load(cls)
+    X = classifier._create_X([featurized(t) for t in
+                              ["kyphoplasty kya hota hai", "thanks doctor", "how long until i walk"]])
+    assert np.allclose(classifier.probabilities(X), classifier.clf.predict_proba(X))

@@ -75,6 +75,11 @@ INTERNALS: Dict[str, Tuple[str, str]] = {
         "assistant/classifiers.py",
         "efe227512de8355e",
     ),
+    # TfidfLogisticIntentClassifier.process repeats this one with a faster TF-IDF product
+    "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier.process": (
+        "assistant/classifiers.py",
+        "200fc5eab907e156",
+    ),
     # assistant/tracker_store.py: the rows, queries and engine of Rasa's SQL store
     "rasa.core.tracker_store:SQLTrackerStore.__init__": (
         "assistant/tracker_store.py",

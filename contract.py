@@ -44,6 +44,21 @@ SLOT_ESCALATION_CATEGORIES = "escalation_categories"
 # Rasa server's tracker store then writes nothing of that turn back
 SLOT_DATA_ERASED = "data_erased"
 
+# --- the conversation's language: slot, entity and intent of the language path (the slot
+# is filled by the language component, assistant/language_screen.py)
+SLOT_LANGUAGE = "language"            # slot, and the entity that fills it
+LANGUAGE_ENTITY = SLOT_LANGUAGE
+ENGLISH, HINDI, HINGLISH = "en", "hi", "hinglish"   # hi: Devanagari; hinglish: Latin letters
+LANGUAGES = (ENGLISH, HINDI, HINGLISH)
+DEFAULT_LANGUAGE = ENGLISH
+INTENT_SET_LANGUAGE = "set_language"  # "Hindi mein baat karo", the widget's control
+LANGUAGE_KEY = "language_detection"   # parse key: {"script", "detected", "switch"}
+
+# --- FAQ topics: the "Did you mean ...?" choice and the buttons that pick a topic
+INTENT_FAQ_UNSURE = "faq_unsure"      # set by the FAQ selector when two topics are close
+FAQ_CANDIDATES = "faq_candidates"     # parse key: [{"topic", "confidence"}], best first
+TOPIC_PAYLOAD_PREFIX = "topic:"       # button payload "topic:kyphoplasty" answers that topic
+
 
 def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:
     """The one level for a set of findings: EMERGENCY if any finding is, else URGENT.
@@ -64,11 +79,6 @@ def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:
 INTENT_ANSWER = "answer"
 ANSWER_QUESTION_ENTITY = "tr_question"
 ANSWER_VALUE_ENTITY = "tr_answer"
-
-# --- the conversation's language (slot filled by the language component)
-SLOT_LANGUAGE = "language"
-LANGUAGES = ("en", "hi", "hinglish")
-DEFAULT_LANGUAGE = "en"
 
 # --- conversation ids: every conversation belongs to the channel its messages came from.
 # The Rasa server stores a conversation under "<channel name>:<the channel's own sender

@@ -41,6 +41,16 @@ DEFAULTS: Dict[str, str] = {
     "PRIVACY_CONTACT": "",
     # how long conversations are kept, in days (the console's retention; the privacy notice)
     "CONSOLE_RETENTION_DAYS": "365",
+    # The clinic's contact details (assistant/contact_values.py renders them per language
+    # and channel). EXAMPLE values for development and the demo page: a deployment sets
+    # each one (EXAMPLE_VALUES; the Rasa server logs a warning while one is left).
+    "CLINIC_PHONE": "+91 11 4000 0000",
+    "CLINIC_ADDRESS": "Example Spine Clinic, 1 Example Road, New Delhi 110001",
+    "CLINIC_HOURS": "Mon–Sat 9:00–17:00",
+    # optional: the opening hours in Hindi and in Hinglish (empty: the English ones)
+    "CLINIC_HOURS_HI": "",
+    "CLINIC_HOURS_HINGLISH": "",
+    "BOOKING_URL": "https://clinic.example.org/book",
     # --- WhatsApp channels (docs/whatsapp.md); empty secrets: every request is refused
     "WHATSAPP_VERIFY_TOKEN": "",
     "WHATSAPP_APP_SECRET": "",
@@ -56,6 +66,9 @@ DEFAULTS: Dict[str, str] = {
     "TWILIO_WEBHOOK_PUBLIC_URL": "",
     "TWILIO_API_BASE_URL": "",
 }
+
+#: The variables whose default is an example, not a value to deploy with.
+EXAMPLE_VALUES = ("CLINIC_PHONE", "CLINIC_ADDRESS", "CLINIC_HOURS", "BOOKING_URL")
 
 #: What `make run-cluster` uses instead (scripts/run_cluster.sh, cluster/prepare.py): the
 #: shared stores of several replicas, PostgreSQL and Redis on this machine.

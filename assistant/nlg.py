@@ -1,7 +1,14 @@
-"""Response generation that fills in the practice's settings.
+"""Response generation in the conversation's language, with the practice's settings.
 
-Runs inside the Rasa server (endpoints.yml `nlg.type`), so emergency advice
-carries the configured emergency number even when the action server is down.
+Runs inside the Rasa server (endpoints.yml `nlg.type`), so emergency advice carries the
+configured emergency number even when the action server is down. Rasa's conditional
+response variations pick the version: the English one has no condition, the Hindi and
+Hinglish ones a condition on the `language` slot (see tests/assistant/test_responses.py).
+On top of Rasa's templated NLG this fills in the practice's settings in the
+conversation's language and in the form the channel can tap (assistant/contact_values.py),
+keeps only the candidate topics' buttons on the "Did you mean ...?" choice, and tells the
+channel the reply's language (`language` in the bot message, e.g. for the widget's labels)
+so the WhatsApp channels can add their own words in it (assistant/channel_labels.py).
 
 Button payloads are not templates: a payload such as `/inform{"tr_severity": "severe"}`
 is an intent with its entities, written in the domain as the patient's tap sends it.
@@ -9,30 +16,78 @@ Rasa's templating reads its braces as a placeholder, fails to fill it and logs a
 for every such button it renders (and then sends the payload unchanged). PracticeNLG
 fills every part of a response except the payloads, which it leaves as written.
 """
-from typing import Any, Dict, List, Optional, Tuple
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from assistant import channel_labels
+from assistant.contact_values import WHATSAPP, all_contact_values, channel_kind
 from assistant.settings import practice
+from contract import (DEFAULT_LANGUAGE, FAQ_CANDIDATES, LANGUAGES, SLOT_LANGUAGE,
+                      TOPIC_PAYLOAD_PREFIX)
 
+logger = logging.getLogger(__name__)
+CHOICE_RESPONSE = "utter_faq_did_you_mean"
 BUTTON_KEYS = ("buttons", "quick_replies")
 
 
+def conversation_language(tracker: DialogueStateTracker) -> str:
+    language = tracker.slots[SLOT_LANGUAGE].value if SLOT_LANGUAGE in tracker.slots else None
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def candidate_buttons(message: Dict[Text, Any], tracker: DialogueStateTracker) -> None:
+    """Keeps the buttons of the topics the selector hesitated between, best first."""
+    latest = tracker.latest_message
+    candidates = (latest.parse_data.get(FAQ_CANDIDATES) if latest else None) or []
+    wanted = [f"{TOPIC_PAYLOAD_PREFIX}{c['topic']}" for c in candidates]
+    if not wanted:
+        return
+    by_payload = {b.get("payload"): b for b in message.get("buttons") or []}
+    message["buttons"] = [by_payload[p] for p in wanted if p in by_payload]
+
+
 class PracticeNLG(TemplatedNaturalLanguageGenerator):
-    """Domain responses, with `{practice_name}`, `{emergency_number}`, ... filled in."""
+    """Domain responses in the conversation's language, with the practice's settings."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None,
                  domain: Optional[Domain] = None, **kwargs: Any) -> None:
+        settings = practice()
+        self.values = all_contact_values(settings)
         super().__init__((domain or Domain.empty()).responses)
-        self.values = practice().template_values()
+        if settings.missing():
+            logger.warning("Contact settings still at their example values (set them in the "
+                           "environment, see .env.example): %s", ", ".join(settings.missing()))
 
-    async def generate(self, utter_action: str, tracker: DialogueStateTracker,
-                       output_channel: str, **kwargs: Any) -> Optional[Dict[str, Any]]:
-        return await super().generate(
-            utter_action, tracker, output_channel, **{**self.values, **kwargs})
+    @property
+    def responses(self) -> Dict[Text, Any]:
+        return self._responses
+
+    @responses.setter
+    def responses(self, responses: Dict[Text, Any]) -> None:
+        """Rasa builds the NLG before loading the model, then hands it the model's responses
+        (Agent.load_model, pinned in assistant/rasa_patches.py): the channels' words are
+        rendered whenever they arrive."""
+        self._responses = responses
+        if responses:
+            channel_labels.keep(channel_labels.render_labels(self, self.values, WHATSAPP))
+
+    async def generate(self, utter_action: Text, tracker: DialogueStateTracker,
+                       output_channel: Text, **kwargs: Any) -> Optional[Dict[Text, Any]]:
+        language = conversation_language(tracker)
+        values = self.values[(language, channel_kind(output_channel))]
+        message = await super().generate(
+            utter_action, tracker, output_channel, **{**values, **kwargs})
+        if message is None:
+            return None
+        if utter_action == CHOICE_RESPONSE:
+            candidate_buttons(message, tracker)
+        message[SLOT_LANGUAGE] = language
+        return message
 
     def _fill_response(self, response: Dict[str, Any], filled_slots: Dict[str, Any],
                        **kwargs: Any) -> Dict[str, Any]:

@@ -74,6 +74,9 @@ INTERNALS: Dict[str, Tuple[str, str]] = {
         "35cac007f5a6995f",
     ),
     "rasa.core.nlg.interpolator:interpolate": ("assistant/nlg.py", "f797ae38ba541564"),
+    # assistant/nlg.py renders the channels' words when Agent.load_model hands the NLG the
+    # model's responses (its `responses` setter)
+    "rasa.core.agent:Agent.load_model": ("assistant/nlg.py", "f4c1ab4c5c7af634"),
     # assistant/classifiers.py: featurisation, training and persistence of Rasa's classifier
     "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier._create_X": (
         "assistant/classifiers.py",
@@ -95,6 +98,11 @@ INTERNALS: Dict[str, Tuple[str, str]] = {
     "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier.__init__": (
         "assistant/classifiers.py",
         "efe227512de8355e",
+    ),
+    # TfidfLogisticIntentClassifier.process repeats this one with a faster TF-IDF product
+    "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier.process": (
+        "assistant/classifiers.py",
+        "200fc5eab907e156",
     ),
     # assistant/tracker_store.py: the rows, queries and engine of Rasa's SQL store
     "rasa.core.tracker_store:SQLTrackerStore.__init__": (

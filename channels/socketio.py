@@ -22,6 +22,8 @@ Rasa's stock `socketio` channel, with these changes:
   awaits `enter_room`: with python-socketio 5.x that is a coroutine, which
   stock Rasa 3.6 never awaits, so with `session_persistence` its replies
   never reach the browser.
+* Language: every bot message carries the reply's `language` (en, hi or hinglish, set
+  by the server's NLG), so the widget's own labels follow the conversation.
 * Messages: a `user_uttered` event that is not a dict with a string `message`
   (and a dict or JSON `customData`) is ignored with a warning; stock Rasa raised.
 
@@ -106,7 +108,15 @@ def read_message(data: Any, sid: Text, session_persistence: bool, metadata_key: 
 class SocketIOOutput(stock.SocketIOOutput):
     """Stock output, except that `custom` payloads reach the widget intact."""
 
+    language: Optional[Text] = None
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if self.language and isinstance(response, dict):
+            response = {**response, "language": self.language}
+        await super()._send_message(socket_id, response)
+
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.language = message.get("language") or self.language
         custom = message.get("custom")
         if not (isinstance(custom, dict) and message.get("text")):
             await super().send_response(recipient_id, message)

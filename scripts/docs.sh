@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 MODEL=models/assistant.tar.gz
 python scripts/red_flag_docs.py
 python -m cluster.nginx --compose --out deploy/nginx.conf >/dev/null
-echo "== NLU evaluation on the held-out set -> docs/nlu-report.md"
-rasa test nlu --model "$MODEL" --nlu tests/nlu/heldout.yml --out results/nlu
-python scripts/nlu_report.py results/nlu docs/nlu-report.md
+echo "== NLU evaluation on the frozen held-out sets, per language -> docs/nlu-report.md"
+# the report only (scripts/test.sh is where the floors fail the run)
+python scripts/nlu_report.py "$MODEL" docs/nlu-report.md --min-macro-f1 0 --max-wrong-topic 1
 # Screenshots taken by the browser tests (`make test`), when there are any.
 for shot in results/screenshots/webchat-emergency-desktop.png \
             results/screenshots/webchat-emergency-phone.png \

@@ -7,9 +7,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 JUSTIFIED = {
-    # Set by the RedFlagScreen component, never learned by the classifier, on purpose.
-    r"The intent 'red_flag_(emergency|urgent|possible|now)' is listed in the domain file, but is not "
-    r"found in the NLU training data\.",
+    # Set by components, never learned by the classifier, on purpose: the red-flag screen,
+    # the FAQ selector's "Did you mean" choice and the language screen's switch requests.
+    r"The intent '(red_flag_(emergency|urgent|possible|now)|faq_unsure|set_language)' is "
+    r"listed in the domain file, but is not found in the NLU training data\.",
     # The red-flag intents and their answers belong to assistant/red_flag_policy.py, not
     # to rules or stories.
     r"The intent 'red_flag_(emergency|urgent|possible|now)' is not used in any story or rule\.",
@@ -26,6 +27,8 @@ JUSTIFIED = {
     r"The utterance 'utter_(ask_\w+|invalid_phone|unclear_answer|appointment_\w+|triage_\w+|"
     r"privacy_\w+|consent_\w+|for_child_noted|data_erased|erasure_\w+)' "
     r"is not used in any story or rule\.",
+    # Channel notices: the WhatsApp channels show them, rendered by the server's NLG.
+    r"The utterance 'utter_channel_\w+' is not used in any story or rule\.",
 }
 
 

@@ -15,8 +15,15 @@ that the page, the widget and the assistant's replies give the same number:
     EMERGENCY_NUMBER  the number in the page's emergency links and the widget's
                       `emergencyNumber` (default 112, as in scripts/env.sh)
     CHAT_CONNECT_SRC  widens the policy's connect-src for a chat server elsewhere
+    CLINIC_PHONE      the clinic's number in the widget's `clinicPhone` (a Call button while
+                      the assistant can't be reached); default: the EXAMPLE number of
+                      settings.py, as the assistant's replies use
+
+The widget bundle and the style sheet are sent gzip-compressed to browsers that accept it
+(a phone on a slow connection loads a quarter of the bytes).
 """
 import argparse
+import gzip
 import html
 import json
 import os
@@ -25,15 +32,18 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping, Optional, Tuple
 
 import settings
+
+COMPRESSED_TYPES = (".js", ".css", ".html", ".txt")
 
 HERE = Path(__file__).resolve().parent
 ROOTS = {"/dist/": HERE / "dist", "/": HERE / "site"}
 LOCAL = "http://localhost:* ws://localhost:* http://127.0.0.1:* ws://127.0.0.1:*"
 DATA_CONFIG = re.compile(r"data-config='([^']*)'")
 EMERGENCY_LINK = re.compile(r'<a href="tel:[^"]*" data-emergency-number>[^<]*</a>')
+CLINIC_LINK = re.compile(r'<a href="tel:[^"]*" data-clinic-phone>[^<]*</a>')
 
 
 def content_security_policy() -> str:
@@ -47,7 +57,8 @@ def page_settings(environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]
     """The widget settings the environment overrides in the demo page."""
     env = os.environ if environ is None else environ
     server = env.get("CHAT_SERVER_URL") or f"http://localhost:{env.get('RASA_PORT') or 5005}"
-    return {"serverUrl": server, "emergencyNumber": settings.value("EMERGENCY_NUMBER", env)}
+    return {"serverUrl": server, "emergencyNumber": settings.value("EMERGENCY_NUMBER", env),
+            "clinicPhone": settings.value("CLINIC_PHONE", env)}
 
 
 def render_page(text: str, settings: Dict[str, str]) -> str:
@@ -57,10 +68,26 @@ def render_page(text: str, settings: Dict[str, str]) -> str:
         encoded = html.escape(json.dumps(values, ensure_ascii=False), quote=False)
         return "data-config='{}'".format(encoded.replace("'", "&#x27;"))
 
-    number = settings["emergencyNumber"]
-    dial = re.sub(r"[^\d+]", "", number)
-    link = f'<a href="tel:{html.escape(dial)}" data-emergency-number>{html.escape(number)}</a>'
-    return EMERGENCY_LINK.sub(lambda _: link, DATA_CONFIG.sub(config, text))
+    def tel(number: str, marker: str) -> str:
+        dial = re.sub(r"[^\d+]", "", number)
+        return f'<a href="tel:{html.escape(dial)}" {marker}>{html.escape(number)}</a>'
+
+    text = EMERGENCY_LINK.sub(lambda _: tel(settings["emergencyNumber"], "data-emergency-number"),
+                              DATA_CONFIG.sub(config, text))
+    if settings.get("clinicPhone"):
+        text = CLINIC_LINK.sub(lambda _: tel(settings["clinicPhone"], "data-clinic-phone"), text)
+    return text
+
+
+_compressed: Dict[Tuple[str, float], bytes] = {}
+
+
+def compressed(path: Path) -> bytes:
+    """The gzip of a file, made once per version of the file."""
+    key = (str(path), path.stat().st_mtime)
+    if key not in _compressed:
+        _compressed[key] = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+    return _compressed[key]
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -78,9 +105,15 @@ class Handler(SimpleHTTPRequestHandler):
                 return super().translate_path("/" + path[len(prefix):])
         return super().translate_path(path)
 
+    def accepts_gzip(self) -> bool:
+        return "gzip" in (self.headers.get("Accept-Encoding") or "").lower()
+
     def send_head(self):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path not in ("/", "/index.html"):
+            file = Path(self.translate_path(self.path))
+            if file.is_file() and file.suffix in COMPRESSED_TYPES and self.accepts_gzip():
+                return self.send_compressed(file)
             return super().send_head()
         body = render_page((ROOTS["/"] / "index.html").read_text(encoding="utf-8"),
                            page_settings()).encode("utf-8")
@@ -91,6 +124,18 @@ class Handler(SimpleHTTPRequestHandler):
         if self.command == "HEAD":
             return None
         self.wfile.write(body)
+        return None
+
+    def send_compressed(self, file: Path):
+        body = compressed(file)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(str(file)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
         return None
 
     def list_directory(self, path):

@@ -100,7 +100,11 @@ def _message(message: Dict[str, Any], contacts: List[Dict[str, Any]]) -> Optiona
         button = _dict(message.get("button"))
         text = str(button.get("payload") or button.get("text") or "")
         return Inbound(kind=TEXT, text=text, **base) if text else None
-    return Inbound(kind=NOT_TEXT, **base)
+    # A photo, video or document may carry a caption: the attachment is not read, the
+    # caption is screened and answered like any text ("since the fall I can't control my
+    # bladder").
+    caption = str(_dict(message.get(kind_of)).get("caption") or "").strip()
+    return Inbound(kind=NOT_TEXT, text=caption, **base)
 
 
 def describe_status(status: Dict[str, Any]) -> str:

@@ -8,6 +8,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 
+from assistant.channel_labels import labels_for
+
 from channels.whatsapp.formatting import (TEXT_LIMIT, emergency_text, numbered_options,
                                           short_title, split_tail, split_text, to_whatsapp,
                                           unique_titles)
@@ -79,6 +81,7 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
         return sent
 
     async def _render(self, reply: Reply) -> Tuple[List[Dict[str, Any]], Choices]:
+        labels = labels_for(reply.language)
         text = to_whatsapp(reply.text)
         if reply.emergency is not None:
             text = emergency_text(text, reply.emergency)
@@ -94,7 +97,7 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
                                                    "title": t}}
                        for t, p in zip(unique_titles(titles, BUTTON_TITLE), payloads)]
             action = {"buttons": buttons}
-            return messages + lead + [_interactive("button", body, action)], (choices, False)
+            return messages + lead + [_interactive("button", body, action, labels)], (choices, False)
         if len(choices) <= MAX_ROWS:
             lead, body = _lead_and_body(text, TEXT_LIMIT)
             rows = []
@@ -103,9 +106,12 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
                 if short != title:
                     row["description"] = short_title(title, ROW_DESCRIPTION)
                 rows.append(row)
-            action = {"button": LIST_BUTTON, "sections": [{"title": LIST_SECTION, "rows": rows}]}
-            return messages + lead + [_interactive("list", body, action)], (choices, False)
-        listing = f"{text}\n\n{numbered_options(titles)}" if text else numbered_options(titles)
+            action = {"button": short_title(labels.get("list_button") or LIST_BUTTON, BUTTON_TITLE),
+                      "sections": [{"title": short_title(labels.get("list_section") or LIST_SECTION,
+                                                         ROW_TITLE), "rows": rows}]}
+            return messages + lead + [_interactive("list", body, action, labels)], (choices, False)
+        options = numbered_options(titles, labels.get("choose_number", ""))
+        listing = f"{text}\n\n{options}" if text else options
         return messages + [_text(piece) for piece in split_text(listing)], (choices, True)
 
 
@@ -113,9 +119,10 @@ def _text(body: str) -> Dict[str, Any]:
     return {"type": "text", "text": {"body": body, "preview_url": "https://" in body}}
 
 
-def _interactive(kind: str, body: str, action: Dict[str, Any]) -> Dict[str, Any]:
-    return {"type": "interactive",
-            "interactive": {"type": kind, "body": {"text": body or EMPTY_BODY}, "action": action}}
+def _interactive(kind: str, body: str, action: Dict[str, Any],
+                 labels: Dict[str, str]) -> Dict[str, Any]:
+    body = body or labels.get("empty_body") or EMPTY_BODY
+    return {"type": "interactive", "interactive": {"type": kind, "body": {"text": body}, "action": action}}
 
 
 def _lead_and_body(text: str, body_limit: int) -> Tuple[List[Dict[str, Any]], str]:

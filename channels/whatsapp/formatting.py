@@ -1,5 +1,6 @@
 """Text for WhatsApp: Rasa markdown to WhatsApp markup, splitting, short titles, phone numbers."""
 import re
+import unicodedata
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import phonenumbers
@@ -86,12 +87,27 @@ def split_tail(text: str, limit: int) -> Tuple[str, str]:
     return text[:start], text[start:]
 
 
+VIRAMA = "\u094d"
+
+
+def whole_letters(text: str, limit: int) -> str:
+    """The start of `text` in at most `limit` characters (Meta counts characters, not bytes),
+    never ending inside a Devanagari letter: no vowel sign cut from its consonant, no
+    half consonant (virama) left at the end."""
+    cut = min(limit, len(text))
+    while 0 < cut < len(text) and unicodedata.category(text[cut]).startswith("M"):
+        cut -= 1
+    while cut > 0 and text[cut - 1] == VIRAMA:
+        cut -= 2
+    return text[:max(cut, 0)]
+
+
 def short_title(title: str, limit: int) -> str:
     """`title` in at most `limit` characters, cut after a whole word with '…'."""
     text = plain(title)
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1]
+    cut = whole_letters(text, limit - 1)
     space = cut.rfind(" ")
     if space >= limit // 2:
         cut = cut[:space]
@@ -112,10 +128,13 @@ def unique_titles(titles: Sequence[str], limit: int) -> List[str]:
     return result
 
 
-def numbered_options(titles: Sequence[str]) -> str:
-    """'1. First' lines and how to answer them."""
+CHOOSE_NUMBER = "Reply with the number of your choice."
+
+
+def numbered_options(titles: Sequence[str], hint: str = "") -> str:
+    """'1. First' lines and how to answer them (`hint`, in the conversation's language)."""
     lines = [f"{number}. {plain(title)}" for number, title in enumerate(titles, start=1)]
-    return "\n".join(lines) + "\n\nReply with the number of your choice."
+    return "\n".join(lines) + "\n\n" + (hint or CHOOSE_NUMBER)
 
 
 def tappable_number(number: str, region: str = REGION) -> str:

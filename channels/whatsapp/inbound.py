@@ -20,7 +20,8 @@ class Inbound:
     message_id: str
     sender_id: str                 # the patient as the provider names them
     kind: str                      # TEXT, CHOICE (tapped button or list row) or NOT_TEXT
-    text: str = ""                 # the text or payload; the tapped reply's id for CHOICE
+    text: str = ""                 # the text or payload; the tapped reply's id for CHOICE;
+                                   # an attachment's caption for NOT_TEXT
     title: str = ""                # the tapped reply's title
     type: str = "text"             # the provider's message type
     to: Dict[str, str] = field(default_factory=dict)  # Cloud API reply address

@@ -2,7 +2,8 @@
 
 Rasa hands every bot message to the output channel (`send_response`); the WhatsApp
 channels keep them until the turn ends and then send them, emergency advice first,
-each as its own message. A `custom` payload is never shown to the patient.
+each as its own message. A `custom` payload is never shown to the patient. Each reply
+keeps its language (set by the server's NLG), so the channel's own words match it.
 """
 import logging
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ class Reply:
     buttons: List[Dict[str, Any]] = field(default_factory=list)
     image: str = ""
     emergency: Optional[Dict[str, Any]] = None
+    language: str = ""
 
 
 def reply_from_rasa(message: Dict[str, Any]) -> Optional[Reply]:
@@ -34,7 +36,8 @@ def reply_from_rasa(message: Dict[str, Any]) -> Optional[Reply]:
     if isinstance(attachment, str) and attachment:
         text = f"{text}\n{attachment}".strip()
     reply = Reply(text=text, buttons=buttons, image=message.get("image") or "",
-                  emergency=emergency if isinstance(emergency, dict) else None)
+                  emergency=emergency if isinstance(emergency, dict) else None,
+                  language=str(message.get("language") or ""))
     if not (reply.text or reply.buttons or reply.image):
         return None
     return reply
@@ -71,6 +74,7 @@ class BufferedOutput:
 
     buffer: TurnBuffer
     window: Optional[ServiceWindow]
+    last_language: str = ""  # the language of the last replies taken (for later notices)
 
     async def flush(self, recipient_id: str) -> int:
         raise NotImplementedError
@@ -97,6 +101,8 @@ class BufferedOutput:
     async def take_sendable(self, recipient_id: str) -> List[Reply]:
         """The turn's replies in sending order; none when the 24-hour window is closed."""
         replies = self.buffer.take()
+        if replies and replies[-1].language:
+            self.last_language = replies[-1].language
         if replies and self.window is not None and not await self.window.is_open(recipient_id):
             logger.warning("WhatsApp message not sent: the patient's 24-hour window is closed "
                            "(only approved templates may be sent)")

@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.request_validator import RequestValidator
 
+from assistant.channel_labels import labels_for
 from channels.whatsapp.formatting import (emergency_text, numbered_options, split_text,
                                           to_whatsapp)
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, TEXT, Inbound
@@ -74,7 +75,8 @@ class TwilioWhatsAppOutput(BufferedOutput, TwilioOutput):
                 titles = [str(b.get("title") or b.get("payload")) for b in reply.buttons]
                 payloads = [str(b.get("payload") or b.get("title")) for b in reply.buttons]
                 await self.options.remember(recipient_id, list(zip(titles, payloads)), True)
-                text = f"{text}\n\n{numbered_options(titles)}" if text else numbered_options(titles)
+                options = numbered_options(titles, labels_for(reply.language).get("choose_number", ""))
+                text = f"{text}\n\n{options}" if text else options
             if reply.image:
                 messages.append({"media_url": [reply.image]})
             messages.extend({"body": piece} for piece in split_text(text, BODY_LIMIT))
@@ -207,9 +209,11 @@ def read_form(form: Any) -> Optional[Inbound]:
     if payload:  # a tapped quick-reply button of a template
         return Inbound(kind=CHOICE, text=payload, title=form.get("ButtonText") or "", **base)
     body = (form.get("Body") or "").strip()
-    if body:
-        return Inbound(kind=TEXT, text=body, **base)
     media = str(form.get("NumMedia") or "0")
     if (media.isdigit() and int(media) > 0) or form.get("Latitude"):
-        return Inbound(kind=NOT_TEXT, **{**base, "type": form.get("MessageType") or "media"})
+        # the attachment is not read; its caption (Body) is screened like any text
+        return Inbound(kind=NOT_TEXT, text=body,
+                       **{**base, "type": form.get("MessageType") or "media"})
+    if body:
+        return Inbound(kind=TEXT, text=body, **base)
     return None

@@ -78,7 +78,6 @@ def list_reply(wa_id: str, reply_id: str, title: str, mid: Optional[str] = None)
 MEDIA: Dict[str, Dict[str, Any]] = {
     "image": {
         "image": {
-            "caption": "my MRI",
             "mime_type": "image/jpeg",
             "sha256": "abc",
             "id": "1479537139650973",
@@ -114,8 +113,14 @@ MEDIA: Dict[str, Dict[str, Any]] = {
 }
 
 
-def media(wa_id: str, kind: str, mid: Optional[str] = None) -> Dict[str, Any]:
-    return _message(wa_id, kind, MEDIA[kind], mid)
+def media(
+    wa_id: str, kind: str, mid: Optional[str] = None, caption: Optional[str] = None
+) -> Dict[str, Any]:
+    """A photo, video, document, ... (with `caption`, as the patient may add one)."""
+    body = json.loads(json.dumps(MEDIA[kind]))
+    if caption is not None:
+        body[kind]["caption"] = caption
+    return _message(wa_id, kind, body, mid)
 
 
 def status(wa_id: str, state: str = "delivered", errors: Iterable[Dict] = ()) -> Dict[str, Any]:

@@ -114,3 +114,61 @@ def test_an_untrained_selector_leaves_messages_alone():
     msg = Message(data={"text": "hello"})
     selector.process([msg])
     assert msg.get("response_selector") is None
+
+
+def with_intent(message, name="faq", confidence=0.9):
+    message.set("intent", {"name": name, "confidence": confidence})
+    message.set("intent_ranking", [{"name": name, "confidence": confidence}])
+    return message
+
+
+def test_a_topic_button_payload_answers_that_topic_for_sure(trained):
+    featurized, load, *_ = trained
+    [msg] = load(FaqSelector).process([with_intent(featurized("topic:recovery"), "greet", 0.3)])
+    assert msg.get("intent") == {"name": "faq", "confidence": 1.0}
+    assert msg.get("intent_ranking") == [{"name": "faq", "confidence": 1.0}]
+    response = msg.get("response_selector")["faq"]["response"]
+    assert (response["intent_response_key"], response["confidence"]) == ("faq/recovery", 1.0)
+    assert msg.get("faq_candidates") is None
+
+
+def test_an_unknown_topic_payload_is_an_ordinary_message(trained):
+    featurized, load, *_ = trained
+    [msg] = load(FaqSelector).process([with_intent(featurized("topic:knee"), "greet", 0.8)])
+    assert msg.get("intent")["name"] == "greet"
+
+
+def test_close_topics_become_a_choice_instead_of_an_answer(trained):
+    featurized, load, storage, resources = trained
+    selector = load(FaqSelector)
+    selector.config = {**selector.config, "choice_below": 0.99}  # every topic counts as unsure
+    [msg] = selector.process([with_intent(featurized("kyphoplasty recovery"))])
+    assert msg.get("intent") == {"name": "faq_unsure", "confidence": 0.9}
+    candidates = msg.get("faq_candidates")
+    assert {c["topic"] for c in candidates} == {"kyphoplasty", "recovery"}
+    assert candidates[0]["confidence"] >= candidates[1]["confidence"]
+
+
+def test_a_clear_topic_is_answered(trained):
+    featurized, load, *_ = trained
+    [msg] = load(FaqSelector).process([with_intent(featurized("kyphoplasty kya hota hai"))])
+    assert msg.get("intent")["name"] == "faq" and msg.get("faq_candidates") is None
+
+
+def test_only_faq_questions_are_turned_into_a_choice(trained):
+    featurized, load, *_ = trained
+    selector = load(FaqSelector)
+    selector.config = {**selector.config, "choice_below": 0.99}
+    [msg] = selector.process([with_intent(featurized("thanks"), "thank")])
+    assert msg.get("intent")["name"] == "thank" and msg.get("faq_candidates") is None
+
+
+@pytest.mark.parametrize("cls", [TfidfLogisticIntentClassifier, FaqSelector])
+def test_the_fast_tfidf_weighting_gives_scikit_learns_probabilities(trained, cls):
+    import numpy as np
+
+    featurized, load, *_ = trained
+    classifier = load(cls)
+    X = classifier._create_X([featurized(t) for t in
+                              ["kyphoplasty kya hota hai", "thanks doctor", "how long until i walk"]])
+    assert np.allclose(classifier.probabilities(X), classifier.clf.predict_proba(X))

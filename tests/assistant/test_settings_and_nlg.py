@@ -1,14 +1,19 @@
+"""The practice's settings and the Rasa server's NLG: language versions, contact details."""
 import asyncio
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.contact_values import contact_values
 from assistant.nlg import PracticeNLG
 from assistant.settings import practice
 
 ROOT = Path(__file__).resolve().parents[2]
+DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 
 
 def test_defaults_use_112():
@@ -21,24 +26,35 @@ def test_hospital_line_is_added_when_configured():
     assert settings.emergency_lines == "108 or the hospital's emergency line 011-4055-4055"
 
 
+def test_contact_settings_left_at_their_example_values_are_reported():
+    assert practice({}).missing() == ["CLINIC_PHONE", "CLINIC_ADDRESS", "CLINIC_HOURS", "BOOKING_URL"]
+    assert "CLINIC_PHONE" not in practice({"CLINIC_PHONE": "011 4055 4055"}).missing()
+
+
 @lru_cache(maxsize=1)
 def load_domain():
     return Domain.load(str(ROOT / "domain"))
 
 
-def render(response, monkeypatch, **env):
+def tracker_in(language=None, parse_data=None):
+    events = [SlotSet("language", language)] if language else []
+    if parse_data is not None:
+        events.append(UserUttered(parse_data.get("text", ""), parse_data=parse_data))
+    return DialogueStateTracker.from_events("s", events, slots=load_domain().slots)
+
+
+def render(response, monkeypatch, language=None, channel="rest", parse_data=None, **env):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    domain = load_domain()
-    tracker = DialogueStateTracker.from_events("s", [], slots=domain.slots)
-    nlg = PracticeNLG(domain=domain)
-    return asyncio.run(nlg.generate(response, tracker, "rest"))
+    nlg = PracticeNLG(domain=load_domain())
+    return asyncio.run(nlg.generate(response, tracker_in(language, parse_data), channel))
 
 
 def test_emergency_advice_carries_the_configured_numbers(monkeypatch):
     message = render("utter_emergency_advice", monkeypatch, EMERGENCY_NUMBER="108",
                      HOSPITAL_EMERGENCY_LINE="011-4055-4055", PRACTICE_NAME="Test Hospital")
-    assert "call 108 or the hospital's emergency line 011-4055-4055" in message["text"]
+    assert ("call 108 or the hospital's emergency line [+91 11 4055 4055](tel:+911140554055)"
+            in message["text"])
     assert "emergency department now" in message["text"]
     assert message["custom"] == {"emergency": {"level": "EMERGENCY", "call": "108",
                                                "hospital_line": "011-4055-4055"}}
@@ -49,13 +65,73 @@ def test_greeting_names_the_configured_practice(monkeypatch):
     assert "virtual assistant of Test Hospital" in message["text"]
 
 
+def test_the_same_response_follows_the_conversation_language(monkeypatch):
+    english = render("utter_greet", monkeypatch)
+    hindi = render("utter_greet", monkeypatch, language="hi")
+    hinglish = render("utter_greet", monkeypatch, language="hinglish")
+    assert english["text"].startswith("Namaste! I'm the virtual assistant")
+    assert hindi["text"].startswith("नमस्ते! मैं") and len(DEVANAGARI.findall(hindi["text"])) > 100
+    assert hinglish["text"].startswith("Namaste! Main") and not DEVANAGARI.search(hinglish["text"])
+    assert "112" in hindi["text"] and "112" in hinglish["text"]
+    assert [b["payload"] for b in hindi["buttons"]] == [b["payload"] for b in english["buttons"]]
+    assert (english["language"], hindi["language"], hinglish["language"]) == ("en", "hi", "hinglish")
+
+
+def test_hospital_line_joins_in_the_conversation_language(monkeypatch):
+    message = render("utter_goodbye", monkeypatch, language="hi", channel="whatsapp",
+                     HOSPITAL_EMERGENCY_LINE="011 4055 4055")
+    assert "112 या अस्पताल की इमरजेंसी लाइन +91 11 4055 4055 पर कॉल करें" in message["text"]
+
+
+def test_the_clinic_number_is_a_tel_link_on_the_web_and_international_on_whatsapp(monkeypatch):
+    env = {"CLINIC_PHONE": "011 4055 5000", "BOOKING_URL": "https://clinic.test/book"}
+    web = render("utter_human_contact", monkeypatch, channel="socketio", **env)["text"]
+    whatsapp = render("utter_human_contact", monkeypatch, channel="whatsapp", **env)["text"]
+    twilio = render("utter_human_contact", monkeypatch, language="hinglish",
+                    channel="twilio_whatsapp", **env)["text"]
+    assert "[+91 11 4055 5000](tel:+911140555000)" in web
+    assert "[Book an appointment online](https://clinic.test/book)" in web
+    assert "+91 11 4055 5000" in whatsapp and "tel:" not in whatsapp and "](" not in whatsapp
+    assert "https://clinic.test/book" in whatsapp
+    assert "+91 11 4055 5000 par call karein" in twilio
+
+
+def test_doctor_number_and_unanswerable_questions_get_the_clinic_details(monkeypatch):
+    for response in ("utter_human_contact", "utter_out_of_scope", "utter_default"):
+        for language in (None, "hi", "hinglish"):
+            text = render(response, monkeypatch, language=language, channel="whatsapp",
+                          CLINIC_PHONE="+91 11 4055 5000")["text"]
+            assert "+91 11 4055 5000" in text, (response, language)
+
+
+def test_contact_values_exist_for_every_language_and_channel():
+    settings = practice({"HOSPITAL_EMERGENCY_LINE": "011 4055 4055", "CLINIC_HOURS_HI": "सोम–शनि"})
+    for language in ("en", "hi", "hinglish"):
+        for kind in ("web", "whatsapp"):
+            values = contact_values(settings, language, kind)
+            assert values["emergency_number"] == "112"
+            assert "112" in values["emergency_lines"] and "4055" in values["emergency_lines"]
+    assert contact_values(settings, "hi", "web")["clinic_hours"] == "सोम–शनि"
+    assert contact_values(settings, "hinglish", "web")["clinic_hours"] == settings.clinic_hours
+
+
+def test_did_you_mean_keeps_only_the_candidate_topics_best_first(monkeypatch):
+    parse = {"text": "x", "intent": {"name": "faq_unsure", "confidence": 0.7},
+             "faq_candidates": [{"topic": "recovery", "confidence": 0.4},
+                                {"topic": "risks", "confidence": 0.35}]}
+    message = render("utter_faq_did_you_mean", monkeypatch, language="hi", parse_data=parse)
+    assert [b["payload"] for b in message["buttons"]] == ["topic:recovery", "topic:risks"]
+    assert [b["title"] for b in message["buttons"]] == ["ठीक होने में समय", "जोखिम"]
+
+
 def test_no_response_is_left_with_an_unfilled_placeholder(monkeypatch):
     for name in load_domain().responses:
         if name in {"utter_ask_appointment_confirmed", "utter_appointment_saved",
                     "utter_triage_urgent", "utter_triage_routine"}:
             continue  # filled from form slots or by the action that utters them
-        text = render(name, monkeypatch)["text"]
-        assert "{" not in text, name
+        for language in (None, "hi", "hinglish"):
+            text = render(name, monkeypatch, language=language)["text"]
+            assert "{" not in text, (name, language)
 
 
 def test_button_payloads_are_sent_as_written_and_never_templated(monkeypatch):
@@ -88,3 +164,16 @@ def test_building_the_nlg_changes_nothing_outside_it():
     before = RemoteAction.__dict__["_validate_action_result"]
     PracticeNLG(domain=Domain.empty())
     assert RemoteAction.__dict__["_validate_action_result"] is before
+
+
+def test_the_channel_labels_are_rendered_once_per_language_and_kept(monkeypatch):
+    from assistant import channel_labels
+
+    channel_labels.keep({})
+    nlg = PracticeNLG(domain=None)  # Rasa builds it before loading the model ...
+    assert channel_labels.labels_for("hi") == {}
+    nlg.responses = load_domain().responses  # ... then hands it the model's responses
+    assert channel_labels.labels_for("hi")["choose_number"] == "अपनी पसंद का नंबर लिखकर भेजें।"
+    assert channel_labels.labels_for("hinglish")["list_button"] == "Chunein"
+    assert "112" in channel_labels.labels_for("en")["not_text"]
+    assert channel_labels.labels_for(None) == {}

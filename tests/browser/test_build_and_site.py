@@ -51,7 +51,9 @@ def test_the_page_follows_the_environment():
     from webchat.serve import page_settings, render_page
 
     page = (WEBCHAT / "site" / "index.html").read_text(encoding="utf-8")
-    assert page_settings({}) == {"serverUrl": "http://localhost:5005", "emergencyNumber": "112"}
+    assert page_settings({}) == {"serverUrl": "http://localhost:5005", "emergencyNumber": "112",
+                                 "clinicPhone": "+91 11 4000 0000"}
+    assert page_settings({"CLINIC_PHONE": "011 4055 5000"})["clinicPhone"] == "011 4055 5000"
     settings = page_settings({"RASA_PORT": "5999", "EMERGENCY_NUMBER": "+91 11 2345 6789"})
     rendered = render_page(page, settings)
     assert '"serverUrl": "http://localhost:5999"' in rendered
@@ -62,8 +64,13 @@ def test_the_page_follows_the_environment():
         == 2
     )
     assert "tel:112" not in rendered
+    assert '"clinicPhone": "+91 11 4000 0000"' in render_page(page, page_settings({}))
+    clinic = render_page(page, {**settings, "clinicPhone": "011 4055 5000"})
+    assert '<a href="tel:01140555000" data-clinic-phone>011 4055 5000</a>' in clinic
+    assert "Example contact details" in page  # the demo's values are marked as examples
     quoted = render_page(
-        page, {"serverUrl": "https://x.example/'><script>", "emergencyNumber": "1"}
+        page,
+        {"serverUrl": "https://x.example/'><script>", "emergencyNumber": "1", "clinicPhone": ""},
     )
     assert "<script>'" not in quoted and "&lt;script&gt;" in quoted
 
@@ -80,9 +87,9 @@ def demo_server():
     server.server_close()
 
 
-def get(port: int, path: str):
+def get(port: int, path: str, headers=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path)  # sent as written: no client-side normalising of ..
+    connection.request("GET", path, headers=headers or {})  # sent as written: no normalising of ..
     response = connection.getresponse()
     return response.status, response.headers, response.read()  # headers: any case
 
@@ -96,6 +103,22 @@ def test_serves_the_page_and_the_widget_with_a_strict_policy(demo_server):
     status, headers, _ = get(demo_server, "/dist/chat-widget.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
     assert get(demo_server, "/site.css")[0] == 200
+
+
+def test_the_widget_bundle_is_sent_compressed_to_browsers_that_accept_it(demo_server):
+    import gzip
+
+    bundle = (WEBCHAT / "dist" / "chat-widget.js").read_bytes()
+    status, headers, body = get(
+        demo_server, "/dist/chat-widget.js", {"Accept-Encoding": "gzip, deflate, br"}
+    )
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert headers["Vary"] == "Accept-Encoding" and int(headers["Content-Length"]) == len(body)
+    assert gzip.decompress(body) == bundle and len(body) < len(bundle) / 2
+    assert headers["Content-Type"].startswith("text/javascript")
+    status, headers, body = get(demo_server, "/dist/chat-widget.js")  # no gzip asked for
+    assert status == 200 and "Content-Encoding" not in headers and body == bundle
+    assert get(demo_server, "/../serve.py", {"Accept-Encoding": "gzip"})[0] == 404
 
 
 @pytest.mark.parametrize(

@@ -76,8 +76,12 @@ def test_appointment_request_is_stored(servers):
 
 def test_cancelling_the_form_saves_nothing(servers):
     sender = new_sender("cancel")
-    servers.say(sender, "appointment chahiye")
+    servers.say(sender, "I would like to book an appointment")
     assert texts(servers.say(sender, "cancel")) == ["Okay, I've stopped. Nothing was saved."]
+    sender = new_sender("cancel")  # a patient writing Hinglish is answered in Hinglish
+    servers.say(sender, "appointment chahiye")
+    assert texts(servers.say(sender, "cancel")) == [
+        "Theek hai, maine rok diya hai. Kuch bhi save nahi hua."]
 
 
 def tap(question, answer):
@@ -124,9 +128,10 @@ def test_triage_reaches_each_level(servers, level):
 def test_typed_hinglish_answers_and_an_unclear_one(servers):
     sender = new_sender("triage-typed")
     servers.say(sender, "symptoms check karna hai")
-    unclear = texts(servers.say(sender, "purple"))
-    assert unclear[0].startswith("Sorry, I didn't understand") and "passing urine" in unclear[1]
-    assert "stool" in texts(servers.say(sender, "nahi"))[0]
+    unclear = texts(servers.say(sender, "purple"))  # the conversation is in Hinglish
+    assert unclear[0].startswith("Maaf kijiye, yeh jawab samajh nahi aaya")
+    assert "peshab karne mein" in unclear[1]
+    assert "potty (latrine) par control" in texts(servers.say(sender, "nahi"))[0]
     servers.say(sender, "haan thoda")  # a new problem controlling stool
     assert servers.tracker(sender)["slots"]["triage_level"] == "EMERGENCY"
 

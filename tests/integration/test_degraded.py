@@ -13,12 +13,12 @@ pytestmark = pytest.mark.servers
 
 def test_emergency_advice_is_delivered_with_the_action_server_down(tmp_path):
     with assistant_servers(tmp_path, with_actions=False) as servers:
-        for sender, message in [
-            ("down-1", "I can't control my bladder"),
-            ("down-2", "पैर सुन्न हो गए हैं"),
+        for sender, message, opening in [
+            ("down-1", "I can't control my bladder", "⚠️ You mentioned"),
+            ("down-2", "पैर सुन्न हो गए हैं", "⚠️ आपने बताया"),  # answered in Hindi
         ]:
             replies = servers.say(sender, message)
-            assert replies[0]["text"].startswith("⚠️ You mentioned")
+            assert replies[0]["text"].startswith(opening)
             assert "112" in replies[0]["text"]
         servers.say("down-3", "what is kyphoplasty")
         assert servers.say("down-3", "chest pain since the vertebroplasty")[0]["text"].startswith(

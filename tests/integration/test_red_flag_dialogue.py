@@ -28,22 +28,23 @@ def slot(servers, sender, name):
 
 
 @pytest.mark.parametrize(
-    "answer",
+    "answer,opening",
     [
-        "haan",
-        "yes",
-        "pata nahi",
-        "हाँ",
-        '/red_flag_now{"red_flag_answer": "yes"}',
-        '/red_flag_now{"red_flag_answer": "unsure"}',
+        # a clearly Hinglish or Hindi answer switches the conversation: the advice follows it
+        ("haan", "⚠️ You mentioned"),  # short and neutral: the language stays English
+        ("yes", "⚠️ You mentioned"),
+        ("pata nahi", "⚠️ Aapne bataya"),
+        ("हाँ", "⚠️ आपने बताया"),
+        ('/red_flag_now{"red_flag_answer": "yes"}', "⚠️ You mentioned"),
+        ('/red_flag_now{"red_flag_answer": "unsure"}', "⚠️ You mentioned"),
     ],
 )
-def test_yes_or_not_sure_to_a_possible_emergency_is_the_emergency_path(servers, answer):
+def test_yes_or_not_sure_to_a_possible_emergency_is_the_emergency_path(servers, answer, opening):
     sender = new_sender("possible-yes")
     first = servers.say(sender, "I think maybe I can't feel my bottom")
     assert emergency_level(first) == "POSSIBLE" and "112" in first[0]["text"]
     replies = servers.say(sender, answer)
-    assert replies[0]["text"].startswith("⚠️ You mentioned"), replies
+    assert replies[0]["text"].startswith(opening), replies
     assert emergency_level(replies) == "EMERGENCY"
     assert slot(servers, sender, "escalation_level") == "EMERGENCY"
     assert slot(servers, sender, "escalation_categories") == ["saddle_numbness"]

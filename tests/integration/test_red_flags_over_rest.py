@@ -77,6 +77,12 @@ NO_FLAG = sample(
 HELDOUT_NO_FLAG_PHRASES = [c["text"] for c in cases(TABLES[2:]) if not c["expect"]]
 
 
+# The advice comes in the language of the message (the `language` slot): its opening and
+# the 24-hour wording of domain/safety.yml in English, Hinglish and Hindi.
+EMERGENCY_OPENING = {"en": "⚠️ You mentioned", "hinglish": "⚠️ Aapne bataya", "hi": "⚠️ आपने बताया"}
+WITHIN_24_HOURS = {"en": "within 24 hours", "hinglish": "24 ghante ke andar", "hi": "24 घंटे के अंदर"}
+
+
 def first_text(replies):
     return next((r["text"] for r in replies if r.get("text")), "")
 
@@ -95,10 +101,10 @@ def test_a_red_flag_gets_its_advice_first(servers, key):
     replies = servers.say(f"red-flag-{category}-{lang}", FLAGGED[key])
     emergency = [r["custom"]["emergency"] for r in replies if "emergency" in r.get("custom", {})]
     if LEVEL[category] == EMERGENCY:
-        assert first_text(replies).startswith("⚠️ You mentioned"), replies
+        assert first_text(replies).startswith(EMERGENCY_OPENING[lang]), replies
         assert emergency and emergency[0]["level"] == EMERGENCY and emergency[0]["call"]
     else:
-        assert "within 24 hours" in first_text(replies), replies
+        assert WITHIN_24_HOURS[lang] in first_text(replies), replies
         assert emergency and emergency[0]["level"] == "URGENT"
 
 

@@ -398,3 +398,25 @@ def test_when_redis_is_down_messages_are_still_answered_once(graph, caplog):
         app.drain()
     assert [m.text for m in bot.received] == ["hello"]
     assert "Redis unavailable" in caplog.text
+
+
+def test_the_text_only_reply_follows_the_conversation_language(make_cloud, graph):
+    from assistant import channel_labels
+
+    channel_labels.keep({"hi": {"not_text": "माफ़ कीजिए, सिर्फ़ लिखे हुए संदेश। इमरजेंसी: 112"}})
+    bot = ScriptedBot(lambda message: [{"text": "नमस्ते", "language": "hi"}])
+    try:
+        with ChannelApp(make_cloud(), bot) as app:
+            assert post(app, meta.one(PATIENT, meta.text(PATIENT, "नमस्ते"))).status_code == 200
+            graph.wait_for(1)
+            app.drain()
+            assert post(app, meta.one(PATIENT, meta.media(PATIENT, "image"))).status_code == 200
+            sent = graph.wait_for(2)
+            app.drain()
+            assert post(app, meta.one(OTHER, meta.media(OTHER, "image"))).status_code == 200
+            other = graph.wait_for(3)
+            app.drain()
+    finally:
+        channel_labels.keep({})
+    assert sent[1].body["text"]["body"] == "माफ़ कीजिए, सिर्फ़ लिखे हुए संदेश। इमरजेंसी: 112"
+    assert "I can only read text" in other[2].body["text"]["body"]  # no language known yet

@@ -7,6 +7,7 @@ machine (no WhatsApp secrets, no Redis URL).
 
 import asyncio
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 
@@ -223,3 +224,64 @@ def test_delete_my_data_on_whatsapp_erases_the_conversation(webhook, graph):
                for m in done), done
     assert webhook.tracker(patient, channel="whatsapp")["events"] == [] or all(
         e["event"] != "user" for e in webhook.tracker(patient, channel="whatsapp")["events"])
+DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+
+
+def devanagari_share(text):
+    letters = [c for c in text if c.isalpha() or DEVANAGARI.match(c)]
+    return sum(bool(DEVANAGARI.match(c)) for c in letters) / max(1, len(letters))
+
+
+def test_a_conversation_in_hindi_stays_in_hindi_with_tappable_numbers(webhook, graph):
+    patient = "919000000011"
+    sent = say(webhook, graph, patient, meta.text(patient, "नमस्ते, मुझे जानकारी चाहिए"))
+    greeting = [m for m in sent if m["type"] == "interactive"][-1]
+    assert devanagari_share(text_of(greeting)) > 0.8
+    buttons = greeting["interactive"]["action"]["buttons"]
+    titles = [b["reply"]["title"] for b in buttons]
+    assert titles == ["काइफ़ोप्लास्टी", "लक्षण जाँचें", "अपॉइंटमेंट लें"]  # whole, not cut
+    assert all(len(t) <= 20 for t in titles)  # Meta counts characters, not bytes
+    assert [b["reply"]["id"] for b in buttons] == [
+        "p:topic:kyphoplasty", "p:/report_back_pain", "p:/request_appointment"]
+
+    # a tapped button is language-neutral: the conversation stays in Hindi
+    tapped = buttons[0]["reply"]
+    sent = say(webhook, graph, patient, meta.button_reply(patient, tapped["id"], tapped["title"]))
+    tracker = webhook.tracker(patient)
+    assert tracker["slots"]["language"] == "hi"
+    assert tracker["latest_message"]["response_selector"]["faq"]["response"][
+        "intent_response_key"] == "faq/kyphoplasty"
+
+    sent = say(webhook, graph, patient, meta.text(patient, "डॉक्टर का फ़ोन नंबर क्या है"))
+    contact = "\n".join(text_of(m) for m in sent)
+    assert devanagari_share(contact) > 0.6
+    assert "+91 11 4000 0000" in contact and "tel:" not in contact and "](" not in contact
+    assert "this page" not in contact.lower()
+
+    sent = say(webhook, graph, patient, meta.media(patient, "image"))
+    assert text_of(sent[0]).startswith("माफ़ कीजिए, मैं सिर्फ़ लिखे हुए संदेश")
+    assert "112" in text_of(sent[0])
+
+    sent = say(webhook, graph, patient, meta.text(patient, "English please"))
+    assert text_of(sent[0]).startswith("Okay, I'll write in English")
+    assert webhook.tracker(patient)["slots"]["language"] == "en"
+
+
+def test_hinglish_is_answered_in_hinglish_and_ok_keeps_it(webhook, graph):
+    patient = "919000000012"
+    sent = say(webhook, graph, patient, meta.text(patient, "doctor se baat karni hai, number do"))
+    reply = "\n".join(text_of(m) for m in sent)
+    assert "par call karein" in reply and not DEVANAGARI.search(reply)
+    say(webhook, graph, patient, meta.text(patient, "ok"))
+    assert webhook.tracker(patient)["slots"]["language"] == "hinglish"
+
+
+def test_a_photo_caption_is_screened_and_answered_before_the_attachment_notice(webhook, graph):
+    patient = "919000000031"
+    sent = say(webhook, graph, patient,
+               meta.media(patient, "image", caption="since the fall I can't control my bladder"))
+    assert text_of(sent[0]).startswith("⚠️ You mentioned"), sent
+    assert "112" in text_of(sent[0])
+    assert any("only read text" in text_of(m) for m in sent[1:]), sent
+    slots = webhook.tracker(patient)["slots"]
+    assert slots["escalation_level"] == "EMERGENCY"

@@ -5,7 +5,8 @@ export const DEFAULTS = {
   serverUrl: "http://localhost:5005", // the Rasa server (socket.io channel)
   socketPath: "/socket.io/",
   title: "Spine clinic assistant",
-  lang: "en", // "en" or "hi": language of the widget's own labels
+  lang: "en", // "en", "hi" or "hinglish": the widget's labels until the conversation says otherwise
+  clinicPhone: "", // the clinic's number: a Call button while the assistant can't be reached
   emergencyNumber: "112",
   colors: {
     primary: "#005a9c", // launcher, header, your messages (white text on it)
@@ -48,8 +49,9 @@ export function readConfig(script, globalConfig) {
     serverUrl,
     socketPath: pickString(given.socketPath, DEFAULTS.socketPath),
     title: pickString(given.title, DEFAULTS.title),
-    lang: given.lang === "hi" ? "hi" : "en",
+    lang: ["hi", "hinglish"].includes(given.lang) ? given.lang : "en",
     emergencyNumber: pickString(given.emergencyNumber, DEFAULTS.emergencyNumber),
+    clinicPhone: dialable(given.clinicPhone) ? String(given.clinicPhone).trim() : "",
     colors,
     initPayload: typeof given.initPayload === "string" ? given.initPayload : DEFAULTS.initPayload,
     storageKey: pickString(given.storageKey, `spine-chat:${serverUrl}`),

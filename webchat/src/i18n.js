@@ -1,4 +1,8 @@
-// The widget's own words. Bot messages come from the server in their own language.
+// The widget's own words, in the conversation's language (en, hi = Devanagari, hinglish =
+// Hindi in Latin letters). Bot messages come from the server in their own language, and
+// each says which one it is, so these labels follow the conversation.
+export const LANGUAGES = ["en", "hi", "hinglish"];
+
 const STRINGS = {
   en: {
     launcher: "Ask our assistant",
@@ -31,6 +35,12 @@ const STRINGS = {
     hospitalLine: "Hospital emergency line {number}",
     dismiss: "Hide this notice",
     openChat: "Open chat",
+    switchLanguage: "हिंदी",
+    switchLanguageLabel: "हिंदी में बात करें (switch to Hindi)",
+    confirmClear: "Clear the whole conversation? An emergency notice stays on screen.",
+    confirmClearYes: "Yes, clear it",
+    confirmClearNo: "Keep it",
+    callClinic: "Call the clinic",
   },
   hi: {
     launcher: "सहायक से पूछें",
@@ -63,8 +73,62 @@ const STRINGS = {
     hospitalLine: "अस्पताल की इमरजेंसी लाइन {number}",
     dismiss: "यह सूचना छिपाएँ",
     openChat: "चैट खोलें",
+    switchLanguage: "English",
+    switchLanguageLabel: "Switch to English (अंग्रेज़ी में बात करें)",
+    confirmClear: "क्या पूरी बातचीत मिटा दें? इमरजेंसी की सूचना स्क्रीन पर बनी रहेगी।",
+    confirmClearYes: "हाँ, मिटाएँ",
+    confirmClearNo: "नहीं, रहने दें",
+    callClinic: "क्लिनिक को कॉल करें",
+  },
+  hinglish: {
+    launcher: "Assistant se poochiye",
+    launcherOpen: "Assistant band karein",
+    close: "Chat band karein",
+    clear: "Baatcheet mitayein",
+    cleared: "Baatcheet mita di gayi.",
+    conversation: "Baatcheet",
+    you: "Aapne likha:",
+    bot: "Assistant ne likha:",
+    inputLabel: "Apna message likhiye",
+    placeholder: "Apna sawal likhiye…",
+    send: "Bhejein",
+    suggestions: "Sujhaye gaye jawab",
+    typing: "Assistant likh raha hai…",
+    connecting: "Assistant se jud rahe hain…",
+    reconnecting: "Connection toot gaya. Phir se jud rahe hain…",
+    unreachable:
+      "Abhi assistant se sampark nahi ho pa raha. Hum koshish karte rahenge, aur sampark hote hi aapke message bhej diye jayenge.",
+    inEmergency: "Emergency mein call karein:",
+    waiting: "Bhejne ka intezaar",
+    notConfirmed: "Assistant se pushti nahi mili.",
+    sendAgain: "Phir se bhejein",
+    newTab: "(naye tab mein khulega)",
+    call: "{number} par call karein",
+    emergencyTitle: "Emergency",
+    emergencyText: "Abhi nazdeeki emergency vibhag jayein ya {number} par call karein.",
+    urgentTitle: "Jaldi dhyan dein",
+    urgentText: "24 ghante ke andar doctor ko dikhayein. Takleef badhe to {number} par call karein.",
+    hospitalLine: "Hospital ki emergency line {number}",
+    dismiss: "Yeh soochna chhupayein",
+    openChat: "Chat kholein",
+    switchLanguage: "हिंदी",
+    switchLanguageLabel: "हिंदी में बात करें (Devanagari)",
+    confirmClear: "Kya poori baatcheet mita dein? Emergency ki soochna screen par bani rahegi.",
+    confirmClearYes: "Haan, mitayein",
+    confirmClearNo: "Nahi, rehne dein",
+    callClinic: "Clinic ko call karein",
   },
 };
+
+// The language the widget's control switches to from `lang`.
+export function otherLanguage(lang) {
+  return lang === "hi" ? "en" : "hi";
+}
+
+// The value of the `lang` attribute for text in `lang` (Hinglish is Hindi in Latin script).
+export function htmlLang(lang) {
+  return lang === "hinglish" ? "hi-Latn" : lang === "hi" ? "hi" : "en";
+}
 
 export function translator(lang) {
   const table = STRINGS[lang] || STRINGS.en;

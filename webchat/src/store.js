@@ -13,6 +13,7 @@ export function emptyState() {
     outbox: [], // {id, payload}: user messages the server has not acknowledged yet
     emergency: null, // {level, call, hospitalLine} of the latest emergency reply
     emergencyHidden: false,
+    lang: null, // the conversation's language (en, hi, hinglish) once the server has said it
     seq: 0,
   };
 }

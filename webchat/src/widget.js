@@ -1,33 +1,15 @@
 // The chat widget: launcher, panel, message list, emergency notices.
 // All of it lives in a shadow root, so the host page's CSS and the widget's
 // cannot affect each other.
-import { dialable } from "./config.js";
 import { Connection } from "./connection.js";
 import { el, textBlock } from "./dom.js";
-import { translator } from "./i18n.js";
+import { clearingMethods } from "./clearing.js";
+import { LANGUAGES, otherLanguage, translator } from "./i18n.js";
+import { languageMethods } from "./language.js";
+import { icon } from "./icons.js";
+import { FULL_SCREEN, modalMethods } from "./modal.js";
+import { noticeMethods } from "./notices.js";
 import { Store } from "./store.js";
-
-const ICONS = {
-  chat: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z",
-  close: "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z",
-  warning: "M1 21h22L12 2 1 21zm12-3h-2v-2h2v2zm0-4h-2v-4h2v4z",
-  phone:
-    "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25c1.1.37 2.3.57 3.6.57a1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z",
-};
-
-function icon(name) {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  svg.setAttribute("class", "sc-icon");
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", ICONS[name]);
-  path.setAttribute("fill", "currentColor");
-  svg.append(path);
-  return svg;
-}
 
 function applyStyles(shadow, css) {
   if ("adoptedStyleSheets" in Document.prototype && "replaceSync" in CSSStyleSheet.prototype) {
@@ -43,8 +25,10 @@ export class ChatWidget {
   constructor(config, css) {
     this.config = config;
     this.css = css;
-    this.t = translator(config.lang);
     this.store = new Store(config.storageKey);
+    this.lang = LANGUAGES.includes(this.store.state.lang) ? this.store.state.lang : config.lang;
+    this.t = translator(this.lang);
+    this.fullScreen = window.matchMedia ? window.matchMedia(FULL_SCREEN) : { matches: false };
     this.nodes = new Map(); // message id -> element
     this.connection = new Connection({
       serverUrl: config.serverUrl,
@@ -87,37 +71,36 @@ export class ChatWidget {
         onclick: () => this.setOpen(!this.state.open, { focus: true }),
       },
       icon("chat"),
-      el("span", { text: t("launcher") }),
+      (this.launcherLabel = el("span", { text: t("launcher") })),
+    );
+    this.languageButton = el("button", {
+      type: "button",
+      class: "sc-header__button sc-language",
+      onclick: () => this.switchLanguage(otherLanguage(this.lang)),
+    });
+    this.clearButton = el("button", { type: "button", class: "sc-header__button", onclick: () => this.askClear() });
+    this.closeButton = el(
+      "button",
+      { type: "button", class: "sc-header__button sc-close", onclick: () => this.setOpen(false, { focus: true }) },
+      icon("close"),
     );
     const header = el(
       "div",
       { class: "sc-header" },
       el("h2", { id: "sc-title", class: "sc-title", text: config.title }),
-      el("button", { type: "button", class: "sc-header__button", onclick: () => this.clear() }, t("clear")),
-      el(
-        "button",
-        {
-          type: "button",
-          class: "sc-header__button sc-close",
-          "aria-label": t("close"),
-          onclick: () => this.setOpen(false, { focus: true }),
-        },
-        icon("close"),
-      ),
+      this.languageButton,
+      this.clearButton,
+      this.closeButton,
     );
+    this.confirm = el("div", { class: "sc-confirm", role: "group", hidden: true });
     this.alert = el("div", { class: "sc-alert", role: "alert" });
     this.status = el("div", { class: "sc-status", role: "status" });
-    this.log = el("div", {
-      class: "sc-log",
-      role: "log",
-      "aria-label": t("conversation"),
-      tabindex: "0",
-    });
+    this.log = el("div", { class: "sc-log", role: "log", tabindex: "0" });
     this.typing = el(
       "div",
       { class: "sc-typing", hidden: true },
       el("span", { class: "sc-dots", "aria-hidden": "true" }, el("span"), el("span"), el("span")),
-      el("span", { class: "sc-visually-hidden", text: t("typing") }),
+      (this.typingLabel = el("span", { class: "sc-visually-hidden", text: t("typing") })),
     );
     this.input = el("input", {
       id: "sc-input",
@@ -125,8 +108,9 @@ export class ChatWidget {
       type: "text",
       autocomplete: "off",
       maxlength: "1000",
-      placeholder: t("placeholder"),
     });
+    this.inputLabel = el("label", { for: "sc-input", class: "sc-visually-hidden" });
+    this.sendButton = el("button", { type: "submit", class: "sc-send" });
     const form = el(
       "form",
       {
@@ -136,9 +120,9 @@ export class ChatWidget {
           this.submit();
         },
       },
-      el("label", { for: "sc-input", class: "sc-visually-hidden", text: t("inputLabel") }),
+      this.inputLabel,
       this.input,
-      el("button", { type: "submit", class: "sc-send" }, t("send")),
+      this.sendButton,
     );
     this.panel = el(
       "section",
@@ -148,8 +132,10 @@ export class ChatWidget {
         role: "dialog",
         "aria-labelledby": "sc-title",
         hidden: true,
+        onkeydown: (event) => this.trapFocus(event),
       },
       header,
+      this.confirm,
       this.alert,
       this.status,
       this.log,
@@ -161,7 +147,6 @@ export class ChatWidget {
       "aside",
       {
         class: "sc-root",
-        lang: config.lang,
         "aria-label": config.title,
         // Escape closes the open panel from anywhere in the widget, the launcher
         // included (an emergency reply opens the panel without moving the focus).
@@ -177,6 +162,12 @@ export class ChatWidget {
       this.launcher,
     );
     shadow.append(this.root);
+    this.applyLanguage(this.lang);
+    // focus that leaves the full-screen dialog (e.g. to the page under it) comes back
+    document.addEventListener("focusin", (event) => {
+      if (this.isModal() && event.target !== this.host) this.focusFirst();
+    });
+    if (this.fullScreen.addEventListener) this.fullScreen.addEventListener("change", () => this.updateModal());
 
     for (const message of this.state.messages) this.log.append(this.render(message));
     this.renderAlerts();
@@ -216,8 +207,10 @@ export class ChatWidget {
                 type: "button",
                 class: "sc-reply",
                 onclick: () => {
+                  // focus goes to the conversation, not the text box: on a phone the
+                  // keyboard would open after every tap of a question with buttons
                   this.say(reply.title, reply.payload);
-                  this.input.focus();
+                  this.log.focus({ preventScroll: true });
                 },
               },
               reply.title,
@@ -229,61 +222,6 @@ export class ChatWidget {
     return node;
   }
 
-  callLinks(emergency) {
-    const { t } = this;
-    return el(
-      "p",
-      { class: "sc-calls" },
-      el(
-        "a",
-        { class: "sc-call", href: `tel:${dialable(emergency.call)}` },
-        icon("phone"),
-        t("call", { number: emergency.call }),
-      ),
-      emergency.hospitalLine
-        ? el(
-            "a",
-            { class: "sc-call sc-call--secondary", href: `tel:${dialable(emergency.hospitalLine)}` },
-            t("hospitalLine", { number: emergency.hospitalLine }),
-          )
-        : null,
-    );
-  }
-
-  renderAlerts() {
-    const { t } = this;
-    const emergency = this.state.emergency;
-    this.alert.replaceChildren();
-    this.pageAlert.replaceChildren();
-    this.root.classList.toggle("has-alert", Boolean(emergency));
-    if (!emergency) {
-      this.pageAlert.hidden = true;
-      return;
-    }
-    const kind = emergency.level === "URGENT" ? "urgent" : "emergency";
-    const content = () => [
-      el(
-        "p",
-        { class: "sc-alert__text" },
-        el("strong", {}, icon("warning"), `${t(`${kind}Title`)}: `),
-        t(`${kind}Text`, { number: emergency.call }),
-      ),
-      this.callLinks(emergency),
-    ];
-    this.alert.className = `sc-alert sc-alert--${kind}`;
-    this.alert.append(...content());
-    this.pageAlert.className = `sc-page-alert sc-alert--${kind}`;
-    this.pageAlert.append(
-      ...content(),
-      el(
-        "button",
-        { type: "button", class: "sc-page-alert__open", onclick: () => this.setOpen(true, { focus: true }) },
-        t("openChat"),
-      ),
-    );
-    this.pageAlert.hidden = this.state.open;
-  }
-
   // ---- behaviour
 
   setOpen(open, { focus }) {
@@ -292,7 +230,9 @@ export class ChatWidget {
     this.panel.hidden = !open;
     this.root.classList.toggle("is-open", open);
     this.launcher.setAttribute("aria-expanded", String(open));
+    this.launcherLabel.textContent = this.t(open ? "launcherOpen" : "launcher");
     this.pageAlert.hidden = open || !this.state.emergency;
+    this.updateModal();
     if (open) {
       this.connection.start();
       this.greetOnce();
@@ -307,7 +247,11 @@ export class ChatWidget {
     const { state, config } = this;
     if (!state.greeted && !state.messages.length && config.initPayload) {
       state.greeted = true;
-      this.connection.send(config.initPayload, { hidden: true });
+      // a page in Hindi asks for the greeting in Hindi: /greet{"language": "hi"}
+      const plainIntent = /^\/\w+$/.test(config.initPayload);
+      const payload =
+        plainIntent && this.lang !== "en" ? `${config.initPayload}{"language": "${this.lang}"}` : config.initPayload;
+      this.connection.send(payload, { hidden: true });
     }
   }
 
@@ -337,6 +281,7 @@ export class ChatWidget {
   }
 
   receive(data) {
+    if (LANGUAGES.includes(data.language) && data.language !== this.lang) this.applyLanguage(data.language);
     const emergency = this.parseEmergency(data.custom);
     const replies = Array.isArray(data.quick_replies)
       ? data.quick_replies
@@ -367,17 +312,6 @@ export class ChatWidget {
       if (!this.state.open) this.setOpen(true, { focus: false }); // never left behind a closed widget
     }
     this.scrollToEnd(node);
-  }
-
-  parseEmergency(custom) {
-    const advice = custom && typeof custom === "object" ? custom.emergency : null;
-    if (!advice || typeof advice !== "object") return null;
-    const number = (value) => (dialable(value) ? String(value).trim() : "");
-    return {
-      level: advice.level === "URGENT" ? "URGENT" : "EMERGENCY",
-      call: number(advice.call) || this.config.emergencyNumber,
-      hospitalLine: number(advice.hospital_line),
-    };
   }
 
   setMessageStatus(id, status) {
@@ -416,39 +350,6 @@ export class ChatWidget {
     }
   }
 
-  showStatus(status) {
-    const { t, config } = this;
-    const parts = {
-      connecting: [t("connecting")],
-      reconnecting: [t("reconnecting")],
-      unreachable: [
-        el("span", { text: `${t("unreachable")} ` }),
-        el(
-          "span",
-          {},
-          `${t("inEmergency")} `,
-          el("a", { href: `tel:${dialable(config.emergencyNumber)}` }, config.emergencyNumber),
-          ".",
-        ),
-      ],
-    }[status];
-    this.status.replaceChildren(...(parts || []));
-    this.status.className = `sc-status sc-status--${status}`;
-    for (const message of this.state.messages) {
-      if (message.status === "queued") this.renderStatus(message);
-    }
-  }
-
-  clear() {
-    this.connection.stop();
-    this.store.reset();
-    this.nodes.clear();
-    this.log.replaceChildren(el("p", { class: "sc-note", text: this.t("cleared") }));
-    this.typing.hidden = true;
-    this.renderAlerts();
-    this.setOpen(true, { focus: false });
-  }
-
   // To the end, or to the top of `node` if it is taller than the list (long replies).
   scrollToEnd(node) {
     const log = this.log;
@@ -456,3 +357,5 @@ export class ChatWidget {
     else log.scrollTop = log.scrollHeight;
   }
 }
+
+Object.assign(ChatWidget.prototype, noticeMethods, languageMethods, modalMethods, clearingMethods);

@@ -213,7 +213,7 @@ class ScopedOutput(OutputChannel):
         self.inner = inner
         self.channel = channel
 
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return self.inner.name()
 
     def local_id(self, recipient_id: str) -> str:
@@ -284,9 +284,9 @@ def scope_channel(input_channel: InputChannel) -> InputChannel:
         output = get_output_channel()
         return None if output is None else ScopedOutput(output, name)
 
-    input_channel.blueprint = scoped_blueprint  # type: ignore[assignment]
-    input_channel.get_output_channel = scoped_output  # type: ignore[assignment]
-    input_channel._scoped_by_channel = True  # type: ignore[attr-defined]
+    input_channel.blueprint = scoped_blueprint
+    input_channel.get_output_channel = scoped_output
+    input_channel._scoped_by_channel = True
     return input_channel
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from console.staff.models import Conversation, Tag
 from console.staff.sync import sync
-from contract import conversation_id
+from contract import conversation_id, split_conversation_id
 from tests.console.conftest import CONVERSATIONS, fallback_texts, predictions
 
 pytestmark = pytest.mark.servers
@@ -61,11 +61,12 @@ def test_list_shows_every_conversation_newest_first(store, client_for):
 
 
 def fallback_answers(url: str) -> set:
-    """Senders the assistant answered with its fallback response or action."""
+    """REST senders the assistant answered with its fallback response or action (stored
+    as "rest:<sender>", listed without the prefix)."""
     from sqlalchemy import create_engine, text
     engine = create_engine(url, future=True)
     with engine.connect() as connection:
-        found = {row[0] for row in connection.execute(text(
+        found = {split_conversation_id(row[0])[1] for row in connection.execute(text(
             "SELECT DISTINCT sender_id FROM events WHERE type_name = 'action' "
             "AND action_name IN ('utter_default', 'action_default_fallback')"))}
     engine.dispose()

@@ -22,14 +22,14 @@ class Practice:
     emergency_number: str
     hospital_emergency_line: str
     practice_contact: str
-    privacy_contact: str = ""  # empty: practice_contact (practice() fills it in)
-    retention_days: str = DEFAULTS["CONSOLE_RETENTION_DAYS"]
     clinic_phone: str
     clinic_address: str
     clinic_hours: str
     clinic_hours_hi: str
     clinic_hours_hinglish: str
     booking_url: str
+    privacy_contact: str = ""  # empty: practice_contact (practice() fills it in)
+    retention_days: str = DEFAULTS["CONSOLE_RETENTION_DAYS"]
     examples: Tuple[str, ...] = ()  # the contact settings still at their example value
 
     @property

@@ -106,7 +106,9 @@ def test_hinglish_on_a_phone_modal_panel_and_tappable_clinic_number(new_chat):
     # a quick reply does not open the phone's keyboard
     before = chat.bot.count()
     chat.bot.last.get_by_role("button", name="Appointment lein").tap()
-    expect(chat.bot.nth(before)).to_contain_text("Mareez ka poora naam", timeout=REPLY_TIMEOUT_MS)
+    # the privacy notice and its consent question come first (DPDP)
+    expect(chat.bot.nth(before)).to_contain_text("privacy ke baare mein",
+                                                 timeout=REPLY_TIMEOUT_MS)
     chat.wait_until_idle()
     assert chat.focused_class() == "sc-log"
 

@@ -32,13 +32,18 @@ def test_typed_requests_for_the_symptom_check(servers, message):
     assert servers.tracker(who)["active_loop"].get("name") == "triage_form"
 
 
-@pytest.mark.parametrize("message,expected", [
-    ("I'd like to book an appointment", "What is the patient's full name?"),
-    ("mujhe appointment book karna hai", "Mareez ka poora naam kya hai?"),
-    ("मुझे अपॉइंटमेंट बुक करना है", "मरीज़ का पूरा नाम क्या है?"),
+@pytest.mark.parametrize("message,notice,expected", [
+    ("I'd like to book an appointment", "short privacy notice",
+     "What is the patient's full name?"),
+    ("mujhe appointment book karna hai", "privacy ke baare mein", "Mareez ka poora naam kya hai?"),
+    ("मुझे अपॉइंटमेंट बुक करना है", "निजता", "मरीज़ का पूरा नाम क्या है?"),
 ])
-def test_typed_requests_for_the_appointment_form_in_each_language(servers, message, expected):
-    assert expected in said(servers, sender(), message)
+def test_typed_requests_for_the_appointment_form_in_each_language(
+        servers, message, notice, expected):
+    """The privacy notice and consent come first (DPDP), then the form's first question."""
+    who = sender()
+    assert notice in said(servers, who, message)
+    assert expected in said(servers, who, "/affirm")
 
 
 @pytest.mark.parametrize("message,expected", [

@@ -65,8 +65,8 @@ def test_the_notice_comes_before_any_detail_and_a_refusal_keeps_nothing(servers)
 
 def test_consent_is_recorded_before_the_name_is_asked(servers):
     sender = new_sender("agrees")
-    servers.say(sender, "appointment chahiye")
-    assert "full name" in texts(servers.say(sender, "yes"))[0]
+    servers.say(sender, "appointment chahiye")  # Hinglish: the answers come in Hinglish
+    assert "poora naam" in texts(servers.say(sender, "yes"))[0]
     [(version, channel, purpose, given_by)] = rows(
         servers, "SELECT notice_version, channel, purpose, given_by FROM consents "
         "WHERE sender_id = :c", c=conversation_id("rest", sender))
@@ -106,7 +106,8 @@ def test_delete_my_data_asks_then_erases_the_conversation_and_requests(servers, 
     question = texts(servers.say(sender, request_text))
     assert any("cannot be undone" in t or "वापस नहीं" in t or "wapas nahi" in t
                for t in question), question
-    assert texts(servers.say(sender, "yes"))[0].startswith("Done: this conversation")
+    done = texts(servers.say(sender, "yes"))[0]  # in the language of the erasure request
+    assert done.startswith(("Done: this conversation", "Ho gaya: yeh baatcheet", "हो गया")), done
     for table, column in (("events", "sender_id"), ("appointment_requests", "sender_id"),
                           ("consents", "sender_id")):
         assert rows(servers, f"SELECT count(*) FROM {table} WHERE {column} = :s",

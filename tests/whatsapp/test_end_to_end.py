@@ -247,7 +247,7 @@ def test_a_conversation_in_hindi_stays_in_hindi_with_tappable_numbers(webhook, g
     # a tapped button is language-neutral: the conversation stays in Hindi
     tapped = buttons[0]["reply"]
     sent = say(webhook, graph, patient, meta.button_reply(patient, tapped["id"], tapped["title"]))
-    tracker = webhook.tracker(patient)
+    tracker = webhook.tracker(patient, channel="whatsapp")
     assert tracker["slots"]["language"] == "hi"
     assert tracker["latest_message"]["response_selector"]["faq"]["response"][
         "intent_response_key"] == "faq/kyphoplasty"
@@ -264,7 +264,7 @@ def test_a_conversation_in_hindi_stays_in_hindi_with_tappable_numbers(webhook, g
 
     sent = say(webhook, graph, patient, meta.text(patient, "English please"))
     assert text_of(sent[0]).startswith("Okay, I'll write in English")
-    assert webhook.tracker(patient)["slots"]["language"] == "en"
+    assert webhook.tracker(patient, channel="whatsapp")["slots"]["language"] == "en"
 
 
 def test_hinglish_is_answered_in_hinglish_and_ok_keeps_it(webhook, graph):
@@ -273,7 +273,7 @@ def test_hinglish_is_answered_in_hinglish_and_ok_keeps_it(webhook, graph):
     reply = "\n".join(text_of(m) for m in sent)
     assert "par call karein" in reply and not DEVANAGARI.search(reply)
     say(webhook, graph, patient, meta.text(patient, "ok"))
-    assert webhook.tracker(patient)["slots"]["language"] == "hinglish"
+    assert webhook.tracker(patient, channel="whatsapp")["slots"]["language"] == "hinglish"
 
 
 def test_a_photo_caption_is_screened_and_answered_before_the_attachment_notice(webhook, graph):
@@ -283,5 +283,5 @@ def test_a_photo_caption_is_screened_and_answered_before_the_attachment_notice(w
     assert text_of(sent[0]).startswith("⚠️ You mentioned"), sent
     assert "112" in text_of(sent[0])
     assert any("only read text" in text_of(m) for m in sent[1:]), sent
-    slots = webhook.tracker(patient)["slots"]
+    slots = webhook.tracker(patient, channel="whatsapp")["slots"]
     assert slots["escalation_level"] == "EMERGENCY"

@@ -31,8 +31,6 @@ RED_FLAG_INTENTS = frozenset({INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE})
 # --- keys the screen adds to every parse result
 RED_FLAGS = "red_flags"  # [{"category", "level", "text", "certainty"}]
 SCREENED_INTENT = "screened_intent"  # the classifier's intent when the screen re-routed it
-CLINICAL_FACTS = "clinical_facts"  # [{"fact", "text", ...}] (procedure, osteoporosis, ...)
-CONTEXT_SIGNS = "context_signs"  # signs that only count together with a clinical fact
 
 # --- entities and slots of the safety path
 SUMMARY_ENTITY = "red_flag_summary"

@@ -29,6 +29,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12c.yml": (
         "29f9867313ee9064c023c5ef7f1c36e5644b21cecc733c920985ab3fa3faa9bc"
     ),
+    "tests/redflags/blind-2026-12d.yml": (
+        "05b58456d5cf8400d31997fdce203e067a7f4ec295d3be6bb2aa8db0ea507a08"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

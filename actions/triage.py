@@ -44,7 +44,7 @@ def reply_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dic
     if reply.kind == "unclear":
         dispatcher.utter_message(response="utter_unclear_answer")
         return [SlotSet(requested, None)]
-    if reply.kind == "earlier":
+    if reply.kind == "earlier" and reply.slot is not None:  # an earlier answer names its slot
         before = answers(tracker)
         after = {**before, reply.slot: reply.value}
         level_before, level_after = decision(before).level, decision(after).level

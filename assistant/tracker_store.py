@@ -58,6 +58,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     conversations to keep).
     """
 
+    engine: sa.engine.Engine  # set by SQLTrackerStore.__init__, replaced below for SQLite
+
     def __init__(self, *args: Any, cache_size: int = 500, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pool = self.engine.pool

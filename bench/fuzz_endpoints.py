@@ -61,6 +61,8 @@ class Tally:
         self.timeouts = 0
         self.expected: Counter = Counter()   # conversation id -> messages to store
         self.seen_ids: set = set()
+        self.unsigned_total = 0     # action calls sent without the shared secret
+        self.unsigned_refused = 0   # ... of which answered 401
 
     def answer(self, status: Optional[int], repeat: bool = False) -> None:
         self.inputs += not repeat
@@ -188,7 +190,7 @@ def fuzz_twilio(base: str, examples: int) -> Tally:
 def fuzz_actions(base: str, token: str, examples: int) -> Tally:
     tally, session = Tally("action server `POST /webhook` (half without the secret)"), \
         requests.Session()
-    refused = Counter()
+    refused: Counter[bool] = Counter()
 
     def send(value: Any) -> None:
         body, signed = value

@@ -96,7 +96,7 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
             buttons = [{"type": "reply", "reply": {"id": await self.options.reply_id(p, BUTTON_ID),
                                                    "title": t}}
                        for t, p in zip(unique_titles(titles, BUTTON_TITLE), payloads)]
-            action = {"buttons": buttons}
+            action: Dict[str, Any] = {"buttons": buttons}
             return messages + lead + [_interactive("button", body, action, labels)], (choices, False)
         if len(choices) <= MAX_ROWS:
             lead, body = _lead_and_body(text, TEXT_LIMIT)

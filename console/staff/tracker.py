@@ -104,7 +104,8 @@ def events_of_senders(senders: Sequence[str]) -> Iterator[Tuple[str, List[Event]
     query = text("SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
                  "FROM events WHERE sender_id IN :senders ORDER BY sender_id, id"
                  ).bindparams(bindparam("senders", expanding=True))
-    current, batch = None, []
+    current = ""
+    batch: List[Event] = []
     with engine().connect() as connection:
         for row in connection.execute(query, {"senders": list(senders)}):
             if row.sender_id != current and batch:

@@ -74,7 +74,7 @@ def transcript(request, pk):
         item["annotation"] = annotation = annotations.get(item["id"])
         # the correction dropdown shows a saved correction, and otherwise no choice
         corrected = annotation is not None and annotation.corrected
-        item["chosen_intent"] = annotation.correct_intent if corrected else ""
+        item["chosen_intent"] = annotation.correct_intent if annotation and corrected else ""
     slots = {k: v for k, v in final_slots(events).items() if v not in (None, [], "")}
     revealed_until = masking.revealed_until(request, pk)
     sender = conversation.sender_id

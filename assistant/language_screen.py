@@ -9,7 +9,7 @@ tell ("ok", "yes", a name, a number) carries no entity, so the conversation keep
 language. An explicit request ("Hindi mein baat karo", "English please") also becomes the
 `set_language` intent, which the dialogue acknowledges in the new language.
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,7 +33,7 @@ class LanguageScreen(GraphComponent):
         self.detector = detector or LanguageDetector.shared()
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage,
                resource: Resource, execution_context: ExecutionContext) -> "LanguageScreen":
         return cls()
 

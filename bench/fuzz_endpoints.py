@@ -269,7 +269,8 @@ def report(tallies: List[Tally], checks: Dict[str, Dict[str, int]], logs: Dict[s
     lines += ["", "Patient messages the tracker store should hold (worked out with each "
               "channel's own parser; a WhatsApp message id counts once however often it is "
               "delivered) against those it holds:", "",
-              "| channel | expected | stored | lost | stored twice |", "| --- | ---: | ---: | ---: | ---: |"]
+              "| channel | expected | stored | lost | stored twice |",
+              "| --- | ---: | ---: | ---: | ---: |"]
     for channel, check in checks.items():
         lines.append(f"| {channel} | {check['expected']:,} | {check['stored']:,} | "
                      f"{check['lost']} | {check['doubled']} |")

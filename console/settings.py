@@ -41,7 +41,8 @@ TRACKER_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'ass
 # The console's own tables: the same PostgreSQL database in production, a file beside
 # the tracker store in development. CONSOLE_DATABASE_URL overrides both.
 CONSOLE_DATABASE_URL = os.environ.get("CONSOLE_DATABASE_URL") or (
-    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL) else f"sqlite:///{VAR / 'console.db'}")
+    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL)
+    else f"sqlite:///{VAR / 'console.db'}")
 DATABASES = {"default": django_database(CONSOLE_DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,7 +138,9 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "console_session"
 CSRF_COOKIE_NAME = "console_csrftoken"
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CONSOLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("CONSOLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("CONSOLE_HTTPS", False):  # behind a TLS-terminating proxy

@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Optional, Tuple
 from rasa.core.channels.channel import OutputChannel
 
 from assistant.channel_labels import labels_for
-
-from channels.whatsapp.formatting import (TEXT_LIMIT, emergency_text, numbered_options,
-                                          short_title, split_tail, split_text, to_whatsapp,
-                                          unique_titles)
+from channels.whatsapp.formatting import (
+    TEXT_LIMIT,
+    emergency_text,
+    numbered_options,
+    short_title,
+    split_tail,
+    split_text,
+    to_whatsapp,
+    unique_titles,
+)
 from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.replies import BufferedOutput, Reply, TurnBuffer

@@ -15,7 +15,7 @@ class PerLoop(Generic[T]):
                  ) -> None:
         self._make = make
         self._usable = usable
-        self._items: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T]" = \
+        self._items: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = \
             weakref.WeakKeyDictionary()
 
     def get(self) -> T:

@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from console.staff import tracker
 from console.staff.events import summarize
-from console.staff.models import (OPEN_STATUSES, Conversation, Escalation, FlaggedMessage,
-                                  SyncState)
+from console.staff.models import OPEN_STATUSES, Conversation, Escalation, FlaggedMessage, SyncState
 from console.staff.red_flag_review import flagged_messages
 
 logger = logging.getLogger(__name__)

@@ -61,7 +61,8 @@ def ensure_indexes() -> List[str]:
             continue
         how = "CONCURRENTLY " if postgres else ""  # do not block Rasa's writes
         with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text(f"CREATE INDEX {how}IF NOT EXISTS {name} ON events ({columns})"))
+            connection.execute(
+                text(f"CREATE INDEX {how}IF NOT EXISTS {name} ON events ({columns})"))
         created.append(name)
     return created
 

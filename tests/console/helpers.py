@@ -31,7 +31,8 @@ def create_tracker(url: str) -> None:
         ddl = ddl.replace("id INTEGER NOT NULL PRIMARY KEY", "id SERIAL PRIMARY KEY")
     with engine.begin() as connection:
         connection.execute(text(ddl))
-        connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
+        connection.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
     metadata.create_all(engine, tables=[appointment_requests])
     engine.dispose()
 

@@ -1,6 +1,6 @@
 """Per-message cost of the NLU pipeline and of response rendering, and the memory they take.
 
-    .venv/bin/python bench/bench_nlu_nlg.py --model models/assistant.tar.gz \
+    .venv/bin/python bench/bench_nlu_nlg.py --model models/assistant.tar.gz \\
         --json results/nlu-nlg.json
     .venv/bin/python bench/bench_nlu_nlg.py --compare results/before.json results/after.json
 

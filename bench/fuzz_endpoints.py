@@ -210,8 +210,9 @@ def fuzz_actions(base: str, token: str, examples: int) -> Tally:
 def stored_messages(url: str) -> Dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as connection:
-        counts = {row[0]: int(row[1]) for row in connection.execute(text(
-            "SELECT sender_id, count(*) FROM events WHERE type_name = 'user' GROUP BY sender_id"))}
+        query = text("SELECT sender_id, count(*) FROM events WHERE type_name = 'user' "
+                     "GROUP BY sender_id")
+        counts = {row[0]: int(row[1]) for row in connection.execute(query)}
     engine.dispose()
     return counts
 

@@ -111,8 +111,9 @@ class Tracker:
         with self.engine.begin() as connection:
             return connection.execute(text(
                 "INSERT INTO appointment_requests (created_at, sender_id, channel, "
-                "patient_name, phone, preferred_time, reason, status) VALUES (:c, :s, 'rest', :n, "
-                "'+919810012345', 'friday', 'back pain', 'new') RETURNING id"),
+                "patient_name, phone, preferred_time, reason, status) "
+                "VALUES (:c, :s, 'rest', :n, '+919810012345', 'friday', 'back pain', 'new') "
+                "RETURNING id"),
                 {"c": datetime.now(timezone.utc), "s": sender, "n": name}).scalar_one()
 
     def count(self, sql: str, **params) -> int:

@@ -20,12 +20,10 @@ import os
 import platform
 import resource
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs/bench-nlu-nlg.md"
 LANGUAGES = ("en", "hinglish", "hi")
 

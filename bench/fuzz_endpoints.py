@@ -291,11 +291,7 @@ def main() -> int:
     from harness.servers import ACTION_TOKEN, assistant_servers
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp, FakeGraph() as graph:
-        env = {"WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN, "WHATSAPP_APP_SECRET": meta.APP_SECRET,
-               "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
-               "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
-               "WHATSAPP_GRAPH_BASE_URL": graph.url, "WHATSAPP_REDIS_URL": "",
-               "TWILIO_API_BASE_URL": graph.url, **TWILIO}
+        env = {**meta.cloud_env(graph.url), "TWILIO_API_BASE_URL": graph.url, **TWILIO}
         with assistant_servers(Path(tmp), extra_env=env) as servers:
             base = servers.rasa_url
             tallies = []

@@ -4,7 +4,7 @@ Its first slot is the privacy consent (actions/privacy.py): no name or number is
 before the patient agreed to the notice, and a refusal ends the form with nothing kept.
 """
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -28,23 +28,23 @@ def clean_text(value: Any, limit: int) -> str:
 class ValidateAppointmentForm(FormValidationAction):
     """Checks each answer of the appointment form."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_appointment_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
         """Nothing after the privacy notice when the patient declined it."""
         if tracker.get_slot("privacy_consent") == DECLINED:
             return ["privacy_consent"]
         return domain_slots
 
     def validate_privacy_consent(self, value: Any, dispatcher: CollectingDispatcher,
-                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                 tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
         if value is None:
             return {"privacy_consent": None}
         return check_consent(value, dispatcher, tracker)
 
-    def _text(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _text(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
         if value is None:
             return {slot: None}
         text = clean_text(value, MAX_LENGTH[slot])
@@ -54,11 +54,11 @@ class ValidateAppointmentForm(FormValidationAction):
         return {slot: text}
 
     def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
         return self._text("patient_name", value, dispatcher)
 
     def validate_phone(self, value: Any, dispatcher: CollectingDispatcher,
-                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                       tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
         if value is None:
             return {"phone": None}
         phone = normalise_indian_phone(str(value))
@@ -67,22 +67,22 @@ class ValidateAppointmentForm(FormValidationAction):
         return {"phone": phone}
 
     def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
         return self._text("preferred_time", value, dispatcher)
 
     def validate_visit_reason(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
         return self._text("visit_reason", value, dispatcher)
 
 
 class ActionSubmitAppointment(Action):
     """Saves a confirmed request; a declined one is dropped. Clears the form either way."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_appointment"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> List[Dict[Text, Any]]:
+            domain: DomainDict) -> List[Dict[str, Any]]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
         if tracker.get_slot("privacy_consent") == DECLINED:  # nothing was collected
             dispatcher.utter_message(response="utter_privacy_declined")

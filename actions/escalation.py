@@ -13,14 +13,15 @@ import json
 import logging
 import os
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 import aiohttp
-from contract import RED_FLAGS, SLOT_ESCALATION_CATEGORIES, SLOT_ESCALATION_LEVEL, level_of
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from contract import RED_FLAGS, SLOT_ESCALATION_CATEGORIES, SLOT_ESCALATION_LEVEL, level_of
 
 logger = logging.getLogger(__name__)
 ALERT_TIMEOUT_SECONDS = 5
@@ -66,7 +67,7 @@ async def notify_practice(payload: Dict[str, Any], environ=None) -> Optional[int
 
 
 async def escalation_events(tracker: Tracker, level: str,
-                            categories: List[str]) -> List[Dict[Text, Any]]:
+                            categories: List[str]) -> List[Dict[str, Any]]:
     """Slots that record an escalation, after notifying the practice."""
     await notify_practice(alert_body(tracker, level, categories))
     return [SlotSet("escalation_level", level), SlotSet("escalation_categories", categories)]
@@ -75,11 +76,11 @@ async def escalation_events(tracker: Tracker, level: str,
 class ActionRecordEscalation(Action):
     """Alerts the practice to the escalation the Rasa server has just recorded."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_record_escalation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> List[Dict[str, Any]]:
         level = tracker.get_slot(SLOT_ESCALATION_LEVEL)
         categories = list(tracker.get_slot(SLOT_ESCALATION_CATEGORIES) or [])
         if not level:  # an older Rasa server that did not set the slots

@@ -2,7 +2,7 @@
 and erasure on the patient's request (domain/privacy.yml)."""
 import asyncio
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -27,7 +27,7 @@ def record_consent(tracker: Tracker) -> str:
 
 
 def check_consent(value: Any, dispatcher: CollectingDispatcher,
-                  tracker: Tracker) -> Dict[Text, Any]:
+                  tracker: Tracker) -> Dict[str, Any]:
     """The appointment form's privacy_consent: recorded when given, never stored when not."""
     if value in (GIVEN_BY_PATIENT, GIVEN_BY_GUARDIAN, DECLINED):
         return {"privacy_consent": value}
@@ -44,11 +44,11 @@ def check_consent(value: Any, dispatcher: CollectingDispatcher,
 class ActionAskPrivacyConsent(Action):
     """The notice: the guardian's version once the patient said they write for a child."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_privacy_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> List[Dict[Text, Any]]:
+            domain: DomainDict) -> List[Dict[str, Any]]:
         child = bool(tracker.get_slot("for_child"))
         dispatcher.utter_message(
             response="utter_privacy_notice_child" if child else "utter_privacy_notice")
@@ -59,13 +59,13 @@ class ActionNoteChild(Action):
     """"This is for my child": a parent's or guardian's consent is needed, asked again if
     the patient had agreed for themselves."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_note_child"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> List[Dict[Text, Any]]:
+            domain: DomainDict) -> List[Dict[str, Any]]:
         dispatcher.utter_message(response="utter_for_child_noted")
-        events: List[Dict[Text, Any]] = [SlotSet("for_child", True)]
+        events: List[Dict[str, Any]] = [SlotSet("for_child", True)]
         if tracker.get_slot("privacy_consent") == GIVEN_BY_PATIENT:
             events.append(SlotSet("privacy_consent", None))
         return events
@@ -74,11 +74,11 @@ class ActionNoteChild(Action):
 class ActionErasePatientData(Action):
     """After the erasure form: erase this conversation when confirmed."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_erase_patient_data"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> List[Dict[str, Any]]:
         if not tracker.get_slot("erasure_confirmed"):
             dispatcher.utter_message(response="utter_erasure_kept")
             return [SlotSet("erasure_confirmed", None)]

@@ -5,7 +5,7 @@ one (actions/triage_rules.py); `action_triage_result` gives the level with its r
 next steps and warning signs, in the patient's language, and records escalations;
 `action_triage_late_answer` handles a tap on a triage button after the form has ended.
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -16,8 +16,16 @@ from actions.escalation import escalation_events
 from actions.triage_answers import read_reply, tapped_answer
 from actions.triage_questions import TRIAGE_SLOTS
 from actions.triage_rules import RANK, Decision, decision, required_slots
-from contract import (DEFAULT_LANGUAGE, EMERGENCY, LANGUAGES, ROUTINE, SLOT_EMERGENCY_ACTIVE,
-                      SLOT_LANGUAGE, SLOT_SUMMARY, URGENT)
+from contract import (
+    DEFAULT_LANGUAGE,
+    EMERGENCY,
+    LANGUAGES,
+    ROUTINE,
+    SLOT_EMERGENCY_ACTIVE,
+    SLOT_LANGUAGE,
+    SLOT_SUMMARY,
+    URGENT,
+)
 
 REQUESTED_SLOT = "requested_slot"
 RESULT_RESPONSES = {URGENT: "utter_triage_urgent", ROUTINE: "utter_triage_routine"}
@@ -33,7 +41,7 @@ def language(tracker: Tracker) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def reply_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+def reply_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """Slot events for the latest message; says so when it is not an answer."""
     requested = tracker.get_slot(REQUESTED_SLOT)
     if requested is None:  # the form starts: answers of an earlier, unfinished run are dropped
@@ -44,7 +52,7 @@ def reply_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dic
     if reply.kind == "unclear":
         dispatcher.utter_message(response="utter_unclear_answer")
         return [SlotSet(requested, None)]
-    if reply.kind == "earlier":
+    if reply.kind == "earlier" and reply.slot is not None:  # an earlier answer names its slot
         before = answers(tracker)
         after = {**before, reply.slot: reply.value}
         level_before, level_after = decision(before).level, decision(after).level
@@ -62,15 +70,15 @@ def reply_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dic
 class ValidateTriageForm(FormValidationAction):
     """Fills the answer the latest message gives, and asks the next question worth asking."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_triage_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
         return required_slots(answers(tracker))
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> List[Dict[str, Any]]:
         events = reply_events(dispatcher, tracker)
         given = {**answers(tracker), **{e["name"]: e["value"] for e in events}}
         next_question = next((s for s in required_slots(given) if given.get(s) is None), None)
@@ -79,11 +87,11 @@ class ValidateTriageForm(FormValidationAction):
 
 
 async def result_events(dispatcher: CollectingDispatcher, tracker: Tracker,
-                        result: Decision) -> List[Dict[Text, Any]]:
+                        result: Decision) -> List[Dict[str, Any]]:
     """Says the result of `result` in the patient's language; the slot and escalation events."""
     reason = "; ".join(result.reasons(language(tracker)))
     categories = [f"triage: {reason}" for reason in result.reasons("en")]
-    events: List[Dict[Text, Any]] = [SlotSet("triage_level", result.level),
+    events: List[Dict[str, Any]] = [SlotSet("triage_level", result.level),
                                      SlotSet("triage_reason", reason or None)]
     if result.level == EMERGENCY:
         dispatcher.utter_message(response="utter_emergency_advice", red_flag_summary=reason)
@@ -100,11 +108,11 @@ async def result_events(dispatcher: CollectingDispatcher, tracker: Tracker,
 class ActionTriageResult(Action):
     """Gives the triage level with its reason and next steps, and records escalations."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_triage_result"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> List[Dict[str, Any]]:
         events = await result_events(dispatcher, tracker, decision(answers(tracker)))
         return events + [SlotSet(slot, None) for slot in TRIAGE_SLOTS]
 
@@ -112,11 +120,11 @@ class ActionTriageResult(Action):
 class ActionTriageLateAnswer(Action):
     """A triage button tapped after its form ended: a warning sign still escalates."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_triage_late_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+                  domain: DomainDict) -> List[Dict[str, Any]]:
         slot, value = tapped_answer(tracker.latest_message or {}) or (None, None)
         result = decision({slot: value}) if slot else None
         if tracker.get_slot(SLOT_EMERGENCY_ACTIVE):

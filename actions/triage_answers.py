@@ -22,11 +22,22 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from actions.triage_questions import (BY_SLOT, HELPING, MILD, MODERATE, NO, NOT_HELPING,
-                                      NOT_TRIED, OVER_3_MONTHS, SEVERE, UNDER_6_WEEKS, UNSURE,
-                                      WEEKS_6_TO_MONTHS_3, YES)
-from contract import (ANSWER_QUESTION_ENTITY, ANSWER_VALUE_ENTITY, INTENT_ANSWER,
-                      RED_FLAG_INTENTS)
+from actions.triage_questions import (
+    BY_SLOT,
+    HELPING,
+    MILD,
+    MODERATE,
+    NO,
+    NOT_HELPING,
+    NOT_TRIED,
+    OVER_3_MONTHS,
+    SEVERE,
+    UNDER_6_WEEKS,
+    UNSURE,
+    WEEKS_6_TO_MONTHS_3,
+    YES,
+)
+from contract import ANSWER_QUESTION_ENTITY, ANSWER_VALUE_ENTITY, INTENT_ANSWER, RED_FLAG_INTENTS
 
 INTENT_VALUES = {"affirm": YES, "deny": NO, "not_sure": UNSURE}
 # Handled by the dialogue rules while the form waits (data/rules/triage.yml, red_flags.yml).
@@ -49,17 +60,18 @@ DURATION = [
     (UNDER_6_WEEKS, r"day|din|दिन|week|hafta|hafte|हफ्त|kal\b|कल|yesterday|today|aaj|आज|abhi|अभी"),
 ]
 SEVERITY = [
-    (MODERATE, r"moderate|medium|theek.?thaak|thik.?thak|thoda zyada|manageable|madhyam|मध्यम|ठीक.?ठाक"
-               r"|थोडा ज्यादा"),
-    (SEVERE, r"severe|limit|very bad|terrible|unbearable|can'?t move|bahut (tez|tej|zyada|jyada|dard|bura)"
-             r"|\btez|\btej|bhayankar|sehan nahi|बहुत (तेज|ज्यादा|दर्द)|तेज|असहनीय|भयंकर"),
+    (MODERATE, r"moderate|medium|theek.?thaak|thik.?thak|thoda zyada|manageable|madhyam"
+               r"|मध्यम|ठीक.?ठाक|थोडा ज्यादा"),
+    (SEVERE, r"severe|limit|very bad|terrible|unbearable|can'?t move"
+             r"|bahut (tez|tej|zyada|jyada|dard|bura)|\btez|\btej|bhayankar|sehan nahi"
+             r"|बहुत (तेज|ज्यादा|दर्द)|तेज|असहनीय|भयंकर"),
     (MILD, r"mild|slight|little|halka|thoda|\bkam\b|हल्का|थोडा|(?<![^\s,.!?])कम(?![^\s,.!?])"),
 ]
 CARE_HELPED = [
-    (NOT_TRIED, r"not tried|haven'?t tried|have not tried|never tried|nahi kiya|try nahi|nahi aazmaya"
-                r"|आजमाया नहीं|नहीं आजमाया|नहीं किया"),
-    (NOT_HELPING, r"^no\b|not help|hasn'?t help|has not help|didn'?t help|no (relief|help|use)|nahi|nahin"
-                  r"|नहीं|koi fayda nahi|worse"),
+    (NOT_TRIED, r"not tried|haven'?t tried|have not tried|never tried|nahi kiya|try nahi"
+                r"|nahi aazmaya|आजमाया नहीं|नहीं आजमाया|नहीं किया"),
+    (NOT_HELPING, r"^no\b|not help|hasn'?t help|has not help|didn'?t help|no (relief|help|use)"
+                  r"|nahi|nahin|नहीं|koi fayda nahi|worse"),
     (HELPING, r"^yes|helping|helped|\bhelp|better|haan|\bha\b|fayda|aaram|हाँ|हां|आराम|फायदा"),
 ]
 WORD_TABLES = {"tr_duration": DURATION, "tr_severity": SEVERITY, "tr_care_helped": CARE_HELPED}
@@ -103,10 +115,13 @@ class Reply:
 
 
 def tapped_answer(message: Mapping[str, Any]) -> Optional[Tuple[Optional[str], Optional[str]]]:
-    """(question, value) of a triage button tap; (None, None) for a malformed one; None if no tap."""
+    """(question, value) of a triage button tap; (None, None) for a malformed one; None if no
+    tap."""
     if ((message.get("intent") or {}).get("name")) != INTENT_ANSWER:
         return None
-    entities: Dict[str, Any] = {e.get("entity"): e.get("value") for e in message.get("entities") or []}
+    entities: Dict[str, Any] = {
+        e.get("entity"): e.get("value") for e in message.get("entities") or []
+    }
     slot, value = entities.get(ANSWER_QUESTION_ENTITY), entities.get(ANSWER_VALUE_ENTITY)
     question = BY_SLOT.get(slot) if isinstance(slot, str) else None
     if question is None or value not in question.answers:

@@ -14,7 +14,11 @@ YES_NO = (YES, NO, UNSURE)
 # "Not sure" on a warning-sign question counts as yes: the more urgent level wins.
 POSITIVE: FrozenSet[str] = frozenset({YES, UNSURE})
 
-UNDER_6_WEEKS, WEEKS_6_TO_MONTHS_3, OVER_3_MONTHS = "under_6_weeks", "6_weeks_to_3_months", "over_3_months"
+UNDER_6_WEEKS, WEEKS_6_TO_MONTHS_3, OVER_3_MONTHS = (
+    "under_6_weeks",
+    "6_weeks_to_3_months",
+    "over_3_months",
+)
 MILD, MODERATE, SEVERE = "mild", "moderate", "severe"
 HELPING, NOT_HELPING, NOT_TRIED = "yes", "no", "not_tried"
 

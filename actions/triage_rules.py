@@ -19,7 +19,8 @@ from actions.triage_questions import BY_SLOT, POSITIVE, QUESTIONS, YES
 from contract import SELF_CARE, TRIAGE_LEVELS
 
 RULES_FILE = Path(__file__).with_name("triage_rules.yml")
-RANK = {level: rank for rank, level in enumerate(reversed(TRIAGE_LEVELS))}  # SELF_CARE 0 ... EMERGENCY 3
+# SELF_CARE 0 ... EMERGENCY 3
+RANK = {level: rank for rank, level in enumerate(reversed(TRIAGE_LEVELS))}
 
 Answers = Mapping[str, Optional[str]]
 
@@ -134,7 +135,10 @@ def required_slots(answers: Answers) -> List[str]:
     for question in QUESTIONS:
         if answers.get(question.slot) is not None:
             order.append(question.slot)
-        elif _prerequisites_met(question.slot, answers) and _potential(question.slot, answers) > current:
+        elif (
+            _prerequisites_met(question.slot, answers)
+            and _potential(question.slot, answers) > current
+        ):
             order.append(question.slot)
     return order
 

@@ -22,7 +22,9 @@ LABEL_RESPONSES = {
 _rendered: Dict[str, Dict[str, str]] = {}
 
 
-def render_labels(nlg, values: Mapping[tuple, Dict[str, str]], kind: str) -> Dict[str, Dict[str, str]]:
+def render_labels(
+    nlg, values: Mapping[tuple, Dict[str, str]], kind: str
+) -> Dict[str, Dict[str, str]]:
     """{language: {label: text}} from the domain responses (absent ones are left out)."""
     labels = {}
     for language in LANGUAGES:

@@ -15,10 +15,10 @@ fallback idea, per topic). A button's payload `topic:<name>` answers that topic.
 The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
 import json
-import re
 from pathlib import Path
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,11 +32,15 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
-from rasa.shared.nlu.constants import (INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY,
-                                      PREDICTED_CONFIDENCE_KEY, TEXT)
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
@@ -55,7 +59,7 @@ class TfidfLogisticIntentClassifier(LogisticRegressionClassifier):
     """Rasa's logistic-regression intent classifier on TF-IDF-weighted count features."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Rasa's settings plus `C` (weak regularisation: firm confidences for the fallback)."""
         return {**LogisticRegressionClassifier.get_default_config(), "C": 100.0, "max_iter": 1000}
 
@@ -68,7 +72,7 @@ class TfidfLogisticIntentClassifier(LogisticRegressionClassifier):
                                random_state=self.config["random_state"], class_weight="balanced"))
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "TfidfLogisticIntentClassifier":
         """Loads the fitted model; unlike Rasa's, fails loudly instead of serving an empty one."""
         import skops.io as sio
@@ -130,7 +134,7 @@ class FaqSelector(TfidfLogisticIntentClassifier):
     """Chooses the `faq/<topic>` response for a message, as ResponseSelector would."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """The intent classifier's settings, the retrieval intent, and when to offer a choice.
 
         A choice is offered when the best topic's probability is below `choice_below`, or
@@ -144,7 +148,7 @@ class FaqSelector(TfidfLogisticIntentClassifier):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.retrieval_intent = self.config["retrieval_intent"]
-        self.responses: Dict[Text, List[Dict[Text, Any]]] = {}
+        self.responses: Dict[str, List[Dict[str, Any]]] = {}
 
     def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
         examples = [e for e in training_data.intent_examples

@@ -9,41 +9,25 @@ tell ("ok", "yes", a name, a number) carries no entity, so the conversation keep
 language. An explicit request ("Hindi mein baat karo", "English please") also becomes the
 `set_language` intent, which the dialogue acknowledges in the new language.
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.language import LanguageDetector
+from assistant.screen_component import ScreenComponent
 from contract import INTENT_SET_LANGUAGE, LANGUAGE_ENTITY, LANGUAGE_KEY
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class LanguageScreen(GraphComponent):
+class LanguageScreen(ScreenComponent):
     """Script and lexicon rules (assistant/language_lexicon.yml); nothing to train."""
 
     def __init__(self, detector: Optional[LanguageDetector] = None) -> None:
         self.detector = detector or LanguageDetector.shared()
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> "LanguageScreen":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self.screen(message)
-        return messages
 
     def screen(self, message: Message) -> None:
         """Adds the detection, the `language` entity and, on a request, `set_language`."""

@@ -17,7 +17,7 @@ for every such button it renders (and then sends the payload unchanged). Practic
 fills every part of a response except the payloads, which it leaves as written.
 """
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -27,8 +27,13 @@ from rasa.utils.endpoints import EndpointConfig
 from assistant import channel_labels
 from assistant.contact_values import WHATSAPP, all_contact_values, channel_kind
 from assistant.settings import practice
-from contract import (DEFAULT_LANGUAGE, FAQ_CANDIDATES, LANGUAGES, SLOT_LANGUAGE,
-                      TOPIC_PAYLOAD_PREFIX)
+from contract import (
+    DEFAULT_LANGUAGE,
+    FAQ_CANDIDATES,
+    LANGUAGES,
+    SLOT_LANGUAGE,
+    TOPIC_PAYLOAD_PREFIX,
+)
 
 logger = logging.getLogger(__name__)
 CHOICE_RESPONSE = "utter_faq_did_you_mean"
@@ -40,7 +45,7 @@ def conversation_language(tracker: DialogueStateTracker) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def candidate_buttons(message: Dict[Text, Any], tracker: DialogueStateTracker) -> None:
+def candidate_buttons(message: Dict[str, Any], tracker: DialogueStateTracker) -> None:
     """Keeps the buttons of the topics the selector hesitated between, best first."""
     latest = tracker.latest_message
     candidates = (latest.parse_data.get(FAQ_CANDIDATES) if latest else None) or []
@@ -64,11 +69,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                            "environment, see .env.example): %s", ", ".join(settings.missing()))
 
     @property
-    def responses(self) -> Dict[Text, Any]:
+    def responses(self) -> Dict[str, Any]:
         return self._responses
 
     @responses.setter
-    def responses(self, responses: Dict[Text, Any]) -> None:
+    def responses(self, responses: Dict[str, Any]) -> None:
         """Rasa builds the NLG before loading the model, then hands it the model's responses
         (Agent.load_model, pinned in assistant/rasa_patches.py): the channels' words are
         rendered whenever they arrive."""
@@ -76,8 +81,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if responses:
             channel_labels.keep(channel_labels.render_labels(self, self.values, WHATSAPP))
 
-    async def generate(self, utter_action: Text, tracker: DialogueStateTracker,
-                       output_channel: Text, **kwargs: Any) -> Optional[Dict[Text, Any]]:
+    async def generate(self, utter_action: str, tracker: DialogueStateTracker,
+                       output_channel: str, **kwargs: Any) -> Optional[Dict[str, Any]]:
         language = conversation_language(tracker)
         values = self.values[(language, channel_kind(output_channel))]
         message = await super().generate(

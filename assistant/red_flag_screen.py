@@ -10,16 +10,13 @@ is kept as `screened_intent`), and a `red_flag_summary` entity carries the findi
 plain words. assistant/red_flag_policy.py answers them inside the Rasa server.
 """
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.screen_component import ScreenComponent
 from contract import (
     CONFIRMED,
     EMERGENCY,
@@ -35,29 +32,11 @@ from redflags import Finding, RedFlagDetector, summarise
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class RedFlagScreen(GraphComponent):
+class RedFlagScreen(ScreenComponent):
     """Deterministic red-flag screen (rules in redflags/patterns.yml)."""
 
     def __init__(self, detector: Optional[RedFlagDetector] = None) -> None:
         self.detector = detector or RedFlagDetector.shared()
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "RedFlagScreen":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self.screen(message)
-        return messages
 
     def screen(self, message: Message) -> None:
         """Add `red_flags` to the message and, on a finding, re-route its intent."""

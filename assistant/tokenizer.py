@@ -10,7 +10,7 @@ cost more English accuracy than it gained (docs/nlu-report.md).
 """
 import re
 import unicodedata
-from typing import List, Text
+from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
@@ -23,7 +23,7 @@ STRETCHED = re.compile(r"(.)\1{2,}")   # three or more of one letter
 DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 
 
-def spelling_key(word: Text) -> Text:
+def spelling_key(word: str) -> str:
     """One spelling for the ways a word is typed: lower case, no nukta, anusvara, unstretched."""
     word = unicodedata.normalize("NFC", word.lower()).translate(INVISIBLE)
     if DEVANAGARI.search(word):
@@ -36,7 +36,7 @@ def spelling_key(word: Text) -> Text:
 class SpellingTokenizer(WhitespaceTokenizer):
     """Rasa's whitespace tokenizer, with one spelling per word as each token's lemma."""
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         tokens = super().tokenize(message, attribute)
         for token in tokens:
             token.lemma = spelling_key(token.text)

@@ -27,7 +27,7 @@ The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
 import json
 from collections import OrderedDict
-from typing import Any, Optional, Text, Tuple
+from typing import Any, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -58,6 +58,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     conversations to keep).
     """
 
+    engine: sa.engine.Engine  # set by SQLTrackerStore.__init__, replaced below for SQLite
+
     def __init__(self, *args: Any, cache_size: int = 500, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pool = self.engine.pool
@@ -67,9 +69,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                                            connect_args={"check_same_thread": False})
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.cache_size = int(cache_size)
-        self._cache: "OrderedDict[Text, Tuple[DialogueStateTracker, Stamp]]" = OrderedDict()
+        self._cache: OrderedDict[str, Tuple[DialogueStateTracker, Stamp]] = OrderedDict()
 
-    def _stamp(self, sender_id: Text, session: Optional[sa.orm.Session] = None) -> Stamp:
+    def _stamp(self, sender_id: str, session: Optional[sa.orm.Session] = None) -> Stamp:
         """What the database holds of the conversation's latest session."""
         if session is None:
             with self.session_scope() as session:
@@ -82,7 +84,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                          .one())
         return int(count), newest
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         cached = self._cache.pop(sender_id, None)
         if cached is not None and self.domain:
             tracker, stamp = cached
@@ -117,7 +119,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
 
-    def _row(self, sender_id: Text, event: Event) -> "SQLTrackerStore.SQLEvent":
+    def _row(self, sender_id: str, event: Event) -> "SQLTrackerStore.SQLEvent":
         """The row Rasa's SQLTrackerStore.save writes for `event`."""
         data = event.as_dict()
         return self.SQLEvent(

@@ -1,6 +1,7 @@
 """Per-message cost of the NLU pipeline and of response rendering, and the memory they take.
 
-    .venv/bin/python bench/bench_nlu_nlg.py --model models/assistant.tar.gz --json results/nlu-nlg.json
+    .venv/bin/python bench/bench_nlu_nlg.py --model models/assistant.tar.gz \\
+        --json results/nlu-nlg.json
     .venv/bin/python bench/bench_nlu_nlg.py --compare results/before.json results/after.json
 
 Parses every example of the held-out sets (tests/nlu/*.yml: English, Hinglish and Hindi)
@@ -19,12 +20,10 @@ import os
 import platform
 import resource
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs/bench-nlu-nlg.md"
 LANGUAGES = ("en", "hinglish", "hi")
 
@@ -84,7 +83,8 @@ async def measure(model: Path, rounds: int) -> dict:
                 nlg_ms.append((time.thread_time() - started) * 1000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"messages": len(messages), "responses": len(names), "rounds": rounds,
-            "parse_median_ms": statistics.median(parse_ms), "parse_p95_ms": percentile(parse_ms, 0.95),
+            "parse_median_ms": statistics.median(parse_ms),
+            "parse_p95_ms": percentile(parse_ms, 0.95),
             "parse_wall_median_ms": statistics.median(parse_wall_ms),
             "nlg_median_ms": statistics.median(nlg_ms), "nlg_p95_ms": percentile(nlg_ms, 0.95),
             "model_rss_mb": loaded - before_load, "rss_after_load_mb": loaded, "peak_rss_mb": peak}

@@ -95,14 +95,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeGraph() as graph:
-        env = {
-            "WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN,
-            "WHATSAPP_APP_SECRET": meta.APP_SECRET,
-            "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
-            "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
-            "WHATSAPP_GRAPH_BASE_URL": graph.url,
-            "WHATSAPP_REDIS_URL": os.environ.get("WHATSAPP_REDIS_URL", "redis://127.0.0.1:6379/0"),
-        }
+        redis_url = os.environ.get("WHATSAPP_REDIS_URL", "redis://127.0.0.1:6379/0")
+        env = meta.cloud_env(graph.url, redis_url)
         with assistant_servers(
             Path(tmp), rasa_port=args.rasa_port, action_port=args.action_port, extra_env=env
         ) as servers:

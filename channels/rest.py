@@ -13,7 +13,7 @@ the practice's own systems on the internal network.
 import json
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
+from typing import Any, Awaitable, Callable, Dict, Optional, Union
 
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -73,7 +73,7 @@ class RestInput(StockRestInput):
     """The REST channel, named `rest` like Rasa's, refusing malformed bodies with 400."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]
@@ -112,15 +112,15 @@ class RestInput(StockRestInput):
 
         return webhook
 
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    async def _extract_sender(self, req: Request) -> Optional[str]:
         return req.ctx.rest_fields["sender"]
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
+    def _extract_message(self, req: Request) -> Optional[str]:
         return req.ctx.rest_fields["message"]
 
-    def _extract_input_channel(self, req: Request) -> Text:
+    def _extract_input_channel(self, req: Request) -> str:
         return self.name()
 
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+    def get_metadata(self, request: Request) -> Optional[Dict[str, Any]]:
         return request.ctx.rest_fields["metadata"]
 

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 HEADER = "# Generated from cluster/nginx.conf.template by cluster/nginx.py: edit those.\n"
@@ -50,7 +50,7 @@ def _servers(addresses: Sequence[str]) -> str:
     return "\n".join(f"    server {a} max_fails=1 fail_timeout=10s;" for a in addresses)
 
 
-def render(topology: Topology, template: str = None) -> str:
+def render(topology: Topology, template: Optional[str] = None) -> str:
     """The nginx configuration for `topology`; fails on any placeholder left unfilled."""
     text = TEMPLATE.read_text(encoding="utf-8") if template is None else template
     values = {

@@ -1,11 +1,10 @@
 #!/usr/bin/env python
 """Django's command-line utility for the staff console."""
+
 import os
 import sys
-from pathlib import Path
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,6 +1,7 @@
 """Settings of the staff console. Everything that differs between machines comes from
 the environment; `make run` works with none of it set (development defaults)."""
 import os
+import runpy
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,11 @@ from console.staff.client_address import parse_networks
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = Path(os.environ.get("CONSOLE_VAR_DIR", ROOT / "var"))
+# The variables the console shares with the other processes (DATABASE_URL,
+# CONSOLE_RETENTION_DAYS) take their default from the project's settings.py, the one place
+# each default is written. It is read by its path: console/ is the script directory of
+# manage.py, where `import settings` would find this very file.
+project_setting = runpy.run_path(str(ROOT / "settings.py"))["value"]
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -37,11 +43,12 @@ DEBUG = _flag("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("CONSOLE_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 
 # The tracker store (Rasa's `events` table) and the practice's `appointment_requests`.
-TRACKER_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'assistant.db'}"
+TRACKER_DATABASE_URL = project_setting("DATABASE_URL")
 # The console's own tables: the same PostgreSQL database in production, a file beside
 # the tracker store in development. CONSOLE_DATABASE_URL overrides both.
 CONSOLE_DATABASE_URL = os.environ.get("CONSOLE_DATABASE_URL") or (
-    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL) else f"sqlite:///{VAR / 'console.db'}")
+    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL)
+    else f"sqlite:///{VAR / 'console.db'}")
 DATABASES = {"default": django_database(CONSOLE_DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,7 +144,9 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "console_session"
 CSRF_COOKIE_NAME = "console_csrftoken"
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CONSOLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("CONSOLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("CONSOLE_HTTPS", False):  # behind a TLS-terminating proxy
@@ -155,7 +164,7 @@ WHITENOISE_USE_FINDERS = True  # served straight from console/staff/static, no c
 # What the console shows and keeps.
 CONSOLE_PAGE_SIZE = 50
 CONSOLE_LOW_CONFIDENCE = float(os.environ.get("CONSOLE_LOW_CONFIDENCE", "0.6"))
-CONSOLE_RETENTION_DAYS = int(os.environ.get("CONSOLE_RETENTION_DAYS") or "365")  # settings.py
+CONSOLE_RETENTION_DAYS = int(project_setting("CONSOLE_RETENTION_DAYS"))
 CONSOLE_SYNC_MAX_EVENTS = 20000  # per request; `sync_conversations` has no limit
 CONSOLE_NLU_DIR = ROOT / "data" / "nlu"
 # Personal data is masked; a clinician or admin who reveals a conversation sees it for

@@ -19,7 +19,7 @@ ACTIONS = ["action_submit_appointment", "action_record_escalation", "action_tria
 texts = st.text(max_size=60)   # JSON escapes lone surrogates, so any text will do in JSON
 # text that goes onto the wire as UTF-8 itself (form fields, socket.io packets): no lone
 # surrogates (they cannot be encoded), no engine.io packet separator
-wire_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x1e")
+wire_chars = st.characters(blacklist_categories=["Cs"], blacklist_characters="\x1e")
 wire_texts = st.text(wire_chars, max_size=80)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
                     texts)

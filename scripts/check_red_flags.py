@@ -1,4 +1,7 @@
-"""Print the red-flag phrase cases the detector gets wrong: python scripts/check_red_flags.py [file]."""
+"""Print the red-flag phrase cases the detector gets wrong.
+
+    python scripts/check_red_flags.py [file]
+"""
 import sys
 import time
 

@@ -12,8 +12,16 @@ import sys
 from pathlib import Path
 from typing import List
 
-from scripts.nlu_scores import (CHOICE, FALLBACK_ANSWER, OTHER, RIGHT_ANSWER, SAFETY,
-                                WRONG_ANSWER, LanguageScores, score)
+from scripts.nlu_scores import (
+    CHOICE,
+    FALLBACK_ANSWER,
+    OTHER,
+    RIGHT_ANSWER,
+    SAFETY,
+    WRONG_ANSWER,
+    LanguageScores,
+    score,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,9 +31,10 @@ OUTCOMES = (RIGHT_ANSWER, CHOICE, WRONG_ANSWER, FALLBACK_ANSWER, SAFETY, OTHER)
 
 
 def summary(results: List[LanguageScores]) -> List[str]:
-    lines = ["| language | examples | intent macro-F1 | FAQ-topic macro-F1 | FAQ questions answered "
-             "on the wrong topic | FAQ answers to non-FAQ messages | language detected right / "
-             "left to the conversation / wrong |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| language | examples | intent macro-F1 | FAQ-topic macro-F1 "
+             "| FAQ questions answered on the wrong topic | FAQ answers to non-FAQ messages "
+             "| language detected right / left to the conversation / wrong |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for s in results:
         faq = len(s.faq_examples)
         wrong = round(s.wrong_topic_share * faq)
@@ -44,7 +53,8 @@ def outcomes(results: List[LanguageScores]) -> List[str]:
              "| --- |" + " --- |" * len(OUTCOMES)]
     for s in results:
         cells = [f"{s.outcome_share(o):.1%}" for o in OUTCOMES]
-        lines.append(f"| {LANGUAGE_NAMES.get(s.language, s.language)} | " + " | ".join(cells) + " |")
+        name = LANGUAGE_NAMES.get(s.language, s.language)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines + ["", "A \"Did you mean\" choice offers two or three topic buttons instead of "
                     "answering when the FAQ selector is unsure between topics; red-flag advice is "
                     "the safety screen overriding a question that mentions a warning sign.", ""]

@@ -62,7 +62,7 @@ class LanguageScores:
     @property
     def topic_macro_f1(self) -> float:
         faq = self.faq_examples
-        gold = [e.topic for e in faq]
+        gold = [e.topic or "" for e in faq]  # every FAQ example has a topic
         return float(f1_score(gold, [e.predicted_topic for e in faq], labels=sorted(set(gold)),
                               average="macro", zero_division=0))
 
@@ -89,7 +89,8 @@ class LanguageScores:
     def per_label_recall(self, attribute: str) -> Dict[str, float]:
         gold_attribute = "topic" if attribute == "predicted_topic" else "intent"
         pool = self.faq_examples if gold_attribute == "topic" else self.examples
-        totals, hits = Counter(), Counter()
+        totals: Counter[str] = Counter()
+        hits: Counter[str] = Counter()
         for e in pool:
             gold = getattr(e, gold_attribute)
             totals[gold] += 1

@@ -33,8 +33,8 @@ JUSTIFIED = {
 
 
 def test_rasa_data_validate_has_only_justified_warnings():
-    result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate", "--domain", "domain"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    command = [sys.executable, "-m", "rasa", "data", "validate", "--domain", "domain"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     warnings = re.findall(r"UserWarning: (.+?)(?:\n|$)", output)

@@ -22,7 +22,8 @@ def test_no_frozen_example_is_trained_on():
     from rasa.shared.nlu.training_data.loading import load_data
 
     def texts(path):
-        return {" ".join(m.get("text").lower().split()) for m in load_data(str(path)).intent_examples}
+        examples = load_data(str(path)).intent_examples
+        return {" ".join(m.get("text").lower().split()) for m in examples}
 
     training = texts(ROOT / "data/nlu")
     for language in FROZEN:

@@ -78,3 +78,46 @@ def test_no_reader_writes_a_default_of_its_own(path):
         # ${NAME:-value} with a literal value (${NAME:-$OTHER} derives it, which is fine)
         assert not re.search(rf"\${{{name}:-[^}}$]", text), f"{path} gives {name} a default"
     assert "sqlite:///" not in text
+
+
+def test_the_console_takes_the_shared_defaults_from_settings_py():
+    """console/settings.py writes no default of DATABASE_URL or CONSOLE_RETENTION_DAYS of its
+    own, and reads settings.py even where console/ is first on sys.path (manage.py's folder:
+    there `import settings` would find console/settings.py)."""
+    script = (
+        "import os, django; from django.conf import settings as s;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'console.settings';"
+        "print(s.TRACKER_DATABASE_URL); print(s.CONSOLE_RETENTION_DAYS)"
+    )
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "DJANGO_SECRET_KEY": "test"}
+    printed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT / "console",
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.split()
+    assert printed == [
+        settings.DEFAULTS["DATABASE_URL"],
+        settings.DEFAULTS["CONSOLE_RETENTION_DAYS"],
+    ]
+    text = (ROOT / "console/settings.py").read_text(encoding="utf-8")
+    assert '"365"' not in text and "assistant.db" not in text
+
+
+@pytest.mark.parametrize("cwd", [".", "console"])
+def test_manage_py_runs_from_the_repo_root_and_from_console_without_sys_path_edits(cwd):
+    assert "sys.path" not in (ROOT / "console/manage.py").read_text(encoding="utf-8")
+    manage = ROOT / "console/manage.py"
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "DJANGO_SECRET_KEY": "test"}
+    result = subprocess.run(
+        [sys.executable, str(manage), "check"],
+        cwd=ROOT / cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

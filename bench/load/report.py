@@ -78,12 +78,15 @@ STAGES = [
 
 def profile_summary(raw: Path, root: Path, top: int = 15) -> dict:
     """Where the sampled time went: self time by package, inclusive time by stage."""
-    by_package, stages, total, cut = Counter(), Counter(), 0, Counter()
+    by_package: Counter[str] = Counter()
+    stages: Counter[str] = Counter()
+    cut: Counter[str] = Counter()
+    total = 0
     for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
+        stack, _, field = line.rpartition(" ")
+        if not stack or not field.isdigit():
             continue
-        count = int(count)
+        count = int(field)
         total += count
         frames = [f for f in stack.split(";") if not f.startswith("process ")]
         by_package[_package(frames[-1], root)] += count

@@ -83,8 +83,8 @@ def _message(message: Dict[str, Any], contacts: List[Dict[str, Any]]) -> Optiona
     sender_id = wa_id or user_id
     if not message_id or not sender_id or kind_of in SILENT_TYPES or message.get("group_id"):
         return None
-    base = dict(message_id=message_id, sender_id=sender_id, to=to, type=kind_of, wa_id=wa_id,
-                user_id=user_id)
+    base: Dict[str, Any] = dict(message_id=message_id, sender_id=sender_id, to=to, type=kind_of,
+                                wa_id=wa_id, user_id=user_id)
     if kind_of == "text":
         body = str(_dict(message.get("text")).get("body") or "")
         return Inbound(kind=TEXT, text=body, **base) if body.strip() else None

@@ -9,10 +9,16 @@ from typing import Any, Dict, List, Optional, Tuple
 from rasa.core.channels.channel import OutputChannel
 
 from assistant.channel_labels import labels_for
-
-from channels.whatsapp.formatting import (TEXT_LIMIT, emergency_text, numbered_options,
-                                          short_title, split_tail, split_text, to_whatsapp,
-                                          unique_titles)
+from channels.whatsapp.formatting import (
+    TEXT_LIMIT,
+    emergency_text,
+    numbered_options,
+    short_title,
+    split_tail,
+    split_text,
+    to_whatsapp,
+    unique_titles,
+)
 from channels.whatsapp.graph_client import GraphClient
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.replies import BufferedOutput, Reply, TurnBuffer
@@ -96,7 +102,7 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
             buttons = [{"type": "reply", "reply": {"id": await self.options.reply_id(p, BUTTON_ID),
                                                    "title": t}}
                        for t, p in zip(unique_titles(titles, BUTTON_TITLE), payloads)]
-            action = {"buttons": buttons}
+            action: Dict[str, Any] = {"buttons": buttons}
             return messages + lead + [_interactive("button", body, action, labels)], (choices, False)
         if len(choices) <= MAX_ROWS:
             lead, body = _lead_and_body(text, TEXT_LIMIT)

@@ -23,7 +23,7 @@ LINK_TTL = 90 * 24 * 3600
 
 
 def _fernet(user_id: str) -> Fernet:
-    key = hashlib.sha256(f"whatsapp-bsuid-link:{user_id}".encode("utf-8")).digest()
+    key = hashlib.sha256(f"whatsapp-bsuid-link:{user_id}".encode()).digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
 

@@ -3,7 +3,7 @@ loop that opened them, and the WhatsApp channels use two loops (the server's and
 worker loop of the turns, see dispatch.py)."""
 import asyncio
 import weakref
-from typing import Awaitable, Callable, Generic, List, Optional, TypeVar
+from typing import Any, Callable, Coroutine, Generic, List, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -15,7 +15,7 @@ class PerLoop(Generic[T]):
                  ) -> None:
         self._make = make
         self._usable = usable
-        self._items: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T]" = \
+        self._items: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = \
             weakref.WeakKeyDictionary()
 
     def get(self) -> T:
@@ -25,7 +25,7 @@ class PerLoop(Generic[T]):
             item = self._items[loop] = self._make()
         return item
 
-    async def close(self, closer: Callable[[T], Awaitable[None]]) -> None:
+    async def close(self, closer: Callable[[T], Coroutine[Any, Any, None]]) -> None:
         """Close every client: this loop's here, the others' on their own loop if it runs."""
         current = asyncio.get_running_loop()
         items: List = list(self._items.items())

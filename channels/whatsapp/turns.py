@@ -5,10 +5,10 @@ from typing import Any, Awaitable, Callable, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
 
+from assistant.channel_labels import labels_for
 from channels.whatsapp.dedupe import SeenMessages
 from channels.whatsapp.dispatch import TurnQueue
 from channels.whatsapp.identity import Identities
-from assistant.channel_labels import labels_for
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, Inbound, not_text_notice
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.store import Namespace

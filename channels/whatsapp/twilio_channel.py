@@ -20,8 +20,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.request_validator import RequestValidator
 
 from assistant.channel_labels import labels_for
-from channels.whatsapp.formatting import (emergency_text, numbered_options, split_text,
-                                          to_whatsapp)
+from channels.whatsapp.formatting import emergency_text, numbered_options, split_text, to_whatsapp
 from channels.whatsapp.inbound import CHOICE, NOT_TEXT, TEXT, Inbound
 from channels.whatsapp.options import OptionMemory
 from channels.whatsapp.replies import BufferedOutput, TurnBuffer

@@ -97,7 +97,8 @@ def find(text: str, names: Sequence[str] = ()) -> List[Found]:
 
 def segments(text: str, names: Sequence[str] = ()) -> List[Tuple[str, Optional[str]]]:
     """`text` cut into (piece, label): label None for pieces that are not personal data."""
-    pieces, at = [], 0
+    pieces: List[Tuple[str, Optional[str]]] = []
+    at = 0
     for found in find(text, names):
         if found.start > at:
             pieces.append((text[at:found.start], None))

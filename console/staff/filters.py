@@ -21,6 +21,16 @@ def _start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _in_dates(qs: QuerySet, field: str, data: dict) -> QuerySet:
+    """`qs` narrowed to `field` within the filter's days (`date_from`, `date_to`, both
+    included, in the console's time zone)."""
+    if data.get("date_from"):
+        qs = qs.filter(**{f"{field}__gte": _start_of(data["date_from"])})
+    if data.get("date_to"):
+        qs = qs.filter(**{f"{field}__lt": _start_of(data["date_to"] + timedelta(days=1))})
+    return qs
+
+
 def conversations(data: dict) -> QuerySet:
     """Conversations matching cleaned FilterForm data, newest first."""
     qs = Conversation.objects.all()
@@ -35,10 +45,7 @@ def conversations(data: dict) -> QuerySet:
         qs = qs.filter(needs_followup=True)
     if data.get("channel"):
         qs = qs.filter(channel=data["channel"])
-    if data.get("date_from"):
-        qs = qs.filter(last_event_at__gte=_start_of(data["date_from"]))
-    if data.get("date_to"):
-        qs = qs.filter(last_event_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+    qs = _in_dates(qs, "last_event_at", data)
     if data.get("reviewed") == "yes":
         qs = qs.filter(reviewed_at__isnull=False)
     elif data.get("reviewed") == "no":
@@ -77,8 +84,5 @@ def flagged_messages(data: dict) -> QuerySet:
         qs = qs.filter(category_key__contains=f"|{data['category']}|")
     if data.get("answer"):
         qs = qs.filter(answer=data["answer"])
-    if data.get("date_from"):
-        qs = qs.filter(at__gte=_start_of(data["date_from"]))
-    if data.get("date_to"):
-        qs = qs.filter(at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+    qs = _in_dates(qs, "at", data)
     return qs.order_by("-at", "-id")

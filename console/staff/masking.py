@@ -20,7 +20,7 @@ NAME_SLOTS = ("patient_name",)
 SHOWN_AS = {"name": "name", "phone": "phone number", "email": "e-mail",
             "aadhaar": "Aadhaar number", "abha": "ABHA"}
 # What pii.redact leaves in stored text (previews, annotations): shown as hidden too.
-PLACEHOLDER = re.compile(r"<(%s)>" % "|".join(pii.LABELS))
+PLACEHOLDER = re.compile(r"<({})>".format("|".join(pii.LABELS)))
 SESSION_KEY = "revealed"
 
 

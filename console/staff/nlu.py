@@ -7,7 +7,7 @@ appears twice among the corrections.
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Dict, Iterable, List, Protocol, Set, Tuple, TypeVar
 
 import yaml
 from django.conf import settings
@@ -16,6 +16,16 @@ from console.pii import redact
 
 ENTITY_MARKUP = re.compile(r"\[[^\]]*\]\s*[({]")
 NOT_LABELS = {"nlu_fallback", "red_flag_emergency", "red_flag_urgent"}
+
+
+class Correction(Protocol):
+    """What the export reads of a corrected annotation (a model row or a test double)."""
+
+    text: str
+    correct_intent: str
+
+
+C = TypeVar("C", bound=Correction)
 
 
 def normalise(text: str) -> str:
@@ -56,12 +66,12 @@ def exportable(text: str) -> bool:
     return bool(text.strip()) and not text.startswith("/") and not ENTITY_MARKUP.search(text)
 
 
-def classify(annotations) -> List[Tuple[object, str]]:
+def classify(annotations: Iterable[C]) -> List[Tuple[C, str]]:
     """(annotation, state) for corrected annotations: 'new', 'in training data',
     'conflicts with training data', 'duplicate' or 'not exportable'."""
     known, _ = training_data()
     seen: Set[str] = set()
-    result = []
+    result: List[Tuple[C, str]] = []
     for item in annotations:
         key = normalise(item.text)
         if not exportable(item.text):
@@ -87,7 +97,7 @@ def redacted(annotations, names: Dict[int, List[str]]):
     return annotations
 
 
-def export_yaml(annotations) -> Tuple[str, int]:
+def export_yaml(annotations: Iterable[Correction]) -> Tuple[str, int]:
     """The YAML file and the number of examples in it (pass redacted annotations)."""
     by_intent: Dict[str, List[str]] = {}
     for item, state in classify(annotations):

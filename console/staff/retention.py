@@ -2,7 +2,7 @@
 patient on request). Both remove the tracker events and what the console kept about
 them (summary, escalations, notes, annotations), and are audited."""
 import time
-from typing import Dict
+from typing import Any, Dict, List
 
 from django.db import transaction
 
@@ -32,15 +32,17 @@ def purge_older_than(days: int, request=None, actor: str = "") -> Dict[str, int]
     if days < 1:
         raise ValueError("retention must be at least one day")
     cutoff = time.time() - days * 86400
-    if not tracker.has_table("events"):
-        senders, deleted = [], 0
-    else:
+    senders: List[str] = []
+    deleted = 0
+    if tracker.has_table("events"):
         senders, deleted = tracker.delete_before(cutoff)
     removed = sync.resync(senders)
     result = {"days": days, "events": deleted, "senders_touched": len(senders),
               "conversations_removed": removed}
-    who = {} if request is not None else {"username": actor}
-    audit.record(request, "retention", target=f"older than {days} days", **who, **result)
+    detail: Dict[str, Any] = dict(result)
+    if request is None:  # from the command line: no signed-in user to name
+        detail["username"] = actor
+    audit.record(request, "retention", target=f"older than {days} days", **detail)
     return result
 
 

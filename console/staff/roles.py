@@ -17,6 +17,5 @@ def role_required(role: str):
             if not request.user.has_role(role):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
-        wrapped.required_role = role
         return wrapped
     return decorator

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from django.conf import settings
 from django.db import transaction
@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from console.staff import tracker
 from console.staff.events import summarize
-from console.staff.models import (OPEN_STATUSES, Conversation, Escalation, FlaggedMessage,
-                                  SyncState)
+from console.staff.models import OPEN_STATUSES, Conversation, Escalation, FlaggedMessage, SyncState
 from console.staff.red_flag_review import flagged_messages
 
 logger = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ DERIVED = ["channel", "started_at", "last_event_at", "last_event_id", "message_c
            "triage_level", "preview", "search_text"]
 _lock = threading.Lock()
 _last_run = 0.0
-_indexed = set()  # tracker URLs whose indexes were checked by this process
+_indexed: Set[str] = set()  # tracker URLs whose indexes were checked by this process
 
 
 def sync(max_events: Optional[int] = None, force: bool = False) -> Tuple[int, bool]:
@@ -84,7 +83,8 @@ def sync_quietly(min_interval: float = 2.0) -> None:
 def resync(senders: List[str]) -> int:
     """Re-summarise the given senders now; drop those left without events (returns
     how many conversations were dropped)."""
-    groups, removed = {}, 0
+    groups: Dict[str, List[tracker.Event]] = {}
+    removed = 0
     for chunk in tracker.iter_chunks(senders, CHUNK):
         groups.update(tracker.events_of_senders(chunk))
     with transaction.atomic():

@@ -61,7 +61,8 @@ def ensure_indexes() -> List[str]:
             continue
         how = "CONCURRENTLY " if postgres else ""  # do not block Rasa's writes
         with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text(f"CREATE INDEX {how}IF NOT EXISTS {name} ON events ({columns})"))
+            connection.execute(
+                text(f"CREATE INDEX {how}IF NOT EXISTS {name} ON events ({columns})"))
         created.append(name)
     return created
 
@@ -104,7 +105,8 @@ def events_of_senders(senders: Sequence[str]) -> Iterator[Tuple[str, List[Event]
     query = text("SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
                  "FROM events WHERE sender_id IN :senders ORDER BY sender_id, id"
                  ).bindparams(bindparam("senders", expanding=True))
-    current, batch = None, []
+    current = ""
+    batch: List[Event] = []
     with engine().connect() as connection:
         for row in connection.execute(query, {"senders": list(senders)}):
             if row.sender_id != current and batch:

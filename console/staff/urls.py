@@ -3,8 +3,16 @@ never by sender id, so no patient data appears in a URL. tests/console/test_acce
 holds the role rule of each name: a URL added here without a rule fails that test."""
 from django.urls import path
 
-from console.staff.views import (admin, annotations, appointments, auth, conversations,
-                                 safety, transcript, two_factor)
+from console.staff.views import (
+                                 admin,
+                                 annotations,
+                                 appointments,
+                                 auth,
+                                 conversations,
+                                 safety,
+                                 transcript,
+                                 two_factor,
+)
 
 app_name = "staff"
 urlpatterns = [

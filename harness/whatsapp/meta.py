@@ -20,6 +20,20 @@ WABA_ID = "102290129340398"
 _ids = itertools.count(1)
 
 
+def cloud_env(graph_url: str, redis_url: str = "") -> Dict[str, str]:
+    """The environment of servers whose Cloud API channel takes this module's signed
+    payloads and replies to a fake Graph API at `graph_url` (harness/whatsapp/fake_graph.py);
+    `redis_url` empty: duplicate checks in process memory."""
+    return {
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_APP_SECRET": APP_SECRET,
+        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "WHATSAPP_GRAPH_BASE_URL": graph_url,
+        "WHATSAPP_REDIS_URL": redis_url,
+    }
+
+
 def message_id() -> str:
     return f"wamid.TEST{time.time_ns()}{next(_ids)}"
 

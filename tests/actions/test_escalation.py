@@ -1,4 +1,3 @@
-import asyncio
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer

@@ -3,14 +3,18 @@ a child, nothing kept when the notice is declined, erasure only when confirmed."
 import asyncio
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import create_engine, inspect, text
 
 from actions import consent
-from tables import create_tables
 from actions.appointment import ActionSubmitAppointment, ValidateAppointmentForm
-from actions.privacy import (ActionAskPrivacyConsent, ActionErasePatientData,
-                             ActionNoteChild, check_consent)
-from rasa_sdk.executor import CollectingDispatcher
+from actions.privacy import (
+    ActionAskPrivacyConsent,
+    ActionErasePatientData,
+    ActionNoteChild,
+    check_consent,
+)
+from tables import create_tables
 from tests.conftest import load_tracker, run_action, slot_events
 
 FORM_SLOTS = ["privacy_consent", "patient_name", "phone", "preferred_time", "visit_reason",

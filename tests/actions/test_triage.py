@@ -38,7 +38,9 @@ def test_urgent_result_is_recorded_as_an_escalation():
     assert (slots["triage_level"], responses) == ("URGENT", ["utter_triage_urgent"])
     assert said[0]["triage_reason"] == "fever, chills or night sweats with back pain"
     assert slots["escalation_level"] == "URGENT"
-    assert slots["escalation_categories"] == ["triage: fever, chills or night sweats with back pain"]
+    assert slots["escalation_categories"] == [
+        "triage: fever, chills or night sweats with back pain"
+    ]
 
 
 def test_emergency_result_gives_the_advice_then_next_steps_and_keeps_the_session_safe():

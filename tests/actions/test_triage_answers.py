@@ -1,11 +1,19 @@
-"""Replies to the triage questions: typed words, button taps (current and older), and non-answers."""
+"""Replies to the triage questions: typed words, button taps (current and older), and
+non-answers."""
 import json
 
 import pytest
 
 from actions.triage import ActionTriageResult, ValidateTriageForm
-from actions.triage_answers import (CARE_HELPED, DURATION, SEVERITY, Reply, age_in, classify,
-                                    read_reply)
+from actions.triage_answers import (
+    CARE_HELPED,
+    DURATION,
+    SEVERITY,
+    Reply,
+    age_in,
+    classify,
+    read_reply,
+)
 from tests.conftest import load_tracker, run_action, slot_events
 
 NO_SO_FAR = {"tr_bladder": "no", "tr_bowel": "no"}  # the form now asks tr_saddle
@@ -70,10 +78,13 @@ def test_questions_and_requests_are_left_to_the_dialogue_rules(intent):
 
 
 @pytest.mark.parametrize("slot, text, value", [
-    ("tr_age", "62", "yes"), ("tr_age", "I am 47", "no"), ("tr_age", "mummy ki umar 71 saal hai", "yes"),
-    ("tr_age", "६५ साल", "yes"), ("tr_age", "50", "yes"),
-    ("tr_duration", "3 hafte se", "under_6_weeks"), ("tr_duration", "2 months", "6_weeks_to_3_months"),
-    ("tr_duration", "do saal se", "over_3_months"), ("tr_duration", "3 महीने से ज़्यादा", "over_3_months"),
+    ("tr_age", "62", "yes"), ("tr_age", "I am 47", "no"),
+    ("tr_age", "mummy ki umar 71 saal hai", "yes"), ("tr_age", "६५ साल", "yes"),
+    ("tr_age", "50", "yes"),
+    ("tr_duration", "3 hafte se", "under_6_weeks"),
+    ("tr_duration", "2 months", "6_weeks_to_3_months"),
+    ("tr_duration", "do saal se", "over_3_months"),
+    ("tr_duration", "3 महीने से ज़्यादा", "over_3_months"),
     ("tr_duration", "6 hafte se 3 mahine", "6_weeks_to_3_months"),
     ("tr_duration", "6 हफ़्ते से कम", "under_6_weeks"),
     ("tr_severity", "bahut tez dard", "severe"), ("tr_severity", "halka sa", "mild"),
@@ -87,7 +98,8 @@ def test_typed_words_for_the_other_questions(slot, text, value):
 
 @pytest.mark.parametrize("text, table, expected", [
     ("less than 6 weeks", DURATION, "under_6_weeks"), ("3 din se", DURATION, "under_6_weeks"),
-    ("Over 3 months", DURATION, "over_3_months"), ("6 weeks to 3 months", DURATION, "6_weeks_to_3_months"),
+    ("Over 3 months", DURATION, "over_3_months"),
+    ("6 weeks to 3 months", DURATION, "6_weeks_to_3_months"),
     ("severe pain, it limits my movement", SEVERITY, "severe"), ("bahut halka", SEVERITY, "mild"),
     ("कमर में दर्द है", SEVERITY, None), ("have not tried it", CARE_HELPED, "not_tried"),
     ("no it has not helped", CARE_HELPED, "no"), ("banana", SEVERITY, None),
@@ -122,7 +134,8 @@ def test_an_older_yes_to_a_red_flag_question_ends_the_form_in_an_emergency():
     assert slots["tr_bladder"] == "yes" and "tr_cancer" not in slots
     assert said == []  # the emergency advice is the first thing said
     assert slots["requested_slot"] is None  # nothing more is asked
-    events, said = run_action(ActionTriageResult(), load_tracker("faq_message", **{**answers, **slots}))
+    tracker = load_tracker("faq_message", **{**answers, **slots})
+    events, said = run_action(ActionTriageResult(), tracker)
     assert slot_events(events)["triage_level"] == "EMERGENCY"
     assert said[0]["response"] == "utter_emergency_advice"
 

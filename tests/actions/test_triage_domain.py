@@ -103,7 +103,8 @@ def test_every_result_ends_with_next_steps_and_lists_the_warning_signs(name):
 
 
 def test_urgent_and_emergency_results_carry_the_number_for_tap_to_call():
-    for name in ["utter_triage_urgent", "utter_triage_next_steps_emergency", "utter_call_emergency"]:
+    names = ["utter_triage_urgent", "utter_triage_next_steps_emergency", "utter_call_emergency"]
+    for name in names:
         for variation in domain().responses[name]:
             assert variation["custom"]["emergency"]["call"] == "{emergency_number}"
 

@@ -22,7 +22,8 @@ LEVELS = [
     # --- EMERGENCY
     *[pytest.param({slot: "yes"}, "EMERGENCY", id=f"{slot} yes") for slot in CES],
     pytest.param({"tr_leg_pain": "yes", "tr_both_legs": "yes"}, "EMERGENCY", id="both legs"),
-    pytest.param({"tr_injury": "yes", "tr_serious_injury": "yes"}, "EMERGENCY", id="serious accident"),
+    pytest.param({"tr_injury": "yes", "tr_serious_injury": "yes"}, "EMERGENCY",
+                 id="serious accident"),
     pytest.param({**PROCEDURE, "tr_chest": "yes"}, "EMERGENCY", id="procedure + chest pain"),
     pytest.param({**PROCEDURE, "tr_leg_pain": "yes", "tr_leg_pain_new": "yes"}, "EMERGENCY",
                  id="procedure + new leg pain"),
@@ -52,7 +53,8 @@ LEVELS = [
     pytest.param({"tr_tb_risk": "yes"}, "URGENT", id="TB history or contact, HIV, weak immunity"),
     pytest.param({"tr_tb_risk": "yes", "tr_fever": "yes", "tr_duration": "over_3_months"}, "URGENT",
                  id="spinal TB signs"),
-    pytest.param({"tr_age": "yes", "tr_duration": "under_6_weeks"}, "URGENT", id="50 or over + new pain"),
+    pytest.param({"tr_age": "yes", "tr_duration": "under_6_weeks"}, "URGENT",
+                 id="50 or over + new pain"),
     # --- ROUTINE
     pytest.param({"tr_severity": "severe", "tr_duration": "over_3_months"}, "ROUTINE",
                  id="severe long-standing pain"),
@@ -76,22 +78,26 @@ def test_levels(changes, level):
     assert decide({**ALL_NO, **changes})[0] == level
 
 
-@pytest.mark.parametrize("changes, level", [p for p in LEVELS if p.values[1] in ("EMERGENCY", "URGENT")])
+@pytest.mark.parametrize("changes, level",
+                         [p for p in LEVELS if p.values[1] in ("EMERGENCY", "URGENT")])
 def test_not_sure_counts_as_yes(changes, level):
     unsure = {slot: "unsure" if value == "yes" else value for slot, value in changes.items()}
     assert decide({**ALL_NO, **unsure})[0] == level
 
 
 def test_the_more_urgent_level_wins_and_gives_its_reasons():
-    level, reasons = decide({**ALL_NO, "tr_fever": "yes", "tr_bowel": "yes", "tr_severity": "severe"})
+    level, reasons = decide(
+        {**ALL_NO, "tr_fever": "yes", "tr_bowel": "yes", "tr_severity": "severe"})
     assert (level, reasons) == ("EMERGENCY", ["new trouble controlling stool"])
 
 
 @pytest.mark.parametrize("answers, reasons", [
-    ({"tr_severity": "mild", "tr_care_helped": "yes"}, ["mild pain", "non-surgical care is helping"]),
+    ({"tr_severity": "mild", "tr_care_helped": "yes"},
+     ["mild pain", "non-surgical care is helping"]),
     ({"tr_severity": "moderate", "tr_care_helped": "not_tried"},
      ["moderate pain", "no non-surgical care tried yet"]),
-    ({"tr_severity": "mild", "tr_care_helped": "no"}, ["pain that non-surgical care has not helped"]),
+    ({"tr_severity": "mild", "tr_care_helped": "no"},
+     ["pain that non-surgical care has not helped"]),
 ])
 def test_reasons_say_what_was_answered(answers, reasons):
     assert decide({**ALL_NO, **answers})[1] == reasons
@@ -132,7 +138,8 @@ def test_follow_up_questions_appear_only_when_relevant():
     assert {"tr_chest", "tr_wound"} <= set(required_slots({"tr_recent_procedure": "unsure"}))
     assert "tr_chest" not in required_slots({"tr_recent_procedure": "no"})
     assert "tr_leg_pain_new" in required_slots({"tr_recent_procedure": "yes", "tr_leg_pain": "yes"})
-    assert "tr_leg_pain_new" not in required_slots({"tr_recent_procedure": "yes", "tr_leg_pain": "no"})
+    assert "tr_leg_pain_new" not in required_slots(
+        {"tr_recent_procedure": "yes", "tr_leg_pain": "no"})
     assert "tr_arm_weakness" in required_slots({"tr_cancer": "yes"})
     assert "tr_arm_weakness" not in required_slots({"tr_cancer": "no"})
 
@@ -147,12 +154,14 @@ def test_a_pain_free_of_warning_signs_gets_every_screening_question():
 
 
 def test_once_urgent_only_questions_that_could_mean_emergency_are_left():
-    asked, answers = walk(lambda s: {"tr_duration": "under_6_weeks", "tr_severity": "severe"}.get(s, "no"))
+    new_severe = {"tr_duration": "under_6_weeks", "tr_severity": "severe"}
+    asked, answers = walk(lambda s: new_severe.get(s, "no"))
     assert asked[-2:] == ["tr_duration", "tr_severity"]
     assert decide(answers)[0] == "URGENT"
     # an urgent answer before the emergency questions are done does not end them
     pending = required_slots({"tr_bladder": "no", "tr_fever": "yes"})
-    assert "tr_bowel" in pending and "tr_weight_loss" not in pending and "tr_duration" not in pending
+    assert "tr_bowel" in pending
+    assert "tr_weight_loss" not in pending and "tr_duration" not in pending
 
 
 def test_risk_factors_are_asked_only_when_they_can_change_the_level():
@@ -163,7 +172,8 @@ def test_risk_factors_are_asked_only_when_they_can_change_the_level():
     assert "tr_age" in required_slots({"tr_duration": "under_6_weeks"})
     assert "tr_age" not in required_slots({"tr_duration": "over_3_months"})
     # has care helped: not after severe pain, which is ROUTINE already
-    assert "tr_care_helped" not in required_slots({"tr_severity": "severe", "tr_duration": "over_3_months"})
+    assert "tr_care_helped" not in required_slots(
+        {"tr_severity": "severe", "tr_duration": "over_3_months"})
 
 
 def test_a_yes_to_a_follow_up_keeps_its_context():

@@ -42,8 +42,8 @@ def trained(tmp_path_factory):
         {**CountVectorsFeaturizer.get_default_config(), **config}, storage,
         Resource(f"cvf{i}"), context) for i, config in enumerate(
             [{"max_ngram": 2}, {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}])]
-    data = TrainingData([message(text, label) for label, texts in EXAMPLES.items() for text in texts],
-                        responses=RESPONSES)
+    examples = [message(text, label) for label, texts in EXAMPLES.items() for text in texts]
+    data = TrainingData(examples, responses=RESPONSES)
     tokenizer.process_training_data(data)
     for featurizer in featurizers:
         featurizer.train(data)
@@ -91,7 +91,8 @@ def test_faq_selector_writes_what_response_selector_writes(trained, text, topic)
     assert response["responses"] == RESPONSES[f"utter_{topic}"]
     ranking = selector["faq"]["ranking"]
     # trained on the FAQ topics only: greetings and thanks are never a topic
-    assert {label["intent_response_key"] for label in ranking} == {"faq/kyphoplasty", "faq/recovery"}
+    keys = {label["intent_response_key"] for label in ranking}
+    assert keys == {"faq/kyphoplasty", "faq/recovery"}
     assert ranking[0]["confidence"] == response["confidence"] > 0.5
 
 
@@ -169,6 +170,6 @@ def test_the_fast_tfidf_weighting_gives_scikit_learns_probabilities(trained, cls
 
     featurized, load, *_ = trained
     classifier = load(cls)
-    X = classifier._create_X([featurized(t) for t in
-                              ["kyphoplasty kya hota hai", "thanks doctor", "how long until i walk"]])
+    texts = ["kyphoplasty kya hota hai", "thanks doctor", "how long until i walk"]
+    X = classifier._create_X([featurized(t) for t in texts])
     assert np.allclose(classifier.probabilities(X), classifier.clf.predict_proba(X))

@@ -65,8 +65,8 @@ def test_every_response_has_an_english_a_hindi_and_a_hinglish_version():
         grouped = by_language(variations)
         lacking = [language for language in (None, *CONDITIONED) if language not in grouped]
         if lacking:
-            missing.append(f"{path}: {name} lacks "
-                           + ", ".join("en (no condition)" if l is None else l for l in lacking))
+            shown = ("en (no condition)" if lang is None else lang for lang in lacking)
+            missing.append(f"{path}: {name} lacks " + ", ".join(shown))
     assert not missing, f"{len(missing)} responses lack a version:\n" + "\n".join(missing)
 
 
@@ -131,7 +131,8 @@ def test_each_version_offers_the_same_buttons():
     different = []
     for path, name, variations in ALL:
         grouped = by_language(variations)
-        english = [b.get("payload") for v in grouped.get(None, [])[:1] for b in v.get("buttons") or []]
+        english = [b.get("payload")
+                   for v in grouped.get(None, [])[:1] for b in v.get("buttons") or []]
         for language in CONDITIONED:
             for variation in grouped.get(language, []):
                 payloads = [b.get("payload") for b in variation.get("buttons") or []]

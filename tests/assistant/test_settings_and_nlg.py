@@ -27,7 +27,8 @@ def test_hospital_line_is_added_when_configured():
 
 
 def test_contact_settings_left_at_their_example_values_are_reported():
-    assert practice({}).missing() == ["CLINIC_PHONE", "CLINIC_ADDRESS", "CLINIC_HOURS", "BOOKING_URL"]
+    assert practice({}).missing() == [
+        "CLINIC_PHONE", "CLINIC_ADDRESS", "CLINIC_HOURS", "BOOKING_URL"]
     assert "CLINIC_PHONE" not in practice({"CLINIC_PHONE": "011 4055 4055"}).missing()
 
 
@@ -74,7 +75,8 @@ def test_the_same_response_follows_the_conversation_language(monkeypatch):
     assert hinglish["text"].startswith("Namaste! Main") and not DEVANAGARI.search(hinglish["text"])
     assert "112" in hindi["text"] and "112" in hinglish["text"]
     assert [b["payload"] for b in hindi["buttons"]] == [b["payload"] for b in english["buttons"]]
-    assert (english["language"], hindi["language"], hinglish["language"]) == ("en", "hi", "hinglish")
+    languages = (english["language"], hindi["language"], hinglish["language"])
+    assert languages == ("en", "hi", "hinglish")
 
 
 def test_hospital_line_joins_in_the_conversation_language(monkeypatch):

@@ -39,8 +39,12 @@ with mock.patch.dict(os.environ, TEST_ENV):
     django.setup()
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (setup_databases, setup_test_environment,  # noqa: E402
-                               teardown_databases, teardown_test_environment)
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+    teardown_test_environment,
+)
 
 settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 # Never the developer's var/assistant.db: tests choose their tracker store explicitly.
@@ -163,6 +167,7 @@ CONVERSATIONS = {
 def predictions(url: str) -> dict:
     """{sender: [(text, intent the classifier predicted)]} straight from the events."""
     import json
+
     from sqlalchemy import create_engine, text
     engine = create_engine(url, future=True)
     found: dict = {}

@@ -31,7 +31,8 @@ def create_tracker(url: str) -> None:
         ddl = ddl.replace("id INTEGER NOT NULL PRIMARY KEY", "id SERIAL PRIMARY KEY")
     with engine.begin() as connection:
         connection.execute(text(ddl))
-        connection.execute(text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
+        connection.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
     metadata.create_all(engine, tables=[appointment_requests])
     engine.dispose()
 
@@ -109,9 +110,10 @@ class Tracker:
         from datetime import datetime, timezone
         with self.engine.begin() as connection:
             return connection.execute(text(
-                "INSERT INTO appointment_requests (created_at, sender_id, channel, patient_name, "
-                "phone, preferred_time, reason, status) VALUES (:c, :s, 'rest', :n, "
-                "'+919810012345', 'friday', 'back pain', 'new') RETURNING id"),
+                "INSERT INTO appointment_requests (created_at, sender_id, channel, "
+                "patient_name, phone, preferred_time, reason, status) "
+                "VALUES (:c, :s, 'rest', :n, '+919810012345', 'friday', 'back pain', 'new') "
+                "RETURNING id"),
                 {"c": datetime.now(timezone.utc), "s": sender, "n": name}).scalar_one()
 
     def count(self, sql: str, **params) -> int:

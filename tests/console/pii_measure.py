@@ -98,9 +98,12 @@ def report(stats: Dict) -> str:
         "",
         "| measure | value |",
         "| --- | --- |",
-        f"| recall (pieces of personal data fully hidden) | {_pct(stats['hidden'], stats['pieces'])} |",
-        f"| precision (hidden spans that are personal data) | {_pct(stats['right_spans'], stats['spans'])} |",
-        f"| messages without personal data left untouched | {_pct(stats['clean_untouched'], stats['clean'])} |",
+        "| recall (pieces of personal data fully hidden) "
+        f"| {_pct(stats['hidden'], stats['pieces'])} |",
+        "| precision (hidden spans that are personal data) "
+        f"| {_pct(stats['right_spans'], stats['spans'])} |",
+        "| messages without personal data left untouched "
+        f"| {_pct(stats['clean_untouched'], stats['clean'])} |",
         "",
         "| kind | recall |",
         "| --- | --- |",
@@ -112,11 +115,14 @@ def report(stats: Dict) -> str:
         total, hidden, spans, right = stats["by_lang"][code]
         lines.append(f"| {name} | {_pct(hidden, total)} | {_pct(right, spans)} |")
     lines += ["", "## Missed (personal data left visible)", ""]
-    lines += [f"- `{piece}` in “{text}”" for text, piece in stats["misses"]] or ["None."]
+    misses = [f"- `{piece}` in “{text}”" for text, piece in stats["misses"]]
+    lines += misses or ["None."]
     lines += ["", "## Hidden although not personal data", ""]
-    lines += [f"- `{piece}` in “{text}”" for text, piece in stats["false_alarms"]] or ["None."]
-    lines += ["", "The misses are names introduced without a phrase the rules know (\"I'm Neha\",",
-              "\"this is ...\", \"my wife Pooja\"): words like \"I'm\" and \"this is\" are followed",
+    false_alarms = [f"- `{piece}` in “{text}”" for text, piece in stats["false_alarms"]]
+    lines += false_alarms or ["None."]
+    lines += ["", "The misses are names introduced without a phrase the rules know "
+              "(\"I'm Neha\",", "\"this is ...\", \"my wife Pooja\"): words like \"I'm\" and "
+              "\"this is\" are followed",
               "far more often by other words (\"I'm in pain\", \"this is painful\"), so the rules",
               "leave them. In the console, such a name is still hidden when it is the one the",
               "appointment form recorded. The NLU export goes to `data/nlu/` in git: an admin",

@@ -105,11 +105,13 @@ def test_twelve_guesses_with_forged_hops_are_locked_out(db, staff):
 
 @BEHIND_PROXY
 def test_a_guesser_rotating_usernames_is_locked_out(db, staff):
-    names = [staff["clinician"].username, staff["admin"].username] + [f"guess{n}" for n in range(10)]
+    names = [staff["clinician"].username, staff["admin"].username]
+    names += [f"guess{n}" for n in range(10)]
     codes = [guess(name, f"192.0.2.{n}").status_code for n, name in enumerate(names)]
     limit = settings.CONSOLE_ADDRESS_FAILURE_LIMIT
     assert limit < len(names)
-    assert codes[:limit - 1] == [200] * (limit - 1) and codes[limit - 1:] == [429] * (12 - limit + 1)
+    assert codes[:limit - 1] == [200] * (limit - 1)
+    assert codes[limit - 1:] == [429] * (12 - limit + 1)
     # a colleague at another address signs in
     assert guess(staff["reviewer"].username, "x", client="198.51.100.201",
                  password=helpers.PASSWORD).status_code == 302
@@ -117,7 +119,7 @@ def test_a_guesser_rotating_usernames_is_locked_out(db, staff):
 
 @BEHIND_PROXY
 def test_typos_of_one_account_leave_the_address_open_to_others(db, staff):
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
         guess(staff["clinician"].username, "x")
     assert guess(staff["clinician"].username, "x", password=helpers.PASSWORD).status_code == 429
     assert guess(staff["reviewer"].username, "x", password=helpers.PASSWORD).status_code == 302

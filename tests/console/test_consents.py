@@ -32,8 +32,8 @@ def test_consents_are_shown_on_the_transcript(db, any_tracker, client_for):
             {"sender_id": "other", "channel": "rest", "purpose": "secret_purpose",
              "notice_version": "2025-03", "language": "en", "granted": True, "created_at": start}])
     sync()
-    page = client_for("reviewer").get(reverse(
-        "staff:transcript", args=[Conversation.objects.get(sender_id="consenting").pk])).content.decode()
+    pk = Conversation.objects.get(sender_id="consenting").pk
+    page = client_for("reviewer").get(reverse("staff:transcript", args=[pk])).content.decode()
     section = page[page.index('id="consents-title"'):page.index('id="slots-title"')]
     assert section.index("appointment_request") < section.index("call_back")
     assert "01 Mar 2025 10:00:00" in section and "01 Mar 2025 10:05:00" in section  # IST

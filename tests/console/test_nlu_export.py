@@ -14,7 +14,7 @@ from console.staff.models import AuditEntry, Conversation, IntentAnnotation
 from console.staff.nlu import training_data
 from console.staff.sync import sync
 from contract import conversation_id
-from tests.console.conftest import fallback_texts
+from tests.console.conftest import fallback_texts, predictions
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.servers
@@ -48,7 +48,8 @@ def annotate(client, sender, text, intent=None):
     return IntentAnnotation.objects.get(conversation_id=pk, event_id=event_id)
 
 
-def test_corrections_export_as_valid_training_data(conversations, client_for, tmp_path):
+def test_corrections_export_as_valid_training_data(conversations, assistant_store_sqlite,
+                                                   client_for, tmp_path):
     reviewer = client_for("reviewer")
     known, intents = training_data()
     assert "greet" in intents and "faq/kyphoplasty" in intents and "red_flag_urgent" not in intents
@@ -61,10 +62,13 @@ def test_corrections_export_as_valid_training_data(conversations, client_for, tm
     annotate(reviewer, "c-fallback", nonsense, "out_of_scope")    # a second verdict replaces it
     annotate(reviewer, "c-xss", "&lt;script&gt;alert(1)&lt;/script&gt;", "out_of_scope")
     annotate(reviewer, "c-faq", "hello", "thank")                 # already training data
+    # the screen made it red_flag_emergency; the annotation keeps the classifier's own intent
+    classified = dict(predictions(assistant_store_sqlite[0])["c-emergency"])
+    assert classified["my legs are going weak"] != "report_back_pain", (
+        "the classifier now says report_back_pain itself: correct it to another intent here")
     legs = annotate(reviewer, "c-emergency", "my legs are going weak", "report_back_pain")
-    if legs.predicted_intent == "report_back_pain":  # the classifier already had it right
-        legs = annotate(reviewer, "c-emergency", "my legs are going weak", "inform")
-    assert not legs.predicted_intent.startswith("red_flag")      # the classifier's intent
+    assert legs.predicted_intent == classified["my legs are going weak"]
+    assert legs.correct_intent == "report_back_pain"
     IntentAnnotation.objects.create(conversation=legs.conversation, event_id=0,
                                     text=nonsense.upper() + " ",
                                     predicted_intent="greet", correct_intent="out_of_scope")

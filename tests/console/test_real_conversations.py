@@ -79,7 +79,8 @@ def test_filters(store, client_for):
     assert listed(client, level="URGENT") == ["c-urgent"]
     assert sorted(listed(client, level="escalated", followup="open")) == [
         "c-emergency", "c-triage", "c-urgent"]
-    assert "c-faq" in listed(client, level="none") and "c-urgent" not in listed(client, level="none")
+    without_level = listed(client, level="none")
+    assert "c-faq" in without_level and "c-urgent" not in without_level
     fallback_texts(store["url"])  # c-fallback has at least one
     # the classifier fell back, or the assistant answered with its fallback anyway
     fell_back = sorted({s for s, turns in predictions(store["url"]).items()
@@ -92,7 +93,8 @@ def test_filters(store, client_for):
     assert listed(client, q="c-urgent") == ["c-urgent"]
     assert sorted(listed(client, channel="rest")) == sorted(CONVERSATIONS)
     today = date.today()
-    assert len(listed(client, date_from=today - timedelta(days=1), date_to=today + timedelta(days=1))) == 7
+    day = timedelta(days=1)
+    assert len(listed(client, date_from=today - day, date_to=today + day)) == 7
     assert listed(client, date_to=today - timedelta(days=2)) == []
     client.post(reverse("staff:review", args=[pk("c-faq")]), {"reviewed": "on"})
     assert listed(client, reviewed="yes") == ["c-faq"]
@@ -102,7 +104,8 @@ def test_filters(store, client_for):
     assert listed(client, tag=str(tag.pk)) == ["c-urgent"]
     assert listed(client, level="EMERGENCY", q="thanks") == ["c-emergency"]
     # the filters live in the session, not in the URL
-    assert client.post(reverse("staff:conversations"), {"q": "legs"})["Location"] == "/conversations/"
+    response = client.post(reverse("staff:conversations"), {"q": "legs"})
+    assert response["Location"] == "/conversations/"
     client.post(reverse("staff:conversations"), {"reset": "1"})
     assert len(senders(client.get(reverse("staff:conversations")))) == 7
 
@@ -128,7 +131,8 @@ def test_transcript_of_a_red_flag_escalation(store, client_for):
 
 def test_triage_escalation_and_fallback_turn(store, client_for):
     client = client_for("clinician")
-    triage = html.unescape(client.get(reverse("staff:transcript", args=[pk("c-triage")])).content.decode())
+    page = client.get(reverse("staff:transcript", args=[pk("c-triage")]))
+    triage = html.unescape(page.content.decode())
     assert "triage: " in triage and "<dt>triage_level</dt><dd>EMERGENCY</dd>" in triage
     fallback = client.get(reverse("staff:transcript", args=[pk("c-fallback")])).content.decode()
     assert "nlu_fallback" in fallback and "badge\">fallback" in fallback

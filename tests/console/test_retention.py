@@ -31,7 +31,8 @@ def test_retention_deletes_events_older_than_the_period(db, tracker):
     assert tracker.count("SELECT count(*) FROM events WHERE sender_id = 'new'") == 4
     assert tracker.count("SELECT count(*) FROM events") == total - 10 - 4
     assert set(Conversation.objects.values_list("sender_id", flat=True)) == {"mixed", "new"}
-    assert not Note.objects.exists() and Conversation.objects.get(sender_id="mixed").message_count == 1
+    assert not Note.objects.exists()
+    assert Conversation.objects.get(sender_id="mixed").message_count == 1
     entry = AuditEntry.objects.get(action="retention")
     assert entry.detail == {"days": 30, "events": 14, "senders_touched": 2,
                             "conversations_removed": 1}
@@ -72,7 +73,8 @@ def test_erasure_removes_one_sender_everywhere(db, tracker, client_for, staff):
     assert set(Conversation.objects.values_list("sender_id", flat=True)) == {"keep-1", "keep-2"}
     assert not IntentAnnotation.objects.exists() and not Note.objects.exists()
     entry = AuditEntry.objects.get(action="erasure")
-    assert entry.sender_hash == sender_hash("erase-me") and entry.username == staff["admin"].username
+    assert entry.sender_hash == sender_hash("erase-me")
+    assert entry.username == staff["admin"].username
     assert entry.detail == {"events": 10, "appointment_requests": 1, "console_rows": 1}
     assert "erase-me" not in entry.target + str(entry.detail)
     sync()  # nothing comes back

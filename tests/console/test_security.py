@@ -78,7 +78,8 @@ def test_lockout_after_repeated_failed_logins(db, staff):
     locked = login(client, user.username)  # the right password no longer helps
     assert locked.status_code == 429 and b"Too many failed sign-ins" in locked.content
     assert "_auth_user_id" not in client.session
-    actions = list(AuditEntry.objects.filter(username=user.username).values_list("action", flat=True))
+    entries = AuditEntry.objects.filter(username=user.username)
+    actions = list(entries.values_list("action", flat=True))
     assert actions.count("login_failed") >= settings.AXES_FAILURE_LIMIT
     assert "lockout" in actions
     assert all(e.ip == "10.9.9.9" for e in AuditEntry.objects.filter(action="login_failed"))
@@ -89,7 +90,8 @@ def test_lockout_after_repeated_failed_logins(db, staff):
     admin = Client(HTTP_HOST="localhost")
     admin.force_login(staff["admin"])
     admin.post(reverse("staff:user_unlock", args=[user.pk]))
-    assert login(Client(HTTP_HOST="localhost", REMOTE_ADDR="10.9.9.9"), user.username).status_code == 302
+    elsewhere = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.9.9.9")
+    assert login(elsewhere, user.username).status_code == 302
 
 
 def test_login_is_audited_and_cookies_are_secure(db, staff):

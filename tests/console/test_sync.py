@@ -15,7 +15,8 @@ def test_new_events_update_only_their_conversation(db, tracker):
     tracker.turn("b", "blah", intent="nlu_fallback", confidence=0.5)
     assert sync() == (1, True)
     b = Conversation.objects.get(sender_id="b")
-    assert (b.message_count, b.has_fallback, b.has_low_confidence, b.preview) == (2, True, True, "blah")
+    summary = (b.message_count, b.has_fallback, b.has_low_confidence, b.preview)
+    assert summary == (2, True, True, "blah")
     assert Conversation.objects.get(sender_id="a").last_event_at == a_before.last_event_at
     assert SyncState.objects.get().last_event_id == store.max_event_id()
 

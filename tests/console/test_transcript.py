@@ -32,14 +32,16 @@ def test_the_bots_own_fallback_is_a_fallback(db, tracker, client_for, action):
     client = client_for("reviewer")
     client.post(reverse("staff:conversations"), {"quality": "fallback"})
     listed = client.get(reverse("staff:conversations")).content.decode()
-    assert f'href="/conversations/{conversation.pk}/"' in listed and '<span class="badge">fallback</span>' in listed
+    assert f'href="/conversations/{conversation.pk}/"' in listed
+    assert '<span class="badge">fallback</span>' in listed
     page = client.get(reverse("staff:transcript", args=[conversation.pk])).content.decode()
     message = re.search(rf'<li id="m-{event_id}".*?</li>', page, re.S).group(0)
     assert '<span class="badge">fallback</span>' in message
 
 
 def intent_select(page, event_id):
-    return re.search(rf'<select id="intent-{event_id}" name="intent">(.*?)</select>', page, re.S).group(1)
+    pattern = rf'<select id="intent-{event_id}" name="intent">(.*?)</select>'
+    return re.search(pattern, page, re.S).group(1)
 
 
 def test_the_correction_dropdown_chooses_nothing_by_itself(db, tracker, client_for):

@@ -8,7 +8,6 @@ import hmac
 import re
 import time
 
-import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -147,11 +146,13 @@ def test_an_admin_retypes_their_password_to_reset_a_password_or_an_app(db, staff
 
 def test_production_turns_it_on():
     from pathlib import Path
+
     import yaml
     deploy = Path(__file__).resolve().parents[2] / "deploy"
     assert "\nCONSOLE_REQUIRE_2FA=1\n" in (deploy / "env.example").read_text()
     console = yaml.safe_load((deploy / "docker-compose.yml").read_text())["services"]["console"]
     assert console["environment"]["CONSOLE_REQUIRE_2FA"] == "${CONSOLE_REQUIRE_2FA:-1}"
     assert "CONSOLE_TRUSTED_PROXIES" in console["environment"]
-    install = (deploy / "Dockerfile").read_text().split("AS console", 1)[1].split("COPY console/")[0]
+    dockerfile = (deploy / "Dockerfile").read_text()
+    install = dockerfile.split("AS console", 1)[1].split("COPY console/")[0]
     assert "django-otp" in install and "qrcode" in install

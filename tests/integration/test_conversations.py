@@ -97,9 +97,11 @@ TRIAGE_PATHS = {
     "URGENT": NO_SIGNS + [tap("tr_duration", "under_6_weeks"), tap("tr_severity", "mild"),
                           tap("tr_fever", "unsure")],
     "ROUTINE": NO_SIGNS + [tap("tr_duration", "over_3_months"), tap("tr_severity", "severe")]
-               + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk")],
+               + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain",
+                                         "tr_tb_risk")],
     "SELF_CARE": NO_SIGNS + ["2 weeks", tap("tr_severity", "mild")]
-                 + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk")]
+                 + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain",
+                                           "tr_tb_risk")]
                  + ["I am 45", tap("tr_care_helped", "yes")],
 }
 TRIAGE_OPENINGS = {"EMERGENCY": "⚠️ You mentioned new trouble passing",

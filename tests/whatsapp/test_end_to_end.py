@@ -68,15 +68,7 @@ def graph():
 
 @pytest.fixture(scope="module")
 def all_servers(tmp_path_factory, graph, redis_url):
-    env = {
-        **DEFAULT_ENV,
-        "WHATSAPP_VERIFY_TOKEN": meta.VERIFY_TOKEN,
-        "WHATSAPP_APP_SECRET": meta.APP_SECRET,
-        "WHATSAPP_ACCESS_TOKEN": meta.ACCESS_TOKEN,
-        "WHATSAPP_PHONE_NUMBER_ID": meta.PHONE_NUMBER_ID,
-        "WHATSAPP_GRAPH_BASE_URL": graph.url,
-        "WHATSAPP_REDIS_URL": redis_url,
-    }
+    env = {**DEFAULT_ENV, **meta.cloud_env(graph.url, redis_url)}
     with started_together(
         whatsapp=(tmp_path_factory.mktemp("whatsapp"), env),
         default=(tmp_path_factory.mktemp("default"), DEFAULT_ENV),

@@ -5,10 +5,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-
-from console.staff import audit, retention
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from console.staff import audit, retention
 from console.staff.forms import ErasureForm, ReauthForm, UserCreateForm, UserEditForm
 from console.staff.models import ADMIN, AUDIT_ACTIONS, AuditEntry, User
 from console.staff.roles import role_required

@@ -45,5 +45,6 @@ def annotation_export(request):
     content, count = export_yaml(redacted(corrected, names_by_conversation(corrected)))
     audit.record(request, "export_nlu", target=f"{count} examples", examples=count)
     response = HttpResponse(content, content_type="application/x-yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="console-corrections-{date.today()}.yml"'
+    filename = f"console-corrections-{date.today()}.yml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

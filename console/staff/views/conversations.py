@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.pii import redact
-from console.staff import audit, filters
+from console.staff import audit, filters, sync
 from console.staff.forms import FilterForm
 from console.staff.models import SyncState
 from console.staff.roles import ADMIN, REVIEWER, role_required
-from console.staff import sync
 
 SESSION_KEY = "conversation_filters"
 

@@ -8,15 +8,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from console import pii
-from console.staff import audit, masking, tracker
+from console.staff import audit, masking, sync, tracker
 from console.staff.events import final_slots, patient_message, timeline
 from console.staff.forms import FollowUpForm, IntentForm, NoteForm, ReviewForm, TagForm
-from console.staff.models import (RED_FLAG_LEVELS, ConversationTag, Conversation, Escalation,
-                                  IntentAnnotation, Note, Tag)
-from console.staff.red_flag_review import categories
+from console.staff.models import (
+    RED_FLAG_LEVELS,
+    Conversation,
+    ConversationTag,
+    Escalation,
+    IntentAnnotation,
+    Note,
+    Tag,
+)
 from console.staff.nlu import training_data
+from console.staff.red_flag_review import categories
 from console.staff.roles import CLINICIAN, REVIEWER, role_required
-from console.staff import sync
 
 
 def _back(conversation, anchor=""):
@@ -74,7 +80,7 @@ def transcript(request, pk):
         item["annotation"] = annotation = annotations.get(item["id"])
         # the correction dropdown shows a saved correction, and otherwise no choice
         corrected = annotation is not None and annotation.corrected
-        item["chosen_intent"] = annotation.correct_intent if corrected else ""
+        item["chosen_intent"] = annotation.correct_intent if annotation and corrected else ""
     slots = {k: v for k, v in final_slots(events).items() if v not in (None, [], "")}
     revealed_until = masking.revealed_until(request, pk)
     sender = conversation.sender_id

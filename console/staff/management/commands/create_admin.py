@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             password_validation.validate_password(password, User(username=username))
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages))
+            raise CommandError(" ".join(error.messages)) from error
         user = User.objects.create_user(username, password=password, role=ADMIN)
         audit.record(None, "user_created", target=f"user {username}", user=user, role=ADMIN,
                      via="create_admin command")

@@ -1,4 +1,5 @@
 """Live takeover of a conversation by a member of the clinic's team (see service.py)."""
+
 from django.apps import AppConfig
 
 

@@ -1,5 +1,6 @@
 """The console's record of each live takeover: who took over which conversation, when,
 and what the console already told the patient or the member of staff."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,10 +10,12 @@ from console.staff.models import Conversation
 
 
 class Takeover(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="takeovers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="takeovers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     # the tracker event the takeover began after: the live page shows what came later
@@ -25,9 +28,13 @@ class Takeover(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        constraints = [models.UniqueConstraint(
-            fields=["conversation"], condition=Q(ended_at__isnull=True),
-            name="one_open_takeover_per_conversation")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_takeover_per_conversation",
+            )
+        ]
 
     @property
     def active(self) -> bool:

@@ -6,6 +6,7 @@ own: appending events (the takeover slot; a staff message as a bot event, sent t
 patient on the conversation's latest channel with `execute_side_effects`), and executing
 a response action (the notices, rendered by the server's NLG in the patient's language).
 """
+
 import os
 from typing import Any, Dict, List
 from urllib.parse import quote
@@ -35,17 +36,19 @@ def _headers() -> Dict[str, str]:
 
 def _post(url: str, body: Any, params: Dict[str, str]) -> Dict[str, Any]:
     try:
-        response = requests.post(url, json=body, params=params, headers=_headers(),
-                                 timeout=TIMEOUT)
+        response = requests.post(url, json=body, params=params, headers=_headers(), timeout=TIMEOUT)
     except requests.RequestException as error:
-        raise RasaUnavailable(f"the assistant could not be reached ({type(error).__name__})")
+        raise RasaUnavailable(
+            f"the assistant could not be reached ({type(error).__name__})"
+        ) from error
     if response.status_code != 200:
         raise RasaUnavailable(f"the assistant answered {response.status_code}")
     return dict(response.json())
 
 
-def append(conversation_id: str, events: List[Dict[str, Any]], send: bool = False
-           ) -> Dict[str, Any]:
+def append(
+    conversation_id: str, events: List[Dict[str, Any]], send: bool = False
+) -> Dict[str, Any]:
     """Append `events`; with `send`, their bot messages go to the patient's channel."""
     params = {"output_channel": "latest", "execute_side_effects": "true"} if send else {}
     return _post(_url(conversation_id, "tracker/events"), events, params)
@@ -54,5 +57,4 @@ def append(conversation_id: str, events: List[Dict[str, Any]], send: bool = Fals
 def say(conversation_id: str, response: str) -> Dict[str, Any]:
     """Run the response action `response`: rendered in the patient's language, sent on the
     conversation's latest channel, recorded in the transcript."""
-    return _post(_url(conversation_id, "execute"), {"name": response},
-                 {"output_channel": "latest"})
+    return _post(_url(conversation_id, "execute"), {"name": response}, {"output_channel": "latest"})

@@ -12,6 +12,7 @@ per wait. Each step is in the transcript (Rasa's events) and in the audit log (n
 WhatsApp allows free-form messages only within 24 hours of the patient's last message:
 outside that window nothing is sent and the console says so.
 """
+
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,8 +40,12 @@ from settings import value
 WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 WINDOW_SECONDS = 24 * 3600  # WhatsApp's customer-service window
 MAX_MESSAGE = 4000
-ADVICE_ACTIONS = {"utter_emergency_advice": "EMERGENCY", "utter_urgent_advice": "URGENT",
-                  "utter_ask_red_flag_now": "EMERGENCY", "utter_urgent_advice_possible": "URGENT"}
+ADVICE_ACTIONS = {
+    "utter_emergency_advice": "EMERGENCY",
+    "utter_urgent_advice": "URGENT",
+    "utter_ask_red_flag_now": "EMERGENCY",
+    "utter_urgent_advice_possible": "URGENT",
+}
 
 
 class TakeoverError(Exception):
@@ -56,22 +61,31 @@ def no_reply_seconds() -> int:
 
 
 def active(conversation: Conversation) -> Optional[Takeover]:
-    return (Takeover.objects.select_related("user")
-            .filter(conversation=conversation, ended_at__isnull=True).first())
+    return (
+        Takeover.objects.select_related("user")
+        .filter(conversation=conversation, ended_at__isnull=True)
+        .first()
+    )
 
 
 @dataclass
 class Window:
     """Whether a message may be sent to the patient now, and why not."""
+
     open: bool
     last_patient_at: Optional[datetime]
 
     def refusal(self) -> str:
-        when = (timezone.localtime(self.last_patient_at).strftime("%d %b %Y %H:%M")
-                if self.last_patient_at else "never")
-        return ("WhatsApp's 24-hour window is closed: the patient last wrote "
-                f"{'at ' if self.last_patient_at else ''}{when}. WhatsApp allows no free "
-                "message after 24 hours, so nothing was sent. Call the patient instead.")
+        when = (
+            timezone.localtime(self.last_patient_at).strftime("%d %b %Y %H:%M")
+            if self.last_patient_at
+            else "never"
+        )
+        return (
+            "WhatsApp's 24-hour window is closed: the patient last wrote "
+            f"{'at ' if self.last_patient_at else ''}{when}. WhatsApp allows no free "
+            "message after 24 hours, so nothing was sent. Call the patient instead."
+        )
 
 
 def window(conversation: Conversation, events: Optional[List[tracker.Event]] = None) -> Window:
@@ -96,23 +110,36 @@ def start(request, conversation: Conversation) -> Takeover:
     try:
         with transaction.atomic():
             takeover = Takeover.objects.create(
-                conversation=conversation, user=request.user,
-                first_event_id=max((e.id for e in events), default=0))
+                conversation=conversation,
+                user=request.user,
+                first_event_id=max((e.id for e in events), default=0),
+            )
     except IntegrityError:
-        raise TakeoverError("Someone else took this conversation over just now.")
+        raise TakeoverError("Someone else took this conversation over just now.") from None
     sender = conversation.sender_id
     try:
-        rasa.append(sender, [
-            {"event": "slot", "name": SLOT_STAFF_TAKEOVER,
-             "value": {"by": request.user.get_username(), "at": time.time()}},
-            {"event": "active_loop", "name": None},  # a form must not ask on meanwhile
-        ])
+        rasa.append(
+            sender,
+            [
+                {
+                    "event": "slot",
+                    "name": SLOT_STAFF_TAKEOVER,
+                    "value": {"by": request.user.get_username(), "at": time.time()},
+                },
+                {"event": "active_loop", "name": None},  # a form must not ask on meanwhile
+            ],
+        )
         rasa.say(sender, UTTER_TAKEOVER_STARTED)
     except rasa.RasaUnavailable as error:
         takeover.delete()
-        raise TakeoverError(f"Not taken over: {error}.", status=502)
-    audit.record(request, "takeover_start", target=f"conversation {conversation.pk}",
-                 sender_id=sender, channel=conversation.channel)
+        raise TakeoverError(f"Not taken over: {error}.", status=502) from error
+    audit.record(
+        request,
+        "takeover_start",
+        target=f"conversation {conversation.pk}",
+        sender_id=sender,
+        channel=conversation.channel,
+    )
     return takeover
 
 
@@ -122,8 +149,9 @@ def owned(request, conversation: Conversation) -> Takeover:
     if takeover is None:
         raise TakeoverError("This conversation is not taken over.")
     if takeover.user_id != request.user.pk:
-        raise TakeoverError(f"Taken over by {_name(takeover)}: only they can write here.",
-                            status=403)
+        raise TakeoverError(
+            f"Taken over by {_name(takeover)}: only they can write here.", status=403
+        )
     return takeover
 
 
@@ -139,15 +167,28 @@ def send(request, conversation: Conversation, text: str) -> Takeover:
     if not shown.open:
         raise TakeoverError(shown.refusal())
     try:
-        rasa.append(conversation.sender_id, [
-            {"event": "bot", "text": text,
-             "metadata": {STAFF_MESSAGE_KEY: request.user.get_username()}}], send=True)
+        rasa.append(
+            conversation.sender_id,
+            [
+                {
+                    "event": "bot",
+                    "text": text,
+                    "metadata": {STAFF_MESSAGE_KEY: request.user.get_username()},
+                }
+            ],
+            send=True,
+        )
     except rasa.RasaUnavailable as error:
-        raise TakeoverError(f"Not sent: {error}.", status=502)
+        raise TakeoverError(f"Not sent: {error}.", status=502) from error
     takeover.last_staff_message_at = timezone.now()
     takeover.save(update_fields=["last_staff_message_at"])
-    audit.record(request, "takeover_message", target=f"conversation {conversation.pk}",
-                 sender_id=conversation.sender_id, characters=len(text))
+    audit.record(
+        request,
+        "takeover_message",
+        target=f"conversation {conversation.pk}",
+        sender_id=conversation.sender_id,
+        characters=len(text),
+    )
     return takeover
 
 
@@ -160,16 +201,18 @@ def hand_back(request, conversation: Conversation) -> Takeover:
         if window(conversation).open:
             rasa.say(sender, UTTER_TAKEOVER_ENDED)
     except rasa.RasaUnavailable as error:
-        raise TakeoverError(f"Not handed back: {error}.", status=502)
+        raise TakeoverError(f"Not handed back: {error}.", status=502) from error
     takeover.ended_at = timezone.now()
     takeover.save(update_fields=["ended_at"])
-    audit.record(request, "takeover_end", target=f"conversation {conversation.pk}",
-                 sender_id=sender)
+    audit.record(
+        request, "takeover_end", target=f"conversation {conversation.pk}", sender_id=sender
+    )
     return takeover
 
 
-def remind_if_unanswered(takeover: Takeover, request=None,
-                         events: Optional[List[tracker.Event]] = None) -> bool:
+def remind_if_unanswered(
+    takeover: Takeover, request=None, events: Optional[List[tracker.Event]] = None
+) -> bool:
     """Tell the patient how to reach the clinic when no staff reply came in time."""
     now = timezone.now()
     with transaction.atomic():
@@ -182,8 +225,12 @@ def remind_if_unanswered(takeover: Takeover, request=None,
         conversation = takeover.conversation
         events = tracker.events_of(conversation.sender_id) if events is None else events
         if takeover.last_staff_message_at is not None:
-            waiting = [e.timestamp for e in events if e.type_name == "user"
-                       and e.timestamp > takeover.last_staff_message_at.timestamp()]
+            waiting = [
+                e.timestamp
+                for e in events
+                if e.type_name == "user"
+                and e.timestamp > takeover.last_staff_message_at.timestamp()
+            ]
             if not waiting:
                 return False  # the patient is not waiting for anything
             since = datetime.fromtimestamp(min(waiting), tz=dt_timezone.utc)
@@ -199,16 +246,25 @@ def remind_if_unanswered(takeover: Takeover, request=None,
         takeover.save(update_fields=["no_reply_notice_at"])
     target = f"conversation {conversation.pk}"
     if request is not None:
-        audit.record(request, "takeover_no_reply", target=target,
-                     sender_id=conversation.sender_id, user=_nobody())
+        audit.record(
+            request,
+            "takeover_no_reply",
+            target=target,
+            sender_id=conversation.sender_id,
+            user=_nobody(),
+        )
     else:
-        AuditEntry.objects.create(action="takeover_no_reply", target=target,
-                                  sender_hash=audit.sender_hash(conversation.sender_id))
+        AuditEntry.objects.create(
+            action="takeover_no_reply",
+            target=target,
+            sender_hash=audit.sender_hash(conversation.sender_id),
+        )
     return True
 
 
-def live_events(request, conversation: Conversation, takeover: Optional[Takeover],
-                after: int, revealed: bool) -> Dict[str, Any]:
+def live_events(
+    request, conversation: Conversation, takeover: Optional[Takeover], after: int, revealed: bool
+) -> Dict[str, Any]:
     """What the live page shows after event `after`, and red flags to alert on."""
     events = tracker.events_of(conversation.sender_id)
     floor = max(after, takeover.first_event_id if takeover else 0)
@@ -220,30 +276,59 @@ def live_events(request, conversation: Conversation, takeover: Optional[Takeover
         data = event.data
         if event.type_name == "user":
             text = data.get("text") or ""
-            flags = [f for f in (data.get("parse_data") or {}).get("red_flags") or []
-                     if isinstance(f, dict)]
-            items.append({"id": event.id, "at": event.timestamp, "from": "patient",
-                          "text": text if revealed else pii.redact(text),
-                          "red_flags": [f.get("level") for f in flags]})
+            flags = [
+                f
+                for f in (data.get("parse_data") or {}).get("red_flags") or []
+                if isinstance(f, dict)
+            ]
+            items.append(
+                {
+                    "id": event.id,
+                    "at": event.timestamp,
+                    "from": "patient",
+                    "text": text if revealed else pii.redact(text),
+                    "red_flags": [f.get("level") for f in flags],
+                }
+            )
             if flags:
-                alerts.append({"id": event.id, "level": _level(flags),
-                               "categories": [f.get("category") for f in flags]})
+                alerts.append(
+                    {
+                        "id": event.id,
+                        "level": _level(flags),
+                        "categories": [f.get("category") for f in flags],
+                    }
+                )
         elif event.type_name == "bot":
             staff = (data.get("metadata") or {}).get(STAFF_MESSAGE_KEY)
             text = data.get("text") or ""
-            items.append({"id": event.id, "at": event.timestamp,
-                          "from": "staff" if staff else "assistant", "staff": staff or "",
-                          "text": text if revealed or not staff else pii.redact(text)})
+            items.append(
+                {
+                    "id": event.id,
+                    "at": event.timestamp,
+                    "from": "staff" if staff else "assistant",
+                    "staff": staff or "",
+                    "text": text if revealed or not staff else pii.redact(text),
+                }
+            )
         elif event.type_name == "action" and event.action_name in ADVICE_ACTIONS:
-            alerts.append({"id": event.id, "level": ADVICE_ACTIONS[event.action_name],
-                           "advice": event.action_name})
+            alerts.append(
+                {
+                    "id": event.id,
+                    "level": ADVICE_ACTIONS[event.action_name],
+                    "advice": event.action_name,
+                }
+            )
     if takeover is not None and alerts and takeover.user_id == request.user.pk:
         newest = max(a["id"] for a in alerts)
         if newest > takeover.alerted_event_id:
             Takeover.objects.filter(pk=takeover.pk).update(alerted_event_id=newest)
-            audit.record(request, "takeover_red_flag", target=f"conversation {conversation.pk}",
-                         sender_id=conversation.sender_id,
-                         levels=sorted({a["level"] for a in alerts}))
+            audit.record(
+                request,
+                "takeover_red_flag",
+                target=f"conversation {conversation.pk}",
+                sender_id=conversation.sender_id,
+                levels=sorted({a["level"] for a in alerts}),
+            )
     reminded = takeover is not None and remind_if_unanswered(takeover, request, events)
     shown = window(conversation, events)
     return {
@@ -269,6 +354,7 @@ def _name(takeover: Takeover) -> str:
 
 class _Nobody:
     """The audit entry of an automatic step: no user."""
+
     is_authenticated = False
 
 

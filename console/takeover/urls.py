@@ -1,5 +1,6 @@
 """URLs of live takeover, by the console's conversation number (never a sender id).
 tests/console/test_access.py holds each one's role rule and expected statuses."""
+
 from django.urls import path
 
 from console.takeover import views

@@ -1,5 +1,6 @@
 """The console's pages of live takeover: take over, the live page, its JSON feed, staff
 messages and handing back (console/takeover/service.py does the work)."""
+
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +14,11 @@ from console.takeover import service
 
 # The live page runs one script of the console's own (static/takeover/takeover.js) and
 # fetches JSON from the console; nothing inline, nothing from elsewhere.
-LIVE_CSP = ("default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; "
-            "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
-            "object-src 'none'")
+LIVE_CSP = (
+    "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
 
 
 def _wants_json(request) -> bool:
@@ -39,13 +42,17 @@ def start(request, pk):
 def live(request, pk):
     conversation = get_object_or_404(Conversation, pk=pk)
     takeover = service.active(conversation)
-    response = render(request, "takeover/live.html", {
-        "conversation": conversation,
-        "takeover": takeover,
-        "mine": bool(takeover and takeover.user_id == request.user.pk),
-        "window": service.window(conversation),
-        "no_reply_minutes": round(service.no_reply_seconds() / 60, 1),
-    })
+    response = render(
+        request,
+        "takeover/live.html",
+        {
+            "conversation": conversation,
+            "takeover": takeover,
+            "mine": bool(takeover and takeover.user_id == request.user.pk),
+            "window": service.window(conversation),
+            "no_reply_minutes": round(service.no_reply_seconds() / 60, 1),
+        },
+    )
     response["Content-Security-Policy"] = LIVE_CSP
     return response
 
@@ -59,8 +66,9 @@ def feed(request, pk):
     except ValueError:
         after = 0
     revealed = masking.revealed_until(request, pk) is not None
-    return JsonResponse(service.live_events(request, conversation, service.active(conversation),
-                                            after, revealed))
+    return JsonResponse(
+        service.live_events(request, conversation, service.active(conversation), after, revealed)
+    )
 
 
 @role_required(REVIEWER)

@@ -24,7 +24,9 @@ class RasaUnavailable(RuntimeError):
 
 def _url(conversation_id: str, tail: str) -> str:
     base = value("CONSOLE_RASA_URL").rstrip("/")
-    return f"{base}/conversations/{quote(conversation_id, safe='')}/{tail}"
+    # the id as Rasa's router reads it: "socketio:<id>", "twilio_whatsapp:whatsapp:+91..."
+    path = quote(conversation_id, safe=":+@")
+    return f"{base}/conversations/{path}/{tail}"
 
 
 def _headers() -> Dict[str, str]:
@@ -56,5 +58,10 @@ def append(
 
 def say(conversation_id: str, response: str) -> Dict[str, Any]:
     """Run the response action `response`: rendered in the patient's language, sent on the
-    conversation's latest channel, recorded in the transcript."""
-    return _post(_url(conversation_id, "execute"), {"name": response}, {"output_channel": "latest"})
+    conversation's latest channel, recorded in the transcript; then listen."""
+    latest = {"output_channel": "latest"}
+    result = _post(_url(conversation_id, "execute"), {"name": response}, latest)
+    # The conversation waits for the patient again: without this, the patient's next
+    # message would follow the notice instead of action_listen, which no rule expects.
+    append(conversation_id, [{"event": "action", "name": "action_listen"}])
+    return result

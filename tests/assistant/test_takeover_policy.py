@@ -55,7 +55,7 @@ def rule_says(action: str) -> PolicyPrediction:
 def next_actions(policies, state, rule_action: str = "utter_faq", limit: int = 6) -> List[str]:
     """Actions the combined policies choose until they listen."""
     (red_flag, takeover), ensemble = policies
-    chosen = []
+    chosen: List[str] = []
     for _ in range(limit):
         predictions = [
             red_flag.predict_action_probabilities(state, DOMAIN),

@@ -38,6 +38,8 @@ from contract import (
 from settings import value
 
 WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
+# the channels a staff message can reach (the REST channel only answers its caller)
+REACHABLE_CHANNELS = ("socketio",) + WHATSAPP_CHANNELS
 WINDOW_SECONDS = 24 * 3600  # WhatsApp's customer-service window
 MAX_MESSAGE = 4000
 ADVICE_ACTIONS = {
@@ -104,6 +106,12 @@ def start(request, conversation: Conversation) -> Takeover:
     taken = active(conversation)
     if taken is not None:
         raise TakeoverError(f"Already taken over by {_name(taken)}.")
+    channel, _ = split_conversation_id(conversation.sender_id)
+    if channel not in REACHABLE_CHANNELS:
+        raise TakeoverError(
+            f"This conversation came through {channel or 'an unknown channel'}, which the "
+            "console cannot write to: only the website chat and WhatsApp can be taken over."
+        )
     events = tracker.events_of(conversation.sender_id)
     if not window(conversation, events).open:
         raise TakeoverError(window(conversation, events).refusal())

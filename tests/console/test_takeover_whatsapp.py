@@ -31,6 +31,8 @@ from tests.whatsapp.test_twilio import AUTH_TOKEN as TWILIO_TOKEN
 
 pytestmark = pytest.mark.servers
 STARTED = "A member of the clinic's team is now replying"
+STARTED_HINDI = "अब क्लिनिक की टीम का एक सदस्य यहाँ आपको ख़ुद जवाब दे रहा है"
+STARTED_HINGLISH = "Ab clinic ki team ka ek member yahan aapko khud jawab de raha hai"
 ENDED = "handed this conversation back to the assistant"
 NO_REPLY = "no one from the clinic's team has been able to reply yet"
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -252,14 +254,15 @@ def test_cloud_api_closed_window_sends_nothing_and_says_so(console, graph, clien
 def test_twilio_takeover_both_ways_red_flag_closed_window(console, graph, client_for):
     servers, patient = console, "whatsapp:+919000000303"
     before = len(graph.sent)
-    twilio_says(servers, patient, "hello")
+    twilio_says(servers, patient, "Namaste, mujhe kamar mein bahut dard hai")
     wait_for_reply(graph, before)
     chat = conversation(f"twilio_whatsapp:{patient}")
     clinician = client_for("reviewer")
 
     before = len(graph.sent)
     assert clinician.post(reverse("takeover:start", args=[chat.pk])).status_code == 302
-    assert any(STARTED in t for t in twilio_texts(graph, patient, before))
+    # in the patient's language (Hinglish here)
+    assert any(STARTED_HINGLISH in t for t in twilio_texts(graph, patient, before))
 
     before = len(graph.sent)
     answer = clinician.post(
@@ -297,22 +300,28 @@ def test_twilio_takeover_both_ways_red_flag_closed_window(console, graph, client
     )
 
 
-def test_only_the_one_who_took_over_writes(console, graph, client_for):
+def test_only_the_one_who_took_over_writes_and_a_rest_conversation_cannot_be_taken_over(
+    console, graph, client_for
+):
     servers, wa_id = console, "919000000304"
     before = len(graph.sent)
-    cloud_says(servers, wa_id, "hello")
+    cloud_says(servers, wa_id, "नमस्ते, मुझे कमर में दर्द है")
     wait_for_reply(graph, before)
     chat = conversation(f"whatsapp:{wa_id}")
-    assert (
-        client_for("clinician").post(reverse("takeover:start", args=[chat.pk])).status_code == 302
-    )
+    clinician = client_for("clinician")
+    before = len(graph.sent)
+    assert clinician.post(reverse("takeover:start", args=[chat.pk])).status_code == 302
+    assert any(STARTED_HINDI in t for t in cloud_texts(graph, wa_id, before))  # in Hindi
     other = client_for("admin")
     answer = other.post(reverse("takeover:send", args=[chat.pk]), {"text": "hi"}, **JSON)
     assert answer.status_code == 403 and "Taken over by clinician-" in answer.json()["error"]
     again = other.post(reverse("takeover:start", args=[chat.pk]), follow=True)
     assert "Already taken over by clinician-" in again.content.decode()
     assert feed(other, chat.pk)["mine"] is False
-    assert (
-        client_for("clinician").post(reverse("takeover:hand_back", args=[chat.pk])).status_code
-        == 302
-    )
+    assert clinician.post(reverse("takeover:hand_back", args=[chat.pk])).status_code == 302
+
+    servers.say("rest-patient", "hello")
+    rest = conversation("rest:rest-patient")
+    refused = clinician.post(reverse("takeover:start", args=[rest.pk]), follow=True)
+    assert "only the website chat and WhatsApp can be taken over" in refused.content.decode()
+    assert not Takeover.objects.filter(conversation=rest).exists()

@@ -6,6 +6,7 @@ clinician takes the conversation over, the patient is told, messages go both way
 (also after the patient's page reloads and its socket reconnects), a red flag during the
 takeover still gets the emergency advice and alerts the clinician, and after handing back
 the assistant answers again. Every step is in the transcript and in the audit log.
+The console's live page with the red-flag alert is docs/console-takeover.png.
 """
 
 import os
@@ -21,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from harness.processes import ROOT, free_port, running
 from harness.servers import AUTH_TOKEN
-from tests.browser.conftest import REPLY_TIMEOUT_MS
+from tests.browser.conftest import REPLY_TIMEOUT_MS, SCREENSHOTS
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 PASSWORD = "takeover test password 1"
@@ -132,6 +133,8 @@ def test_takeover_messages_both_ways_red_flag_and_hand_back(new_chat, browser, c
     expect(alert).to_be_visible(timeout=30_000)
     expect(alert).to_contain_text("RED FLAG (EMERGENCY)")
     expect(staff).to_have_title(re.compile("^RED FLAG"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    staff.screenshot(path=str(SCREENSHOTS / "console-takeover.png"), full_page=True)
     names = [e.get("name") for e in chat.tracker()["events"] if e["event"] == "action"]
     assert "utter_emergency_advice" in names
 

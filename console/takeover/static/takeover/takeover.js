@@ -28,6 +28,12 @@
     var text = document.createElement("p");
     text.textContent = item.text;
     li.appendChild(who); li.appendChild(document.createTextNode(" ")); li.appendChild(time);
+    if (item.red_flags && item.red_flags.length) {
+      var flag = document.createElement("strong");
+      flag.className = "live-flag-label";
+      flag.textContent = " · red flag (" + item.red_flags.join(", ") + ")";
+      li.appendChild(flag);
+    }
     li.appendChild(text);
     list.appendChild(li);
   }

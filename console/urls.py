@@ -1,4 +1,5 @@
 """URLs of the console: console.staff.urls, and live takeover's console.takeover.urls."""
+
 from django.urls import include, path
 
 urlpatterns = [

@@ -1,4 +1,5 @@
 """`rasa data validate` passes, and its only warnings are the justified ones below."""
+
 import re
 import subprocess
 import sys
@@ -37,8 +38,13 @@ JUSTIFIED = {
 
 
 def test_rasa_data_validate_has_only_justified_warnings():
-    result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate", "--domain", "domain"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa", "data", "validate", "--domain", "domain"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     warnings = re.findall(r"UserWarning: (.+?)(?:\n|$)", output)

@@ -11,10 +11,12 @@ and the console says why.
 import json
 import sqlite3
 import time
+from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
 import requests
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
@@ -195,6 +197,22 @@ def test_cloud_api_takeover_both_ways_red_flag_no_reply_notice_and_hand_back(
     assert feed(clinician, chat.pk)["reminded"] is False
     assert any(NO_REPLY in t for t in cloud_texts(graph, wa_id, before))
 
+    # A staff reply re-arms it: the patient waiting again is told again, here by the
+    # management command (for takeovers whose live page nobody has open).
+    before = len(graph.sent)
+    answer = clinician.post(
+        reverse("takeover:send", args=[chat.pk]), {"text": "I am here."}, **JSON
+    )
+    assert answer.json() == {"sent": True}
+    cloud_says(servers, wa_id, "hello? are you there?")
+    time.sleep(1.5)
+    out = StringIO()
+    call_command("takeover_reminders", stdout=out)
+    assert out.getvalue().startswith("1 patient")
+    texts = cloud_texts(graph, wa_id, before)
+    assert texts[0] == "I am here." and [t for t in texts[1:] if NO_REPLY in t] == texts[1:]
+    assert len(texts) == 2
+
     before = len(graph.sent)
     response = clinician.post(reverse("takeover:hand_back", args=[chat.pk]))
     assert response.status_code == 302
@@ -210,13 +228,15 @@ def test_cloud_api_takeover_both_ways_red_flag_no_reply_notice_and_hand_back(
         if e["event"] == "bot"
         and (e.get("metadata") or {}).get("staff_takeover", "").startswith("clinician-")
     ]
-    assert [e["text"] for e in staff] == ["Hello, Dr Rao here. How are you feeling?"]
+    assert [e["text"] for e in staff] == ["Hello, Dr Rao here. How are you feeling?", "I am here."]
     assert [
         a.action for a in AuditEntry.objects.filter(action__startswith="takeover").order_by("id")
     ] == [
         "takeover_start",
         "takeover_message",
         "takeover_red_flag",
+        "takeover_no_reply",
+        "takeover_message",
         "takeover_no_reply",
         "takeover_end",
     ]

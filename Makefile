@@ -23,8 +23,13 @@ install:
 model: install
 	@scripts/train_if_needed.sh
 
+# One HTTP API token for the run, shared by the Rasa server and the console (live takeover).
 run: model
-	@source scripts/env.sh && python -m tables && exec honcho start -f Procfile
+	@source scripts/env.sh && python -m tables && \
+	  if [ -z "$${RASA_AUTH_TOKEN:-}" ]; then \
+	    export RASA_AUTH_TOKEN=$$(python -c 'import secrets; print(secrets.token_urlsafe(24))'); \
+	    echo "RASA_AUTH_TOKEN was not set; this run's HTTP API token is: $$RASA_AUTH_TOKEN"; \
+	  fi && exec honcho start -f Procfile
 
 run-cluster: model
 	@scripts/run_cluster.sh

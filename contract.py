@@ -96,3 +96,15 @@ def split_conversation_id(conversation: str) -> "tuple[str, str]":
     if not separator or not channel:
         return "", conversation
     return channel, sender
+
+
+# --- live takeover by a member of the clinic's team (console/takeover/, domain/takeover.yml)
+# The console sets SLOT_STAFF_TAKEOVER (a dict: {"by": <staff name>, "at": <timestamp>})
+# through the Rasa server's HTTP API; while it is set the assistant answers nothing but red
+# flags (assistant/takeover_policy.py). Staff messages are bot events whose metadata
+# carries STAFF_MESSAGE_KEY.
+SLOT_STAFF_TAKEOVER = "staff_takeover"
+UTTER_TAKEOVER_STARTED = "utter_takeover_started"
+UTTER_TAKEOVER_ENDED = "utter_takeover_ended"
+UTTER_TAKEOVER_NO_REPLY = "utter_takeover_no_reply"
+STAFF_MESSAGE_KEY = "staff_takeover"

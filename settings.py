@@ -65,6 +65,16 @@ DEFAULTS: Dict[str, str] = {
     "TWILIO_WHATSAPP_NUMBER": "",
     "TWILIO_WEBHOOK_PUBLIC_URL": "",
     "TWILIO_API_BASE_URL": "",
+    # --- live takeover (console/takeover/)
+    # empty: the widget's sockets are known to this process only (one Rasa server); with
+    # several replicas a Redis URL, through which a message reaches the replica holding the
+    # patient's socket (python-socketio's AsyncRedisManager)
+    "SOCKETIO_REDIS_URL": "",
+    # where the console reaches the Rasa server's HTTP API (internal; RASA_AUTH_TOKEN)
+    "CONSOLE_RASA_URL": "http://127.0.0.1:5005",
+    # seconds a taken-over conversation may wait for a staff reply before the patient is
+    # told how to reach the clinic
+    "TAKEOVER_NO_REPLY_SECONDS": "300",
 }
 
 #: The variables whose default is an example, not a value to deploy with.

@@ -15,14 +15,14 @@ from typing import List, Optional
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from contract import SLOT_EMERGENCY_ACTIVE, SLOT_SUMMARY
+from contract import SLOT_EMERGENCY_ACTIVE, SLOT_STAFF_TAKEOVER, SLOT_SUMMARY
 
 EMERGENCY_AT = "emergency_at"
 EMERGENCY_SECONDS = 24 * 3600
 # Carried over while an emergency is recent.
 EMERGENCY_SLOTS = (SLOT_EMERGENCY_ACTIVE, EMERGENCY_AT, SLOT_SUMMARY)
-# Always carried over.
-KEPT_SLOTS = ("language", "clinical_context")
+# Always carried over (a conversation taken over by staff stays taken over).
+KEPT_SLOTS = ("language", "clinical_context", SLOT_STAFF_TAKEOVER)
 
 
 def carried_over(tracker: DialogueStateTracker, now: Optional[float] = None) -> List[SlotSet]:

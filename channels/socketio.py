@@ -24,6 +24,10 @@ Rasa's stock `socketio` channel, with these changes:
   never reach the browser.
 * Language: every bot message carries the reply's `language` (en, hi or hinglish, set
   by the server's NLG), so the widget's own labels follow the conversation.
+* Replicas: with SOCKETIO_REDIS_URL set (several Rasa replicas), the server's client
+  manager is python-socketio's AsyncRedisManager, so a message emitted on any replica (a
+  staff member's message of a live takeover, console/takeover/) reaches the replica that
+  holds the patient's socket. Empty (one server): sockets are known to this process only.
 * Messages: a `user_uttered` event that is not a dict with a string `message`
   (and a dict or JSON `customData`) is ignored with a warning; stock Rasa raised.
 
@@ -34,6 +38,7 @@ credentials.yml:
       bot_message_evt: bot_uttered
       session_persistence: true
 """
+
 import inspect
 import json
 import logging
@@ -42,15 +47,30 @@ import re
 import secrets
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+import socketio
 from rasa.core.channels import socketio as stock
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
+
+from settings import value
 
 logger = logging.getLogger(__name__)
 
 _HANDLED_TOGETHER = ("text", "custom", "quick_replies", "buttons")
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")  # what session_request hands out: 128 random bits
 MAX_MESSAGE = 5000  # characters, as the REST channel
+REDIS_CHANNEL = "assistant-socketio"  # the pub/sub channel the replicas share
+
+
+def share_sockets_through_redis(sio: Any, redis_url: str) -> None:
+    """Make `sio` emit through Redis pub/sub, so every replica delivers to its own sockets.
+
+    Called before the server accepts any connection: python-socketio initialises its client
+    manager on the first one."""
+    manager = socketio.AsyncRedisManager(redis_url, channel=REDIS_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
+    sio.manager_initialized = False
 
 
 def allowed_origins(environ: Optional[Dict[str, str]] = None) -> List[str]:
@@ -59,34 +79,41 @@ def allowed_origins(environ: Optional[Dict[str, str]] = None) -> List[str]:
     return [origin.rstrip("/") for origin in env.get("ALLOWED_ORIGINS", "").split()]
 
 
-def closed_session_is_400(handle_request: Callable[..., Awaitable[Any]]
-                          ) -> Callable[..., Awaitable[Any]]:
+def closed_session_is_400(
+    handle_request: Callable[..., Awaitable[Any]],
+) -> Callable[..., Awaitable[Any]]:
     """python-engineio 4.15 answers a POST to a session that closed meanwhile with an
     uncaught KeyError, i.e. a 500 (its GET path answers 400): answer 400 there too."""
+
     async def handle(*args: Any, **kwargs: Any) -> Any:
         try:
             return await handle_request(*args, **kwargs)
         except KeyError:
             return response.text("Session is disconnected", status=400)
+
     return handle
 
 
-def readable_packets_only(handle_eio_message: Callable[..., Awaitable[Any]]
-                          ) -> Callable[..., Awaitable[Any]]:
+def readable_packets_only(
+    handle_eio_message: Callable[..., Awaitable[Any]],
+) -> Callable[..., Awaitable[Any]]:
     """python-socketio 5.18 decodes each packet without a check: a malformed one ("42null",
     "42[]", JSON nested thousands deep) raised inside the server and was logged as an error
     with its traceback. Such a packet is dropped with a one-line warning instead."""
+
     async def handle(eio_sid: str, data: Any) -> Any:
         try:
             return await handle_eio_message(eio_sid, data)
         except (ValueError, TypeError, IndexError, KeyError, RecursionError) as error:
             logger.warning("Dropped an unreadable socket.io packet (%s).", type(error).__name__)
             return None
+
     return handle
 
 
-def read_message(data: Any, sid: str, session_persistence: bool, metadata_key: str
-                 ) -> Optional[Tuple[str, str, Dict[str, Any]]]:
+def read_message(
+    data: Any, sid: str, session_persistence: bool, metadata_key: str
+) -> Optional[Tuple[str, str, Dict[str, Any]]]:
     """(text, sender id, metadata) of a `user_uttered` event, or None when it is not one
     (stock Rasa raised on anything but a dict with a string message)."""
     if not isinstance(data, dict):
@@ -146,8 +173,9 @@ class SocketIOInput(stock.SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, *args: Any, cors_allowed_origins: Optional[List[str]] = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cors_allowed_origins: Optional[List[str]] = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         origins = allowed_origins() if cors_allowed_origins is None else cors_allowed_origins
         # None = same origin only (python-engineio's default); never [] (= no check).
@@ -158,9 +186,7 @@ class SocketIOInput(stock.SocketIOInput):
             return super().get_output_channel()
         return SocketIOOutput(self.sio, self.bot_message_evt)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def handle(message: UserMessage) -> Any:
             if self.session_persistence and not SESSION_ID.match(message.sender_id or ""):
                 logger.warning("Ignored a socket.io message for a session id not handed out here.")
@@ -176,6 +202,9 @@ class SocketIOInput(stock.SocketIOInput):
         sio.eio.cors_allowed_origins = self.cors_allowed_origins
         sio.eio.handle_request = closed_session_is_400(sio.eio.handle_request)
         sio.eio.on("message", readable_packets_only(sio._handle_eio_message))
+        redis_url = value("SOCKETIO_REDIS_URL")
+        if redis_url:
+            share_sockets_through_redis(sio, redis_url)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)  # replaces the stock one
         async def handle_message(sid: str, data: Any = None) -> None:
@@ -184,8 +213,15 @@ class SocketIOInput(stock.SocketIOInput):
                 logger.warning("Ignored a socket.io message that is not a chat message.")
                 return
             text, sender_id, metadata = message
-            await handle(UserMessage(text, SocketIOOutput(sio, self.bot_message_evt),
-                                     sender_id, input_channel=self.name(), metadata=metadata))
+            await handle(
+                UserMessage(
+                    text,
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
 
         @sio.on("session_request", namespace=self.namespace)  # replaces the stock handler
         async def session_request(sid: str, data: Any = None) -> None:

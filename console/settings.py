@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "console.staff",
+    "console.takeover",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

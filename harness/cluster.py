@@ -138,6 +138,7 @@ def running_cluster(
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "WHATSAPP_REDIS_URL": redis_url,
+        "SOCKETIO_REDIS_URL": redis_url,
         "RASA_AUTH_TOKEN": AUTH_TOKEN,
         "RASA_ENDPOINTS": "cluster/endpoints.yml",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['nginx_actions']}/webhook",

@@ -14,6 +14,7 @@ python scripts/nlu_report.py "$MODEL" docs/nlu-report.md --min-macro-f1 0 --max-
 # Screenshots taken by the browser tests (`make test`), when there are any.
 for shot in results/screenshots/webchat-emergency-desktop.png \
             results/screenshots/webchat-emergency-phone.png \
-            results/screenshots/console-escalations.png; do
+            results/screenshots/console-escalations.png \
+            results/screenshots/console-takeover.png; do
   if [ -f "$shot" ]; then cp "$shot" docs/; echo "docs/$(basename "$shot")"; fi
 done

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 # PostgreSQL and Redis instead of make run's SQLite file (defaults: settings.py).
 eval "$(python3 settings.py exports --cluster DATABASE_URL REDIS_URL)"
 export WHATSAPP_REDIS_URL="${WHATSAPP_REDIS_URL:-$REDIS_URL}"
+export SOCKETIO_REDIS_URL="${SOCKETIO_REDIS_URL:-$REDIS_URL}"
 . scripts/env.sh
 
 export CLUSTER_HOST="${CLUSTER_HOST:-127.0.0.1}"

@@ -265,3 +265,52 @@ def assert_hospital_line_in_safety_answers(monkeypatch, language):
     monkeypatch.setenv("HOSPITAL_EMERGENCY_LINE", "")
     unset = render("utter_emergency_advice", monkeypatch, language=language)["text"]
     assert "112" in unset and "4055" not in unset and "emergency line" not in unset
+
+
+VERSIONS = {
+    "en": "trouble passing or controlling urine",
+    "hi": "पेशाब करने या उस पर काबू रखने में दिक्कत",
+    "hinglish": "peshab karne ya us par control rakhne mein dikkat",
+}
+
+
+def tracker_with(language, **slots):
+    events = [SlotSet("language", language)] + [SlotSet(k, v) for k, v in slots.items()]
+    return DialogueStateTracker.from_events("s", events, slots=load_domain().slots)
+
+
+def generate(name, state, channel="rest"):
+    return asyncio.run(PracticeNLG(domain=load_domain()).generate(name, state, channel))
+
+
+def test_the_red_flag_summary_is_given_in_the_language_of_the_reply():
+    """Named in English (slot in English), answered later in Hindi and in Hinglish: the
+    reply names the sign in its own language, never half in English."""
+    for language in ("en", "hi", "hinglish"):
+        state = tracker_with(
+            language, red_flag_summary=VERSIONS["en"], red_flag_summary_versions=VERSIONS
+        )
+        for name in ("utter_emergency_reminder", "utter_emergency_advice"):
+            text = generate(name, state)["text"]
+            assert VERSIONS[language] in text, (name, language, text)
+            if language != "en":
+                assert VERSIONS["en"] not in text, (name, language)
+
+
+def test_a_summary_an_action_set_alone_is_given_as_set():
+    """The triage result sets the slot to its reason (in the patient's language) without
+    versions; versions of an earlier sign must not replace it."""
+    state = tracker_with(
+        "hi", red_flag_summary="पैरों में कमज़ोरी (ट्राइएज)", red_flag_summary_versions=VERSIONS
+    )
+    text = generate("utter_emergency_reminder", state)["text"]
+    assert "पैरों में कमज़ोरी (ट्राइएज)" in text and VERSIONS["hi"] not in text
+
+
+def test_an_unnamed_sign_is_worded_in_the_language_of_the_reply():
+    english = generate("utter_emergency_advice", tracker_with("en"))["text"]
+    hindi = generate("utter_emergency_advice", tracker_with("hi"))["text"]
+    hinglish = generate("utter_emergency_advice", tracker_with("hinglish"))["text"]
+    assert "a possible warning sign" in english
+    assert "ख़तरे का एक संभावित लक्षण" in hindi and "warning sign" not in hindi
+    assert "khatre ka ek sambhavit lakshan" in hinglish and "warning sign" not in hinglish

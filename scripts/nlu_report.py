@@ -143,7 +143,7 @@ def main() -> int:
     for name in args.sets:
         paths = {language: ROOT / SET_PATH.format(name, language) for language in args.languages}
         results[name] = score(args.model, paths)
-    args.out.write_text(report(results, args.model.name, args.summary_only), encoding="utf-8")
+    args.out.write_text(report(results, args.model.as_posix(), args.summary_only), encoding="utf-8")
 
     failures = []
     for name, scores in results.items():

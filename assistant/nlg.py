@@ -44,6 +44,7 @@ from contract import (
 logger = logging.getLogger(__name__)
 CHOICE_RESPONSE = "utter_faq_did_you_mean"
 UNNAMED_SIGN_RESPONSE = "utter_red_flag_unnamed"
+SUMMARY_PLACEHOLDER = "{" + SLOT_SUMMARY + "}"
 BUTTON_KEYS = ("buttons", "quick_replies")
 
 
@@ -114,7 +115,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
     ) -> Optional[Dict[str, Any]]:
         language = conversation_language(tracker)
         values = self.values[(language, channel_kind(output_channel))]
-        summary = await self.summary_in(language, tracker, output_channel)
+        summary = (
+            await self.summary_in(language, tracker, output_channel)
+            if self.names_the_sign(utter_action)
+            else {}
+        )
         message = await super().generate(
             utter_action, tracker, output_channel, **{**values, **summary, **kwargs}
         )
@@ -124,6 +129,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             candidate_buttons(message, tracker)
         message[SLOT_LANGUAGE] = language
         return message
+
+    def names_the_sign(self, utter_action: str) -> bool:
+        """Whether the response says {red_flag_summary} (only the red-flag answers do)."""
+        variations = self.responses.get(utter_action) or []
+        return any(SUMMARY_PLACEHOLDER in (v.get("text") or "") for v in variations)
 
     async def summary_in(
         self, language: str, tracker: DialogueStateTracker, output_channel: str

@@ -50,7 +50,7 @@ def language_of(variation):
 
 
 def by_language(variations):
-    grouped = {}
+    grouped: dict = {}
     for variation in variations:
         grouped.setdefault(language_of(variation), []).append(variation)
     return grouped

@@ -177,13 +177,14 @@ def test_button_payloads_are_sent_as_written_and_never_templated(monkeypatch):
     ERROR for each such button (seven in a triage conversation) before PracticeNLG."""
     from rasa.core.nlg import interpolator
 
-    templated = []
+    templated: list = []
     real = interpolator.interpolate_text
-    monkeypatch.setattr(
-        interpolator,
-        "interpolate_text",
-        lambda text, values: templated.append(text) or real(text, values),
-    )
+
+    def recording(text, values):
+        templated.append(text)
+        return real(text, values)
+
+    monkeypatch.setattr(interpolator, "interpolate_text", recording)
     domain = load_domain()
     with_payloads = {
         name: [

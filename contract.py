@@ -36,6 +36,9 @@ SCREENED_INTENT = "screened_intent"  # the classifier's intent when the screen r
 SUMMARY_ENTITY = "red_flag_summary"
 SLOT_EMERGENCY_ACTIVE = "emergency_active"
 SLOT_SUMMARY = "red_flag_summary"
+# the summary in every language ({"en": ..., "hi": ..., "hinglish": ...}): a reply in
+# another language than the message that named the sign gives it in the reply's language
+SLOT_SUMMARY_VERSIONS = "red_flag_summary_versions"
 SLOT_ESCALATION_LEVEL = "escalation_level"
 SLOT_ESCALATION_CATEGORIES = "escalation_categories"
 # set by the action server when it erased the conversation on the patient's request; the
@@ -44,18 +47,18 @@ SLOT_DATA_ERASED = "data_erased"
 
 # --- the conversation's language: slot, entity and intent of the language path (the slot
 # is filled by the language component, assistant/language_screen.py)
-SLOT_LANGUAGE = "language"            # slot, and the entity that fills it
+SLOT_LANGUAGE = "language"  # slot, and the entity that fills it
 LANGUAGE_ENTITY = SLOT_LANGUAGE
-ENGLISH, HINDI, HINGLISH = "en", "hi", "hinglish"   # hi: Devanagari; hinglish: Latin letters
+ENGLISH, HINDI, HINGLISH = "en", "hi", "hinglish"  # hi: Devanagari; hinglish: Latin letters
 LANGUAGES = (ENGLISH, HINDI, HINGLISH)
 DEFAULT_LANGUAGE = ENGLISH
 INTENT_SET_LANGUAGE = "set_language"  # "Hindi mein baat karo", the widget's control
-LANGUAGE_KEY = "language_detection"   # parse key: {"script", "detected", "switch"}
+LANGUAGE_KEY = "language_detection"  # parse key: {"script", "detected", "switch"}
 
 # --- FAQ topics: the "Did you mean ...?" choice and the buttons that pick a topic
-INTENT_FAQ_UNSURE = "faq_unsure"      # set by the FAQ selector when two topics are close
-FAQ_CANDIDATES = "faq_candidates"     # parse key: [{"topic", "confidence"}], best first
-TOPIC_PAYLOAD_PREFIX = "topic:"       # button payload "topic:kyphoplasty" answers that topic
+INTENT_FAQ_UNSURE = "faq_unsure"  # set by the FAQ selector when two topics are close
+FAQ_CANDIDATES = "faq_candidates"  # parse key: [{"topic", "confidence"}], best first
+TOPIC_PAYLOAD_PREFIX = "topic:"  # button payload "topic:kyphoplasty" answers that topic
 
 
 def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:

@@ -6,7 +6,10 @@ response variations pick the version: the English one has no condition, the Hind
 Hinglish ones a condition on the `language` slot (see tests/assistant/test_responses.py).
 On top of Rasa's templated NLG this fills in the practice's settings in the
 conversation's language and in the form the channel can tap (assistant/contact_values.py),
-keeps only the candidate topics' buttons on the "Did you mean ...?" choice, and tells the
+gives the red-flag summary ("You mentioned {red_flag_summary}") in the reply's language
+even when the sign was named in another one (a code-mixed message, a switch of language,
+the reminder in a later session), keeps only the candidate topics' buttons on the
+"Did you mean ...?" choice, and tells the
 channel the reply's language (`language` in the bot message, e.g. for the widget's labels)
 so the WhatsApp channels can add their own words in it (assistant/channel_labels.py).
 
@@ -16,6 +19,7 @@ Rasa's templating reads its braces as a placeholder, fails to fill it and logs a
 for every such button it renders (and then sends the payload unchanged). PracticeNLG
 fills every part of a response except the payloads, which it leaves as written.
 """
+
 import logging
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -32,17 +36,35 @@ from contract import (
     FAQ_CANDIDATES,
     LANGUAGES,
     SLOT_LANGUAGE,
+    SLOT_SUMMARY,
+    SLOT_SUMMARY_VERSIONS,
     TOPIC_PAYLOAD_PREFIX,
 )
 
 logger = logging.getLogger(__name__)
 CHOICE_RESPONSE = "utter_faq_did_you_mean"
+UNNAMED_SIGN_RESPONSE = "utter_red_flag_unnamed"
+SUMMARY_PLACEHOLDER = "{" + SLOT_SUMMARY + "}"
 BUTTON_KEYS = ("buttons", "quick_replies")
 
 
 def conversation_language(tracker: DialogueStateTracker) -> str:
     language = tracker.slots[SLOT_LANGUAGE].value if SLOT_LANGUAGE in tracker.slots else None
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def slot_value(tracker: DialogueStateTracker, name: str) -> Any:
+    return tracker.slots[name].value if name in tracker.slots else None
+
+
+def summary_versions(tracker: DialogueStateTracker) -> Dict[str, str]:
+    """The red-flag summary's versions, when they belong to the summary the slot holds (an
+    action may set the slot alone, e.g. the triage result's reason)."""
+    versions = slot_value(tracker, SLOT_SUMMARY_VERSIONS)
+    summary = slot_value(tracker, SLOT_SUMMARY)
+    if isinstance(versions, dict) and summary in versions.values():
+        return versions
+    return {}
 
 
 def candidate_buttons(message: Dict[str, Any], tracker: DialogueStateTracker) -> None:
@@ -59,14 +81,21 @@ def candidate_buttons(message: Dict[str, Any], tracker: DialogueStateTracker) ->
 class PracticeNLG(TemplatedNaturalLanguageGenerator):
     """Domain responses in the conversation's language, with the practice's settings."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None,
-                 domain: Optional[Domain] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        domain: Optional[Domain] = None,
+        **kwargs: Any,
+    ) -> None:
         settings = practice()
         self.values = all_contact_values(settings)
         super().__init__((domain or Domain.empty()).responses)
         if settings.missing():
-            logger.warning("Contact settings still at their example values (set them in the "
-                           "environment, see .env.example): %s", ", ".join(settings.missing()))
+            logger.warning(
+                "Contact settings still at their example values (set them in the "
+                "environment, see .env.example): %s",
+                ", ".join(settings.missing()),
+            )
 
     @property
     def responses(self) -> Dict[str, Any]:
@@ -81,12 +110,19 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if responses:
             channel_labels.keep(channel_labels.render_labels(self, self.values, WHATSAPP))
 
-    async def generate(self, utter_action: str, tracker: DialogueStateTracker,
-                       output_channel: str, **kwargs: Any) -> Optional[Dict[str, Any]]:
+    async def generate(
+        self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
+    ) -> Optional[Dict[str, Any]]:
         language = conversation_language(tracker)
         values = self.values[(language, channel_kind(output_channel))]
+        summary = (
+            await self.summary_in(language, tracker, output_channel)
+            if self.names_the_sign(utter_action)
+            else {}
+        )
         message = await super().generate(
-            utter_action, tracker, output_channel, **{**values, **kwargs})
+            utter_action, tracker, output_channel, **{**values, **summary, **kwargs}
+        )
         if message is None:
             return None
         if utter_action == CHOICE_RESPONSE:
@@ -94,8 +130,29 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         message[SLOT_LANGUAGE] = language
         return message
 
-    def _fill_response(self, response: Dict[str, Any], filled_slots: Dict[str, Any],
-                       **kwargs: Any) -> Dict[str, Any]:
+    def names_the_sign(self, utter_action: str) -> bool:
+        """Whether the response says {red_flag_summary} (only the red-flag answers do)."""
+        variations = self.responses.get(utter_action) or []
+        return any(SUMMARY_PLACEHOLDER in (v.get("text") or "") for v in variations)
+
+    async def summary_in(
+        self, language: str, tracker: DialogueStateTracker, output_channel: str
+    ) -> Dict[str, str]:
+        """{red_flag_summary} in `language`: its version in that language, or the words
+        for an unnamed sign when the slot still holds its initial (English) value."""
+        versions = summary_versions(tracker)
+        if versions.get(language):
+            return {SLOT_SUMMARY: versions[language]}
+        slot = tracker.slots.get(SLOT_SUMMARY)
+        if slot is not None and slot.value == slot.initial_value and not versions:
+            unnamed = await super().generate(UNNAMED_SIGN_RESPONSE, tracker, output_channel)
+            if unnamed and unnamed.get("text"):
+                return {SLOT_SUMMARY: unnamed["text"]}
+        return {}
+
+    def _fill_response(
+        self, response: Dict[str, Any], filled_slots: Dict[str, Any], **kwargs: Any
+    ) -> Dict[str, Any]:
         """Rasa's filling, with the button payloads set aside and put back as written
         (assistant/rasa_patches.py pins the method this overrides)."""
         held: List[Tuple[str, int, Any]] = []

@@ -48,9 +48,10 @@ from contract import (
     SLOT_ESCALATION_CATEGORIES,
     SLOT_ESCALATION_LEVEL,
     SLOT_SUMMARY,
+    SLOT_SUMMARY_VERSIONS,
     URGENT,
 )
-from redflags import Finding, RedFlagDetector, summarise
+from redflags import Finding, RedFlagDetector, summaries
 from redflags.conversation import ConversationScreen
 
 logger = logging.getLogger(__name__)
@@ -177,35 +178,34 @@ class RedFlagPolicy(Policy):
             emergency = [f for f in findings if f.level == EMERGENCY]
             if not emergency:  # a story or a payload names the intent without findings
                 return PLAN_EMERGENCY, events + self._escalation(
-                    EMERGENCY, [], tracker.get_slot(SLOT_SUMMARY), now, emergency=True
+                    EMERGENCY, [], None, now, True, language
                 )
         if not emergency and (
             answer in ("yes", "unsure") or (pending and said in YES_INTENTS and not answer)
         ):
             categories = (pending or {}).get("categories") or []
-            summary = (pending or {}).get("summary") or tracker.get_slot(SLOT_SUMMARY)
+            versions = (pending or {}).get("versions")
+            if not versions and (pending or {}).get("summary"):  # asked before the versions
+                events.append(SlotSet(SLOT_SUMMARY, pending["summary"]))
             return PLAN_EMERGENCY, events + self._escalation(
-                EMERGENCY, categories, summary, now, emergency=True
+                EMERGENCY, categories, versions, now, True, language
             )
         if emergency:
             return PLAN_EMERGENCY, events + self._escalation(
                 EMERGENCY,
                 _categories(emergency),
-                summarise(emergency, EMERGENCY, self.screen.detector, language),
+                self._said(emergency, EMERGENCY),
                 now,
-                emergency=True,
+                True,
+                language,
             )
         possible = [f for f in findings if f.level == EMERGENCY]
         if possible or intent == INTENT_POSSIBLE:
-            summary = (
-                summarise(possible, EMERGENCY, self.screen.detector, language)
-                if possible
-                else tracker.get_slot(SLOT_SUMMARY)
+            versions = self._said(possible, EMERGENCY) if possible else None
+            events += _summary_events(versions, language)
+            events.append(
+                SlotSet(SLOT_PENDING, {"categories": _categories(possible), "versions": versions})
             )
-            events += [
-                SlotSet(SLOT_SUMMARY, summary),
-                SlotSet(SLOT_PENDING, {"categories": _categories(possible), "summary": summary}),
-            ]
             if tracker.active_loop_name:  # the form must not take the answer as its own
                 events.append(SlotSet(REQUESTED_SLOT, None))
             return PLAN_ASK, events
@@ -215,29 +215,31 @@ class RedFlagPolicy(Policy):
         if urgent or intent == INTENT_URGENT:
             sure = [f for f in urgent if f.certainty == CONFIRMED]
             if sure or (intent == INTENT_URGENT and not urgent):
-                summary = (
-                    summarise(sure, URGENT, self.screen.detector, language)
-                    if sure
-                    else tracker.get_slot(SLOT_SUMMARY)
-                )
+                versions = self._said(sure, URGENT) if sure else None
                 return PLAN_URGENT, events + self._escalation(
-                    URGENT, _categories(sure), summary, now, emergency=False
+                    URGENT, _categories(sure), versions, now, False, language
                 )
-            return PLAN_URGENT_MAYBE, events + [
-                SlotSet(SLOT_SUMMARY, summarise(urgent, URGENT, self.screen.detector, language))
-            ]
+            return PLAN_URGENT_MAYBE, events + _summary_events(self._said(urgent, URGENT), language)
         return None, events
+
+    def _said(self, findings: List[Finding], level: str) -> Dict[str, str]:
+        """The findings in plain words, in every language."""
+        return summaries(findings, level, self.screen.detector)
 
     @staticmethod
     def _escalation(
-        level: str, categories: List[str], summary: Optional[str], now: datetime, emergency: bool
+        level: str,
+        categories: List[str],
+        versions: Optional[Dict[str, str]],
+        now: datetime,
+        emergency: bool,
+        language: str = "en",
     ) -> List[Event]:
         events: List[Event] = [
             SlotSet(SLOT_ESCALATION_LEVEL, level),
             SlotSet(SLOT_ESCALATION_CATEGORIES, categories),
         ]
-        if summary:
-            events.append(SlotSet(SLOT_SUMMARY, summary))
+        events += _summary_events(versions, language)
         if emergency:
             events += [
                 SlotSet(SLOT_EMERGENCY_ACTIVE, True),
@@ -333,6 +335,16 @@ def _merge(first: List[Finding], second: List[Finding]) -> List[Finding]:
         if known is None or (known.certainty == POSSIBLE and finding.certainty == CONFIRMED):
             best[finding.category] = finding
     return list(best.values())
+
+
+def _summary_events(versions: Optional[Dict[str, str]], language: str) -> List[Event]:
+    """The summary slot (in the conversation's language, for the record and the console)
+    and its versions in every language, which the NLG uses for a reply in another
+    language; nothing when the findings are not known (the slots keep what they hold)."""
+    if not versions or not any(versions.values()):
+        return []
+    summary = versions.get(language) or versions.get("en")
+    return [SlotSet(SLOT_SUMMARY, summary), SlotSet(SLOT_SUMMARY_VERSIONS, versions)]
 
 
 def _categories(findings: List[Finding]) -> List[str]:

@@ -15,12 +15,12 @@ from typing import List, Optional
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from contract import SLOT_EMERGENCY_ACTIVE, SLOT_STAFF_TAKEOVER, SLOT_SUMMARY
+from contract import SLOT_EMERGENCY_ACTIVE, SLOT_STAFF_TAKEOVER, SLOT_SUMMARY, SLOT_SUMMARY_VERSIONS
 
 EMERGENCY_AT = "emergency_at"
 EMERGENCY_SECONDS = 24 * 3600
 # Carried over while an emergency is recent.
-EMERGENCY_SLOTS = (SLOT_EMERGENCY_ACTIVE, EMERGENCY_AT, SLOT_SUMMARY)
+EMERGENCY_SLOTS = (SLOT_EMERGENCY_ACTIVE, EMERGENCY_AT, SLOT_SUMMARY, SLOT_SUMMARY_VERSIONS)
 # Always carried over (a conversation taken over by staff stays taken over).
 KEPT_SLOTS = ("language", "clinical_context", SLOT_STAFF_TAKEOVER)
 

@@ -1,7 +1,15 @@
 """Red-flag detection for patient messages (English, Hinglish, Devanagari Hindi)."""
 
 from contract import CONFIRMED, EMERGENCY, POSSIBLE, URGENT
-from redflags.detector import LEVELS, Analysis, Finding, RedFlagDetector, load_rules, summarise
+from redflags.detector import (
+    LEVELS,
+    Analysis,
+    Finding,
+    RedFlagDetector,
+    load_rules,
+    summaries,
+    summarise,
+)
 
 __all__ = [
     "EMERGENCY",
@@ -13,5 +21,6 @@ __all__ = [
     "Finding",
     "RedFlagDetector",
     "load_rules",
+    "summaries",
     "summarise",
 ]

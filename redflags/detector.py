@@ -362,3 +362,12 @@ def summarise(
     if len(phrases) <= 1:
         return "".join(phrases)
     return ", ".join(phrases[:-1]) + AND.get(language, AND["en"]) + phrases[-1]
+
+
+def summaries(
+    findings: List[Finding],
+    level: Optional[str] = None,
+    detector: Optional[RedFlagDetector] = None,
+) -> Dict[str, str]:
+    """The summary in every language ({"en": ..., "hi": ..., "hinglish": ...})."""
+    return {language: summarise(findings, level, detector, language) for language in AND}

@@ -257,3 +257,33 @@ def test_the_summary_follows_the_conversation_language(policy):
     state = tracker(user("पेशाब रुक गया है"), slots={"language": "hi"})
     _, events = predict(policy, state)
     assert slots_set(events)["red_flag_summary"] == "पेशाब करने या उस पर काबू रखने में दिक्कत"
+
+
+def test_the_summary_is_recorded_in_every_language_for_a_reply_in_another_one(policy):
+    """A code-mixed message in a Hinglish conversation: the record is in Hinglish, and the
+    versions let a later reply in Hindi or English name the sign in its own language."""
+    state = tracker(user("papa ko peshab control nahi ho raha"), slots={"language": "hinglish"})
+    action, events = predict(policy, state)
+    recorded = slots_set(events)
+    versions = recorded["red_flag_summary_versions"]
+    assert set(versions) == {"en", "hi", "hinglish"}
+    assert recorded["red_flag_summary"] == versions["hinglish"]
+    assert "peshab" in versions["hinglish"] and "पेशाब" in versions["hi"]
+    assert "urine" in versions["en"] or "bladder" in versions["en"]
+
+
+def test_yes_to_the_question_keeps_the_versions_of_the_sign_asked_about(policy):
+    versions = {
+        "en": "numbness around the bottom",
+        "hi": "गुदा के आसपास सुन्नपन",
+        "hinglish": "gudaa ke aaspaas sunnpan",
+    }
+    pending = {"categories": ["saddle_numbness"], "versions": versions}
+    state = tracker(
+        user("haan", intent="affirm"), slots={"red_flag_pending": pending, "language": "hi"}
+    )
+    action, events = predict(policy, state)
+    assert action == "utter_emergency_advice"
+    recorded = slots_set(events)
+    assert recorded["red_flag_summary"] == versions["hi"]
+    assert recorded["red_flag_summary_versions"] == versions

@@ -8,6 +8,7 @@ is found before a patient meets the English text. Emergency advice carries
 such as /affirm, or topic:<name>), so tapping a Hindi button never looks like English;
 button titles fit WhatsApp's 20-character reply buttons, counted in characters.
 """
+
 import re
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def language_of(variation):
 
 
 def by_language(variations):
-    grouped = {}
+    grouped: dict = {}
     for variation in variations:
         grouped.setdefault(language_of(variation), []).append(variation)
     return grouped
@@ -65,8 +66,10 @@ def test_every_response_has_an_english_a_hindi_and_a_hinglish_version():
         grouped = by_language(variations)
         lacking = [language for language in (None, *CONDITIONED) if language not in grouped]
         if lacking:
-            shown = ("en (no condition)" if lang is None else lang for lang in lacking)
-            missing.append(f"{path}: {name} lacks " + ", ".join(shown))
+            missing.append(
+                f"{path}: {name} lacks "
+                + ", ".join("en (no condition)" if lang is None else lang for lang in lacking)
+            )
     assert not missing, f"{len(missing)} responses lack a version:\n" + "\n".join(missing)
 
 
@@ -84,17 +87,22 @@ def test_each_version_is_written_in_its_script():
 
 
 # {emergency_lines} is {emergency_number}, followed by the hospital's line when one is
-# configured: domain/safety.yml (main's red-flag wording) gives it in English and the bare
-# number in Hindi and Hinglish. Both name the emergency number.
+# configured: both name the emergency number. The versions of one response use the same
+# one of the two, so a Hindi or Hinglish version never drops the hospital's line.
 SAME_SETTING = {"{emergency_lines}": "{emergency_number}"}
 
 
 def settings_of(text):
-    return {SAME_SETTING.get(p, p) for p in PLACEHOLDER.findall(text or "")}
+    return set(PLACEHOLDER.findall(text or ""))
+
+
+def numbers_of(text):
+    return {SAME_SETTING.get(p, p) for p in settings_of(text)}
 
 
 def test_versions_fill_in_the_same_settings_and_slots():
-    """A version may not drop a number, a name or a slot the English version shows."""
+    """A version may not drop a number, a name or a slot the English version shows (the
+    hospital's emergency line of {emergency_lines} included)."""
     different = []
     for path, name, variations in ALL:
         grouped = by_language(variations)
@@ -103,8 +111,10 @@ def test_versions_fill_in_the_same_settings_and_slots():
             for variation in grouped.get(language, []):
                 placeholders = settings_of(variation.get("text"))
                 if placeholders != english:
-                    different.append(f"{path}: {name} ({language}) has {sorted(placeholders)}, "
-                                     f"English has {sorted(english)}")
+                    different.append(
+                        f"{path}: {name} ({language}) has {sorted(placeholders)}, "
+                        f"English has {sorted(english)}"
+                    )
     assert not different, "\n".join(different)
 
 
@@ -114,25 +124,31 @@ def test_emergency_advice_in_every_version_names_the_emergency_number():
         if not any((v.get("custom") or {}).get("emergency") for v in variations):
             continue
         for variation in variations:
-            if "{emergency_number}" not in settings_of(variation.get("text")):
+            if "{emergency_number}" not in numbers_of(variation.get("text")):
                 lacking.append(f"{path}: {name} ({language_of(variation) or 'en'})")
     assert not lacking, "emergency advice without {emergency_number}:\n" + "\n".join(lacking)
 
 
 def test_button_payloads_are_language_neutral():
-    worded = [f"{path}: {name}: {b.get('payload')!r}" for path, name, variations in ALL
-              for v in variations for b in v.get("buttons") or []
-              if not NEUTRAL_PAYLOAD.match(str(b.get("payload") or ""))]
-    assert not worded, ("payloads must be /intent or topic:<name>, never words:\n"
-                        + "\n".join(worded))
+    worded = [
+        f"{path}: {name}: {b.get('payload')!r}"
+        for path, name, variations in ALL
+        for v in variations
+        for b in v.get("buttons") or []
+        if not NEUTRAL_PAYLOAD.match(str(b.get("payload") or ""))
+    ]
+    assert not worded, "payloads must be /intent or topic:<name>, never words:\n" + "\n".join(
+        worded
+    )
 
 
 def test_each_version_offers_the_same_buttons():
     different = []
     for path, name, variations in ALL:
         grouped = by_language(variations)
-        english = [b.get("payload")
-                   for v in grouped.get(None, [])[:1] for b in v.get("buttons") or []]
+        english = [
+            b.get("payload") for v in grouped.get(None, [])[:1] for b in v.get("buttons") or []
+        ]
         for language in CONDITIONED:
             for variation in grouped.get(language, []):
                 payloads = [b.get("payload") for b in variation.get("buttons") or []]
@@ -144,12 +160,20 @@ def test_each_version_offers_the_same_buttons():
 @pytest.mark.parametrize("path,name,variations", ALL, ids=[f"{p}:{n}" for p, n, _ in ALL])
 def test_button_titles_fit_whatsapp_reply_buttons(path, name, variations):
     """Counted as sent with the default settings ("Call {emergency_number}": "Call 112")."""
-    long = [b["title"] for v in variations for b in v.get("buttons") or []
-            if len(str(b.get("title") or "").format_map(DEFAULTS_BY_NAME)) > BUTTON_TITLE_LIMIT]
+    long = [
+        b["title"]
+        for v in variations
+        for b in v.get("buttons") or []
+        if len(str(b.get("title") or "").format_map(DEFAULTS_BY_NAME)) > BUTTON_TITLE_LIMIT
+    ]
     assert not long
 
 
 def test_no_response_sends_a_whatsapp_patient_to_this_page():
-    pointing = [f"{path}: {name}" for path, name, variations in ALL for v in variations
-                if re.search(r"this page|on this site|इस पेज|is page", v.get("text") or "", re.I)]
+    pointing = [
+        f"{path}: {name}"
+        for path, name, variations in ALL
+        for v in variations
+        if re.search(r"this page|on this site|इस पेज|is page", v.get("text") or "", re.I)
+    ]
     assert not pointing, "\n".join(pointing)

@@ -49,3 +49,14 @@ def test_an_emergency_older_than_24_hours_is_not_carried_over():
 
 def test_the_domain_asks_rasa_to_carry_slots_over():
     assert DOMAIN.session_config.carry_over_slots
+
+
+def test_the_summary_in_every_language_comes_with_a_recent_emergency():
+    versions = {"en": "chest pain", "hi": "सीने में दर्द", "hinglish": "seene mein dard"}
+    state = tracker(
+        emergency_active=True,
+        emergency_at=T0,
+        red_flag_summary="chest pain",
+        red_flag_summary_versions=versions,
+    )
+    assert carried(state, T0 + 3600)["red_flag_summary_versions"] == versions

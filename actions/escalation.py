@@ -5,22 +5,26 @@ The advice and the record of the escalation (the `escalation_level` and
 console) are made inside the Rasa server by assistant/red_flag_policy.py, so neither
 depends on this server. This action only alerts: when PRACTICE_ALERT_WEBHOOK_URL is set,
 a signed POST to the practice's alerting system. The alert carries no message text, only
-what staff need to find the conversation.
+what staff need to find the conversation. After the alert, on the web, it offers a call
+back (actions/callback.py), always after the advice the Rasa server has already given.
 """
+
 import hashlib
 import hmac
 import json
 import logging
 import os
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 import aiohttp
-from contract import RED_FLAGS, SLOT_ESCALATION_CATEGORIES, SLOT_ESCALATION_LEVEL, level_of
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.callback import offer
+from contract import RED_FLAGS, SLOT_ESCALATION_CATEGORIES, SLOT_ESCALATION_LEVEL, level_of
 
 logger = logging.getLogger(__name__)
 ALERT_TIMEOUT_SECONDS = 5
@@ -65,8 +69,9 @@ async def notify_practice(payload: Dict[str, Any], environ=None) -> Optional[int
         return None
 
 
-async def escalation_events(tracker: Tracker, level: str,
-                            categories: List[str]) -> List[Dict[Text, Any]]:
+async def escalation_events(
+    tracker: Tracker, level: str, categories: List[str]
+) -> List[Dict[str, Any]]:
     """Slots that record an escalation, after notifying the practice."""
     await notify_practice(alert_body(tracker, level, categories))
     return [SlotSet("escalation_level", level), SlotSet("escalation_categories", categories)]
@@ -75,11 +80,12 @@ async def escalation_events(tracker: Tracker, level: str,
 class ActionRecordEscalation(Action):
     """Alerts the practice to the escalation the Rasa server has just recorded."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_record_escalation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         level = tracker.get_slot(SLOT_ESCALATION_LEVEL)
         categories = list(tracker.get_slot(SLOT_ESCALATION_CATEGORIES) or [])
         if not level:  # an older Rasa server that did not set the slots
@@ -90,4 +96,4 @@ class ActionRecordEscalation(Action):
             categories = list(dict.fromkeys(f["category"] for f in flags))
             return await escalation_events(tracker, level, categories)
         await notify_practice(alert_body(tracker, level, categories))
-        return []
+        return offer(dispatcher, tracker)

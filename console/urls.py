@@ -1,4 +1,7 @@
-"""URLs of the console: all of them in console.staff.urls."""
+"""URLs of the console: console.staff.urls, and the escalation worklist under /worklist/."""
 from django.urls import include, path
 
-urlpatterns = [path("", include("console.staff.urls"))]
+urlpatterns = [
+    path("worklist/", include("console.worklist.urls")),
+    path("", include("console.staff.urls")),
+]

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Staff console with a large tracker store: page times with 100,000 conversations.
+"""Staff console with a large tracker store: page times with 100,000 conversations (the
+conversation list, a transcript, the escalation worklist and its JSON).
 
 Recreates the PostgreSQL database `console_bench` (127.0.0.1:5432, user postgres),
 fills Rasa's `events` table (the SQLTrackerStore schema) with synthetic conversations
@@ -246,6 +247,7 @@ def indexes_used(queries) -> list:
     with connection.cursor() as cursor:
         for sql, params in queries:
             if sql.startswith("SELECT") and ('FROM "staff_conversation"' in sql
+                                             or 'FROM "staff_escalation"' in sql
                                              or "FROM events" in sql):
                 cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
                 plan = json.dumps(cursor.fetchone()[0])
@@ -273,6 +275,10 @@ def page_cases() -> list:
           "date_to": today - datetime.timedelta(days=61)}, "/conversations/"),
         (f"transcript ({transcript.message_count} patient messages, escalated)", None,
          f"/conversations/{transcript.pk}/"),
+        ("worklist (open escalations, oldest first)", {}, "/worklist/"),
+        ("worklist JSON (what the open page polls)", {}, "/worklist/items.json"),
+        ("worklist: EMERGENCY, overdue, unclaimed", {},
+         "/worklist/?level=EMERGENCY&overdue=on&owner=unclaimed"),
     ]
 
 
@@ -333,7 +339,8 @@ def console_indexes() -> list:
     from django.db import connection
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'conv%' "
-                       "OR indexname LIKE 'console_events%' ORDER BY tablename, indexname")
+                       "OR indexname LIKE 'console_events%' OR indexname LIKE 'worklist%' "
+                       "ORDER BY tablename, indexname")
         return cursor.fetchall()
 
 
@@ -408,7 +415,14 @@ def report(args, counts, timings, fresh, steady, about) -> str:
               "- `console_events_sender_id_id` and `console_events_timestamp` are added to Rasa's "
               "`events` table by `ensure_tracker_indexes` (console/staff/tracker.py, "
               "`EVENT_INDEXES`): a transcript and the sync read one sender's events in id "
-              "order through the first; retention deletes by timestamp with the second.", ""]
+              "order through the first; retention deletes by timestamp with the second.",
+              "- `worklist_open_escalations` (console/worklist/migrations/0001) holds only the "
+              "open escalations (`pending`, `no_answer`): the worklist groups them per "
+              "conversation (oldest `at`, any EMERGENCY) without touching the followed-up "
+              "ones, then reads the page's conversations by primary key and, from `events`, the "
+              "patient's message that raised each escalation (one index walk of "
+              "`console_events_sender_id_id` per row). The JSON the open page polls is the same "
+              "work with the rows rendered into it.", ""]
     return "\n".join(lines)
 
 

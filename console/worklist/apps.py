@@ -1,4 +1,5 @@
 """Django app of the escalation worklist (console/worklist/)."""
+
 from django.apps import AppConfig
 
 

@@ -2,6 +2,7 @@
 step taken on it (Step: claim, assign, release, resolve with an outcome and a note), which
 the transcript shows. Escalations themselves, with their follow-up status, stay the staff
 app's (console/staff/models.py); a resolve sets that status."""
+
 from django.conf import settings
 from django.db import models
 
@@ -16,12 +17,13 @@ OUTCOMES = [(value, label) for value, label in FOLLOWUP_STATUSES if value != "pe
 class Claim(models.Model):
     """The member of staff who has an escalated conversation in hand (one at a time)."""
 
-    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE,
-                                        related_name="worklist_claim")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="+")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, related_name="worklist_claim"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     claimed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -31,17 +33,21 @@ class Claim(models.Model):
 class Step(models.Model):
     """One action on the worklist; never changed."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="worklist_steps")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="worklist_steps"
+    )
     kind = models.CharField(max_length=10, choices=STEPS)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     outcome = models.CharField(max_length=20, choices=OUTCOMES, blank=True)
     escalations = models.JSONField(default=list, help_text="ids of the escalations resolved")
-    note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    note = models.ForeignKey(
+        Note, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

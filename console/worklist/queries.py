@@ -5,6 +5,7 @@ The open escalations are grouped in SQL (index worklist_open_escalations, migrat
 per conversation the oldest open escalation's time (how long the patient has waited) and
 whether any is an emergency; only the page's conversations are then read in full.
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional
@@ -25,17 +26,22 @@ LANGUAGE_NAMES = {"en": "English", "hi": "Hindi", "hinglish": "Hinglish"}
 
 def targets() -> Dict[str, int]:
     """Minutes an escalation may wait before it is overdue, per level (console settings)."""
-    return {EMERGENCY: settings.CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES,
-            URGENT: settings.CONSOLE_WORKLIST_TARGET_URGENT_MINUTES}
+    return {
+        EMERGENCY: settings.CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES,
+        URGENT: settings.CONSOLE_WORKLIST_TARGET_URGENT_MINUTES,
+    }
 
 
 class WorklistFilter(forms.Form):
     """The filters, all in the querystring so that a view can be shared."""
 
-    level = forms.ChoiceField(required=False, choices=[
-        ("", "Emergency and urgent"), (EMERGENCY, "Emergency"), (URGENT, "Urgent")])
-    owner = forms.ChoiceField(required=False, choices=[
-        ("", "Anyone's"), ("mine", "Mine"), ("unclaimed", "Unclaimed")])
+    level = forms.ChoiceField(
+        required=False,
+        choices=[("", "Emergency and urgent"), (EMERGENCY, "Emergency"), (URGENT, "Urgent")],
+    )
+    owner = forms.ChoiceField(
+        required=False, choices=[("", "Anyone's"), ("mine", "Mine"), ("unclaimed", "Unclaimed")]
+    )
     channel = forms.ChoiceField(required=False)
     overdue = forms.BooleanField(required=False, label="Overdue only")
 
@@ -63,8 +69,9 @@ class Item:
 
 def grouped(data: Dict[str, Any], user, now: datetime):
     """Open escalations per conversation, oldest first (a values() queryset)."""
-    open_ = Escalation.objects.filter(followup_status__in=OPEN_STATUSES,
-                                      level__in=[EMERGENCY, URGENT])
+    open_ = Escalation.objects.filter(
+        followup_status__in=OPEN_STATUSES, level__in=[EMERGENCY, URGENT]
+    )
     if data.get("level"):
         open_ = open_.filter(level=data["level"])
     if data.get("channel"):
@@ -75,13 +82,14 @@ def grouped(data: Dict[str, Any], user, now: datetime):
         open_ = open_.filter(conversation__worklist_claim__isnull=True)
     rows = open_.values("conversation_id").annotate(
         since=Min("at"),
-        emergency=Max(Case(When(level=EMERGENCY, then=1), default=0,
-                           output_field=IntegerField())))
+        emergency=Max(Case(When(level=EMERGENCY, then=1), default=0, output_field=IntegerField())),
+    )
     if data.get("overdue"):
         limits = targets()
         rows = rows.filter(
             Q(emergency=1, since__lt=now - timedelta(minutes=limits[EMERGENCY]))
-            | Q(emergency=0, since__lt=now - timedelta(minutes=limits[URGENT])))
+            | Q(emergency=0, since__lt=now - timedelta(minutes=limits[URGENT]))
+        )
     return rows.order_by("since", "conversation_id")
 
 
@@ -96,9 +104,9 @@ def items(rows: List[dict], now: datetime) -> List[Item]:
     ids = [r["conversation_id"] for r in rows]
     conversations = Conversation.objects.select_related("worklist_claim__owner").in_bulk(ids)
     escalations: Dict[int, List[Escalation]] = {}
-    for esc in Escalation.objects.filter(conversation_id__in=ids,
-                                         followup_status__in=OPEN_STATUSES,
-                                         level__in=[EMERGENCY, URGENT]).order_by("event_id"):
+    for esc in Escalation.objects.filter(
+        conversation_id__in=ids, followup_status__in=OPEN_STATUSES, level__in=[EMERGENCY, URGENT]
+    ).order_by("event_id"):
         escalations.setdefault(esc.conversation_id, []).append(esc)
     limits = targets()
     found = []
@@ -108,11 +116,17 @@ def items(rows: List[dict], now: datetime) -> List[Item]:
         level = EMERGENCY if row["emergency"] else URGENT
         minutes = max(0, int((now - row["since"]).total_seconds() // 60))
         claim = getattr(conv, "worklist_claim", None)
-        found.append(Item(
-            conversation=conv, level=level, since=row["since"], minutes=minutes,
-            overdue=minutes >= limits[level],
-            categories=list(dict.fromkeys(c for e in open_ for c in e.categories or [])),
-            owner=claim.owner if claim else None))
+        found.append(
+            Item(
+                conversation=conv,
+                level=level,
+                since=row["since"],
+                minutes=minutes,
+                overdue=minutes >= limits[level],
+                categories=list(dict.fromkeys(c for e in open_ for c in e.categories or [])),
+                owner=claim.owner if claim else None,
+            )
+        )
     _read_tracker(found, escalations)
     return found
 

@@ -2,6 +2,7 @@
 patient's message that raised each escalation (and its language), and the call-back
 numbers left in the chat (`callback_requests`, tables.py). A few indexed queries per page,
 whatever the size of the store."""
+
 import json
 from typing import Dict, Iterable, List, Tuple
 
@@ -17,8 +18,14 @@ def _message(data: str) -> Tuple[str, str]:
     """(text, language) of a stored `user` event."""
     event = json.loads(data or "{}")
     parse = event.get("parse_data") or {}
-    language = next((e.get("value") for e in parse.get("entities") or []
-                     if isinstance(e, dict) and e.get("entity") == LANGUAGE_ENTITY), None)
+    language = next(
+        (
+            e.get("value")
+            for e in parse.get("entities") or []
+            if isinstance(e, dict) and e.get("entity") == LANGUAGE_ENTITY
+        ),
+        None,
+    )
     if not language:
         language = (parse.get(LANGUAGE_KEY) or {}).get("detected") or ""
     return event.get("text") or "", str(language or "")
@@ -31,8 +38,10 @@ def trigger_messages(anchors: Iterable[Tuple[str, int]]) -> Dict[int, Tuple[str,
     found: Dict[int, Tuple[str, str]] = {}
     if not tracker.has_table("events"):
         return found
-    sql = text("SELECT data FROM events WHERE sender_id = :s AND id <= :e "
-               "AND type_name = 'user' ORDER BY id DESC LIMIT 1")
+    sql = text(
+        "SELECT data FROM events WHERE sender_id = :s AND id <= :e "
+        "AND type_name = 'user' ORDER BY id DESC LIMIT 1"
+    )
     with tracker.engine().connect() as connection:
         for sender, event_id in anchors:
             data = connection.execute(sql, {"s": sender, "e": event_id}).scalar()
@@ -45,8 +54,10 @@ def callback_numbers(senders: List[str]) -> Dict[str, str]:
     """{sender: the latest number left for a call back}."""
     if not senders or not tracker.has_table("callback_requests"):
         return {}
-    sql = text("SELECT sender_id, phone FROM callback_requests WHERE sender_id IN :s "
-               "ORDER BY created_at, id").bindparams(bindparam("s", expanding=True))
+    sql = text(
+        "SELECT sender_id, phone FROM callback_requests WHERE sender_id IN :s "
+        "ORDER BY created_at, id"
+    ).bindparams(bindparam("s", expanding=True))
     with tracker.engine().connect() as connection:
         return {sender: phone for sender, phone in connection.execute(sql, {"s": senders})}
 

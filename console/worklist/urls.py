@@ -1,5 +1,6 @@
 """URLs of the worklist (namespace `worklist`). Conversations by the console's own number
 only; tests/console/test_access.py holds the role rule of each name."""
+
 from django.urls import path
 
 from console.worklist import views

@@ -2,6 +2,7 @@
 one escalated conversation: claim, assign, release, resolve. Reading is for every role;
 acting is for clinicians and admins. Every action is in the audit log (action `followup`)
 and in the conversation's steps, which the transcript shows."""
+
 from urllib.parse import urlencode
 
 from django import forms
@@ -66,10 +67,17 @@ def _context(request):
     form, data = _filters(request)
     page, found = queries.page_of(data, request.user, request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k in FILTER_KEYS and v})
-    return {"form": form, "page": page, "items": _shown(request, found), "query": query,
-            "targets": queries.targets(), "resolve_form": ResolveForm(),
-            "clinicians": list(clinicians()), "can_act": request.user.has_role(CLINICIAN),
-            "poll_seconds": settings.CONSOLE_WORKLIST_POLL_SECONDS}
+    return {
+        "form": form,
+        "page": page,
+        "items": _shown(request, found),
+        "query": query,
+        "targets": queries.targets(),
+        "resolve_form": ResolveForm(),
+        "clinicians": list(clinicians()),
+        "can_act": request.user.has_role(CLINICIAN),
+        "poll_seconds": settings.CONSOLE_WORKLIST_POLL_SECONDS,
+    }
 
 
 @role_required(REVIEWER)
@@ -86,16 +94,30 @@ def worklist_json(request):
     sync.sync_quietly()
     context = _context(request)
     rows = render_to_string("worklist/_rows.html", context, request)
-    return JsonResponse({
-        "count": context["page"].paginator.count, "rows": rows,
-        "items": [{"id": i.conversation.pk, "level": i.level, "minutes": i.minutes,
-                   "overdue": i.overdue, "since": i.since.isoformat(),
-                   "categories": i.categories, "channel": i.conversation.channel,
-                   "language": i.language, "owner": i.owner.username if i.owner else None,
-                   "words": pii.redact(i.words) if not masking.revealed_until(
-                       request, i.conversation.pk) else i.words}
-                  for i in context["items"]],
-        "at": timezone.now().isoformat()})
+    return JsonResponse(
+        {
+            "count": context["page"].paginator.count,
+            "rows": rows,
+            "items": [
+                {
+                    "id": i.conversation.pk,
+                    "level": i.level,
+                    "minutes": i.minutes,
+                    "overdue": i.overdue,
+                    "since": i.since.isoformat(),
+                    "categories": i.categories,
+                    "channel": i.conversation.channel,
+                    "language": i.language,
+                    "owner": i.owner.username if i.owner else None,
+                    "words": pii.redact(i.words)
+                    if not masking.revealed_until(request, i.conversation.pk)
+                    else i.words,
+                }
+                for i in context["items"]
+            ],
+            "at": timezone.now().isoformat(),
+        }
+    )
 
 
 def _back(request):
@@ -110,12 +132,19 @@ def _open_conversation(pk):
 
 
 def _step(request, conversation, kind, owner=None, **extra):
-    step = Step.objects.create(conversation=conversation, kind=kind, actor=request.user,
-                               owner=owner, **extra)
-    audit.record(request, "followup", target=f"conversation #{conversation.pk}",
-                 sender_id=conversation.sender_id, what=kind,
-                 owner=owner.get_username() if owner else None,
-                 outcome=extra.get("outcome"), escalations=extra.get("escalations"))
+    step = Step.objects.create(
+        conversation=conversation, kind=kind, actor=request.user, owner=owner, **extra
+    )
+    audit.record(
+        request,
+        "followup",
+        target=f"conversation #{conversation.pk}",
+        sender_id=conversation.sender_id,
+        what=kind,
+        owner=owner.get_username() if owner else None,
+        outcome=extra.get("outcome"),
+        escalations=extra.get("escalations"),
+    )
     return step
 
 
@@ -126,14 +155,18 @@ def claim(request, pk):
     with transaction.atomic():
         current = Claim.objects.select_for_update().filter(conversation=conversation).first()
         if current is not None and current.owner_id != request.user.pk:
-            messages.error(request, f"Conversation #{pk} is already claimed by "
-                                    f"{current.owner.get_username()}; ask them, or assign it.")
+            messages.error(
+                request,
+                f"Conversation #{pk} is already claimed by "
+                f"{current.owner.get_username()}; ask them, or assign it.",
+            )
             return _back(request)
         if not open_:
             messages.error(request, f"Conversation #{pk} has no open escalation.")
             return _back(request)
-        Claim.objects.update_or_create(conversation=conversation,
-                                       defaults={"owner": request.user, "assigned_by": None})
+        Claim.objects.update_or_create(
+            conversation=conversation, defaults={"owner": request.user, "assigned_by": None}
+        )
         _step(request, conversation, CLAIM, owner=request.user)
     messages.success(request, f"You claimed conversation #{pk}.")
     return _back(request)
@@ -145,13 +178,15 @@ def assign(request, pk):
     conversation, open_ = _open_conversation(pk)
     form = AssignForm(request.POST)
     if not form.is_valid() or not open_:
-        messages.error(request, "Choose a clinician (the conversation must have an open "
-                                "escalation).")
+        messages.error(
+            request, "Choose a clinician (the conversation must have an open escalation)."
+        )
         return _back(request)
     owner = form.cleaned_data["owner"]
     with transaction.atomic():
-        Claim.objects.update_or_create(conversation=conversation,
-                                       defaults={"owner": owner, "assigned_by": request.user})
+        Claim.objects.update_or_create(
+            conversation=conversation, defaults={"owner": owner, "assigned_by": request.user}
+        )
         _step(request, conversation, ASSIGN, owner=owner)
     messages.success(request, f"Conversation #{pk} assigned to {owner.get_username()}.")
     return _back(request)
@@ -180,24 +215,40 @@ def resolve(request, pk):
     conversation, open_ = _open_conversation(pk)
     form = ResolveForm(request.POST)
     if not form.is_valid() or not open_:
-        messages.error(request, "Choose an outcome (the conversation must have an open "
-                                "escalation; the note is at most 4000 characters).")
+        messages.error(
+            request,
+            "Choose an outcome (the conversation must have an open "
+            "escalation; the note is at most 4000 characters).",
+        )
         return _back(request)
     outcome, body = form.cleaned_data["outcome"], form.cleaned_data["note"].strip()
     now = timezone.now()
     with transaction.atomic():
         for esc in open_:
             esc.followup_status, esc.followup_by, esc.followup_at = outcome, request.user, now
-        type(open_[0]).objects.bulk_update(open_, ["followup_status", "followup_by",
-                                                   "followup_at"])
-        note = Note.objects.create(conversation=conversation, kind=Note.CLINICAL,
-                                   author=request.user, escalation=open_[0],
-                                   body=body) if body else None
+        type(open_[0]).objects.bulk_update(open_, ["followup_status", "followup_by", "followup_at"])
+        note = (
+            Note.objects.create(
+                conversation=conversation,
+                kind=Note.CLINICAL,
+                author=request.user,
+                escalation=open_[0],
+                body=body,
+            )
+            if body
+            else None
+        )
         if outcome not in OPEN_STATUSES:
             Claim.objects.filter(conversation=conversation).delete()
         sync.refresh_followup(conversation)
-        _step(request, conversation, RESOLVE, outcome=outcome, note=note,
-              escalations=[e.pk for e in open_])
+        _step(
+            request,
+            conversation,
+            RESOLVE,
+            outcome=outcome,
+            note=note,
+            escalations=[e.pk for e in open_],
+        )
     label = dict(OUTCOMES)[outcome]
     messages.success(request, f"Conversation #{pk}: {label}.")
     return _back(request)

@@ -67,7 +67,8 @@ def console_url_names():
     def walk(patterns, prefix=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + (pattern.namespace + ":" if pattern.namespace else ""))
+                namespace = pattern.namespace + ":" if pattern.namespace else ""
+                walk(pattern.url_patterns, prefix + namespace)
             elif isinstance(pattern, URLPattern):
                 names.append(prefix + (pattern.name or f"<unnamed {pattern.pattern}>"))
     walk(get_resolver().url_patterns)

@@ -1,5 +1,6 @@
 """The escalation worklist (console/worklist/): what each row shows, every action and who
 may take it, the JSON the page polls, overdue highlighting and the URL's filters."""
+
 import re
 import time
 
@@ -15,16 +16,32 @@ from tables import create_tables
 MIN = 60
 
 
-def language_message(tracker, sender, text, language, level="EMERGENCY", category="bladder",
-                     channel="socketio", ts=None):
+def language_message(
+    tracker,
+    sender,
+    text,
+    language,
+    level="EMERGENCY",
+    category="bladder",
+    channel="socketio",
+    ts=None,
+):
     """A red-flag message whose parse carries the language entity, with its escalation."""
     flags = [{"category": category, "level": level, "text": text, "certainty": "confirmed"}]
-    parse = {"intent": {"name": f"red_flag_{level.lower()}", "confidence": 1.0},
-             "screened_intent": {"name": "inform", "confidence": 0.9}, "text": text,
-             "entities": [{"entity": "language", "value": language}], "red_flags": flags}
-    event_id = tracker.add(sender, "user", {"text": text, "parse_data": parse,
-                                            "input_channel": channel},
-                           intent=parse["intent"]["name"], ts=ts)
+    parse = {
+        "intent": {"name": f"red_flag_{level.lower()}", "confidence": 1.0},
+        "screened_intent": {"name": "inform", "confidence": 0.9},
+        "text": text,
+        "entities": [{"entity": "language", "value": language}],
+        "red_flags": flags,
+    }
+    event_id = tracker.add(
+        sender,
+        "user",
+        {"text": text, "parse_data": parse, "input_channel": channel},
+        intent=parse["intent"]["name"],
+        ts=ts,
+    )
     tracker.slot(sender, "escalation_level", level, ts=ts)
     tracker.slot(sender, "escalation_categories", [category], ts=ts)
     return event_id
@@ -36,19 +53,40 @@ def ward(db, tracker):
     followed-up one; times relative to now."""
     now = time.time()
     tracker.turn("socketio:old-urgent", "hello", ts=now - 90 * MIN)
-    tracker.escalation("socketio:old-urgent", "fever and chills with my back pain",
-                       level="URGENT", category="infection", ts=now - 80 * MIN, channel="socketio")
-    language_message(tracker, "socketio:new-emergency",
-                     "peshab ruk gaya hai, mera number 98100 12345 hai", "hinglish",
-                     ts=now - 5 * MIN)
-    tracker.escalation("whatsapp:919810012345", "I can't feel my legs", category="leg_weakness",
-                       ts=now - 30 * MIN, channel="whatsapp")
-    tracker.escalation("socketio:done", "chest pain after the procedure",
-                       category="post_procedure_chest", ts=now - 200 * MIN, channel="socketio")
+    tracker.escalation(
+        "socketio:old-urgent",
+        "fever and chills with my back pain",
+        level="URGENT",
+        category="infection",
+        ts=now - 80 * MIN,
+        channel="socketio",
+    )
+    language_message(
+        tracker,
+        "socketio:new-emergency",
+        "peshab ruk gaya hai, mera number 98100 12345 hai",
+        "hinglish",
+        ts=now - 5 * MIN,
+    )
+    tracker.escalation(
+        "whatsapp:919810012345",
+        "I can't feel my legs",
+        category="leg_weakness",
+        ts=now - 30 * MIN,
+        channel="whatsapp",
+    )
+    tracker.escalation(
+        "socketio:done",
+        "chest pain after the procedure",
+        category="post_procedure_chest",
+        ts=now - 200 * MIN,
+        channel="socketio",
+    )
     tracker.turn("socketio:calm", "what is kyphoplasty", ts=now - 100 * MIN)
     sync()
     Escalation.objects.filter(conversation__sender_id="socketio:done").update(
-        followup_status="called_back")
+        followup_status="called_back"
+    )
     return {c.sender_id: c for c in Conversation.objects.all()}
 
 
@@ -63,8 +101,11 @@ def row(page, pk):
 def test_open_escalations_oldest_first_with_the_patients_words(ward, client_for):
     page = client_for("clinician").get(reverse("worklist:list")).content.decode()
     order = [int(pk) for pk, _ in rows(page)]
-    assert order == [ward["socketio:old-urgent"].pk, ward["whatsapp:919810012345"].pk,
-                     ward["socketio:new-emergency"].pk]
+    assert order == [
+        ward["socketio:old-urgent"].pk,
+        ward["whatsapp:919810012345"].pk,
+        ward["socketio:new-emergency"].pk,
+    ]
     urgent = row(page, ward["socketio:old-urgent"].pk)
     assert "URGENT" in urgent and "infection" in urgent and "waiting 80 min" in urgent
     assert "fever and chills with my back pain" in urgent
@@ -102,7 +143,7 @@ def test_claim_shows_the_owner_and_is_audited_and_on_the_transcript(ward, client
     entry = AuditEntry.objects.get(action="followup")
     assert entry.detail["what"] == "claim" and entry.detail["owner"] == staff["clinician"].username
     transcript = clinician.get(reverse("staff:transcript", args=[pk])).content.decode()
-    assert "Owner: <strong>%s</strong>" % staff["clinician"].username in transcript
+    assert f"Owner: <strong>{staff['clinician'].username}</strong>" in transcript
     assert ": Claimed" in transcript
 
 
@@ -129,16 +170,19 @@ def test_assign_to_another_clinician_and_release(ward, client_for, staff):
     client_for("clinician").post(reverse("worklist:release", args=[pk]))
     assert not Claim.objects.exists()
     assert [s.kind for s in Step.objects.order_by("id")] == ["assign", "release"]
-    assert [e.detail["what"] for e in AuditEntry.objects.filter(action="followup")
-            .order_by("id")] == ["assign", "release"]
+    assert [
+        e.detail["what"] for e in AuditEntry.objects.filter(action="followup").order_by("id")
+    ] == ["assign", "release"]
 
 
 def test_resolve_with_an_outcome_and_a_note(ward, client_for, staff):
     conversation = ward["socketio:new-emergency"]
     clinician = client_for("clinician")
     clinician.post(reverse("worklist:claim", args=[conversation.pk]))
-    clinician.post(reverse("worklist:resolve", args=[conversation.pk]),
-                   {"outcome": "called_back", "note": "Spoke to her; on the way to AIIMS."})
+    clinician.post(
+        reverse("worklist:resolve", args=[conversation.pk]),
+        {"outcome": "called_back", "note": "Spoke to her; on the way to AIIMS."},
+    )
     escalation = Escalation.objects.get(conversation=conversation)
     assert escalation.followup_status == "called_back"
     assert escalation.followup_by == staff["clinician"]
@@ -173,13 +217,14 @@ def test_overdue_against_the_configured_targets(ward, client_for):
     clinician = client_for("clinician")
     page = clinician.get(reverse("worklist:list")).content.decode()
     classes = {int(pk): cls.split() for pk, cls in rows(page)}
-    assert "overdue" in classes[ward["socketio:old-urgent"].pk]            # 80 > 60 min
-    assert "overdue" in classes[ward["whatsapp:919810012345"].pk]          # 30 > 10 min
-    assert "overdue" not in classes[ward["socketio:new-emergency"].pk]     # 5 < 10 min
+    assert "overdue" in classes[ward["socketio:old-urgent"].pk]  # 80 > 60 min
+    assert "overdue" in classes[ward["whatsapp:919810012345"].pk]  # 30 > 10 min
+    assert "overdue" not in classes[ward["socketio:new-emergency"].pk]  # 5 < 10 min
     only = clinician.get(reverse("worklist:list") + "?overdue=on").content.decode()
     assert len(rows(only)) == 2
-    with override_settings(CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES=3,
-                           CONSOLE_WORKLIST_TARGET_URGENT_MINUTES=120):
+    with override_settings(
+        CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES=3, CONSOLE_WORKLIST_TARGET_URGENT_MINUTES=120
+    ):
         page = clinician.get(reverse("worklist:list")).content.decode()
         classes = {int(pk): cls.split() for pk, cls in rows(page)}
         assert "overdue" not in classes[ward["socketio:old-urgent"].pk]
@@ -187,15 +232,20 @@ def test_overdue_against_the_configured_targets(ward, client_for):
         assert "Overdue after\n  3 min (emergency) and 120 min (urgent)" in page
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("level=EMERGENCY", ["whatsapp:919810012345", "socketio:new-emergency"]),
-    ("level=URGENT", ["socketio:old-urgent"]),
-    ("channel=whatsapp", ["whatsapp:919810012345"]),
-    ("level=EMERGENCY&channel=socketio", ["socketio:new-emergency"]),
-    ("owner=unclaimed", ["socketio:old-urgent", "whatsapp:919810012345",
-                         "socketio:new-emergency"]),
-    ("owner=mine", []),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("level=EMERGENCY", ["whatsapp:919810012345", "socketio:new-emergency"]),
+        ("level=URGENT", ["socketio:old-urgent"]),
+        ("channel=whatsapp", ["whatsapp:919810012345"]),
+        ("level=EMERGENCY&channel=socketio", ["socketio:new-emergency"]),
+        (
+            "owner=unclaimed",
+            ["socketio:old-urgent", "whatsapp:919810012345", "socketio:new-emergency"],
+        ),
+        ("owner=mine", []),
+    ],
+)
 def test_filters_in_the_querystring(ward, client_for, query, expected):
     client = client_for("clinician")
     page = client.get(reverse("worklist:list") + "?" + query).content.decode()
@@ -216,8 +266,13 @@ def test_the_json_shows_a_new_escalation_without_a_reload(ward, client_for, trac
     client = client_for("clinician")
     first = client.get(reverse("worklist:json")).json()
     assert first["count"] == 3
-    tracker.escalation("socketio:newest", "my legs are going weak", category="leg_weakness",
-                       ts=time.time() - 60, channel="socketio")
+    tracker.escalation(
+        "socketio:newest",
+        "my legs are going weak",
+        category="leg_weakness",
+        ts=time.time() - 60,
+        channel="socketio",
+    )
     data = client.get(reverse("worklist:json")).json()
     newest = Conversation.objects.get(sender_id="socketio:newest")
     assert data["count"] == 4 and data["items"][-1]["id"] == newest.pk
@@ -233,13 +288,21 @@ def test_the_json_shows_a_new_escalation_without_a_reload(ward, client_for, trac
 def test_a_revealed_conversation_shows_its_numbers_to_a_clinician(ward, client_for, tracker):
     create_tables(tracker.url)
     from actions.callback import save_callback
-    save_callback({"sender_id": "socketio:new-emergency", "channel": "socketio",
-                   "phone": "+919811122233", "language": "hinglish", "level": "EMERGENCY"},
-                  url=tracker.url)
+
+    save_callback(
+        {
+            "sender_id": "socketio:new-emergency",
+            "channel": "socketio",
+            "phone": "+919811122233",
+            "language": "hinglish",
+            "level": "EMERGENCY",
+        },
+        url=tracker.url,
+    )
     emergency, whatsapp = ward["socketio:new-emergency"].pk, ward["whatsapp:919810012345"].pk
     clinician = client_for("clinician")
     page = clinician.get(reverse("worklist:list")).content.decode()
-    assert "Call back: <span class=\"pii\">phone number hidden</span>" in row(page, emergency)
+    assert 'Call back: <span class="pii">phone number hidden</span>' in row(page, emergency)
     assert "+919811122233" not in page
     clinician.post(reverse("staff:reveal", args=[emergency]))
     clinician.post(reverse("staff:reveal", args=[whatsapp]))

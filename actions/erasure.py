@@ -1,12 +1,11 @@
 """Erasing a patient's data on their own request in the chat, with the console's code.
 
 The staff console already erases one sender on an admin's request
-(console/staff/retention.py `erase_sender`: tracker events, appointment requests, the
-console's own rows, one audit entry). A patient's "delete my data" runs exactly that,
-with Django set up from console/settings.py on first use (the same DATABASE_URL,
-CONSOLE_DATABASE_URL and DJANGO_SECRET_KEY as the console), and erases the consent
-records and call-back numbers the action server keeps (actions/consent.py,
-actions/callback.py) as well.
+(console/staff/retention.py `erase_sender`: tracker events, appointment requests,
+call-back numbers, the console's own rows, one audit entry). A patient's "delete my data"
+runs exactly that, with Django set up from console/settings.py on first use (the same
+DATABASE_URL, CONSOLE_DATABASE_URL and DJANGO_SECRET_KEY as the console), and erases the
+consent records the action server keeps (actions/consent.py) as well.
 
 The Rasa server still holds the conversation while the turn runs; the action's
 `data_erased` slot tells the tracker store not to write it back (assistant/tracker_store.py).
@@ -16,7 +15,7 @@ import os
 import threading
 from typing import Dict
 
-from actions import callback, consent
+from actions import consent
 
 _setup = threading.Lock()
 
@@ -47,7 +46,4 @@ def erase_conversation(conversation_id: str) -> Dict[str, int]:
 
     result = dict(retention.erase_sender(None, conversation_id, appointments=True))
     result["consents"] = consent.delete_for(conversation_id, url=settings.TRACKER_DATABASE_URL)
-    result["callback_requests"] = callback.delete_for(
-        conversation_id, url=settings.TRACKER_DATABASE_URL
-    )
     return result

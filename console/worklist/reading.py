@@ -4,6 +4,7 @@ numbers left in the chat (`callback_requests`, tables.py). A few indexed queries
 whatever the size of the store."""
 
 import json
+from datetime import datetime
 from typing import Dict, Iterable, List, Tuple
 
 from sqlalchemy import bindparam, text
@@ -70,3 +71,27 @@ def whatsapp_number(sender_id: str) -> str:
         return ""
     digits = own.split(":", 1)[-1].lstrip("+")
     return "+" + digits if digits.isdigit() and 8 <= len(digits) <= 15 else ""
+
+
+def delete_callbacks_of(sender_id: str) -> int:
+    """Erase one conversation's call-back numbers (erasure); returns how many."""
+    from tables import callback_requests
+
+    if not tracker.has_table("callback_requests"):
+        return 0
+    with tracker.engine().begin() as connection:
+        return connection.execute(
+            callback_requests.delete().where(callback_requests.c.sender_id == sender_id)
+        ).rowcount
+
+
+def delete_callbacks_before(cutoff: datetime) -> int:
+    """Erase the call-back numbers left before `cutoff` (retention); returns how many."""
+    from tables import callback_requests
+
+    if not tracker.has_table("callback_requests"):
+        return 0
+    with tracker.engine().begin() as connection:
+        return connection.execute(
+            callback_requests.delete().where(callback_requests.c.created_at < cutoff)
+        ).rowcount

@@ -322,3 +322,37 @@ def test_the_page_loads_its_script_from_static_files_only(ward, client_for):
     scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)
     assert scripts == [""]  # one script, from a file, nothing inline
     assert '<script src="/static/worklist/worklist.js" defer>' in page
+
+
+def test_erasure_and_retention_remove_the_call_back_numbers(db, tracker):
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import text
+
+    from actions import erasure
+    from actions.callback import save_callback
+    from console.staff import retention
+
+    create_tables(tracker.url)
+    tracker.escalation("socketio:erase", "I can't control my bladder", channel="socketio")
+    tracker.escalation("socketio:keep", "I can't control my bladder", channel="socketio")
+    for sender in ("socketio:erase", "socketio:keep", "socketio:old"):
+        save_callback(
+            {"sender_id": sender, "channel": "socketio", "phone": "+919810012345"}, url=tracker.url
+        )
+    with tracker.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE callback_requests SET created_at = :t WHERE sender_id = 'socketio:old'"),
+            {"t": datetime.now(timezone.utc) - timedelta(days=400)},
+        )
+    sync()
+    assert erasure.erase_conversation("socketio:erase")["callback_requests"] == 1
+    assert retention.purge_older_than(365, actor="test")["callback_requests"] == 1
+    left = tracker.count("SELECT count(*) FROM callback_requests")
+    assert (
+        left == 1
+        and tracker.count(
+            "SELECT count(*) FROM callback_requests WHERE sender_id = 'socketio:keep'"
+        )
+        == 1
+    )

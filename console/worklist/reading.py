@@ -1,13 +1,14 @@
 """What the worklist reads from the tracker store for the conversations on one page: the
 patient's message that raised each escalation (and its language), and the call-back
-numbers left in the chat (`callback_requests`, tables.py). A few indexed queries per page,
-whatever the size of the store."""
+numbers left in the chat (`callback_requests`, tables.py). Two indexed queries per page,
+whatever the size of the store (a table that is not there yet reads as empty)."""
 
 import json
 from datetime import datetime
 from typing import Dict, Iterable, List, Tuple
 
 from sqlalchemy import bindparam, text
+from sqlalchemy.exc import DBAPIError
 
 from console.staff import tracker
 from contract import LANGUAGE_ENTITY, LANGUAGE_KEY, split_conversation_id
@@ -32,35 +33,60 @@ def _message(data: str) -> Tuple[str, str]:
     return event.get("text") or "", str(language or "")
 
 
+def _missing_table(error: DBAPIError) -> bool:
+    """The table is not there (a database without it yet): nothing to read."""
+    text_ = str(error.orig).lower()
+    return type(error.orig).__name__ == "UndefinedTable" or "no such table" in text_
+
+
 def trigger_messages(anchors: Iterable[Tuple[str, int]]) -> Dict[int, Tuple[str, str]]:
-    """{anchor event id: (text, language)} of the patient message at or before each anchor
-    (an escalation is anchored to the message itself, or to the slot the policy set after
-    it). One query per anchor, each a walk of the index (sender_id, id)."""
+    """{anchor event id: (text, language)} of the patient message at or before each anchor.
+    An escalation is anchored to the message itself (one query reads all of those by
+    primary key) or to the slot the policy set after it (then one walk of the index
+    (sender_id, id) back to the message)."""
+    anchors = list(anchors)
     found: Dict[int, Tuple[str, str]] = {}
-    if not tracker.has_table("events"):
+    if not anchors:
         return found
-    sql = text(
+    by_id = text("SELECT id, type_name, data FROM events WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    before = text(
         "SELECT data FROM events WHERE sender_id = :s AND id <= :e "
         "AND type_name = 'user' ORDER BY id DESC LIMIT 1"
     )
-    with tracker.engine().connect() as connection:
-        for sender, event_id in anchors:
-            data = connection.execute(sql, {"s": sender, "e": event_id}).scalar()
-            if data is not None:
-                found[event_id] = _message(data)
+    try:
+        with tracker.engine().connect() as connection:
+            rows = connection.execute(by_id, {"ids": [e for _, e in anchors]})
+            for event_id, type_name, data in rows:
+                if type_name == "user":
+                    found[event_id] = _message(data)
+            for sender, event_id in anchors:
+                if event_id not in found:
+                    data = connection.execute(before, {"s": sender, "e": event_id}).scalar()
+                    if data is not None:
+                        found[event_id] = _message(data)
+    except DBAPIError as error:
+        if not _missing_table(error):
+            raise
     return found
 
 
 def callback_numbers(senders: List[str]) -> Dict[str, str]:
     """{sender: the latest number left for a call back}."""
-    if not senders or not tracker.has_table("callback_requests"):
+    if not senders:
         return {}
     sql = text(
         "SELECT sender_id, phone FROM callback_requests WHERE sender_id IN :s "
         "ORDER BY created_at, id"
     ).bindparams(bindparam("s", expanding=True))
-    with tracker.engine().connect() as connection:
-        return {sender: phone for sender, phone in connection.execute(sql, {"s": senders})}
+    try:
+        with tracker.engine().connect() as connection:
+            return {sender: phone for sender, phone in connection.execute(sql, {"s": senders})}
+    except DBAPIError as error:
+        if not _missing_table(error):
+            raise
+        return {}
 
 
 def whatsapp_number(sender_id: str) -> str:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_POST
 
 from console import pii
@@ -47,9 +48,20 @@ def _filters(request):
     return form, data
 
 
+def _prefix(name):
+    """The URL of `name` for conversation 1, cut before the number: each row adds its own
+    (reversing five URLs for each of 50 rows cost more than the rest of the page)."""
+    url = reverse(name, args=[1])
+    return url[: url.rindex("/1/") + 1]
+
+
 def _shown(request, found):
     """Personal data masked unless this user revealed the conversation (masking.py)."""
+    transcript, actions = _prefix("staff:transcript"), _prefix("worklist:claim")
     for item in found:
+        pk = item.conversation.pk
+        item.transcript_url, item.actions_url = f"{transcript}{pk}/", f"{actions}{pk}/"
+        item.mine = item.owner is not None and item.owner.pk == request.user.pk
         if masking.revealed_until(request, item.conversation.pk):
             item.words_html = item.words
             item.phone_shown = item.callback_phone
@@ -63,6 +75,11 @@ def _shown(request, found):
     return found
 
 
+def _options(choices):
+    """<option>s rendered once for every row's select."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
 def _context(request):
     form, data = _filters(request)
     page, found = queries.page_of(data, request.user, request.GET.get("page"))
@@ -73,8 +90,8 @@ def _context(request):
         "items": _shown(request, found),
         "query": query,
         "targets": queries.targets(),
-        "resolve_form": ResolveForm(),
-        "clinicians": list(clinicians()),
+        "outcome_options": _options(OUTCOMES),
+        "clinician_options": _options([(u.pk, u.get_username()) for u in clinicians()]),
         "can_act": request.user.has_role(CLINICIAN),
         "poll_seconds": settings.CONSOLE_WORKLIST_POLL_SECONDS,
     }

@@ -135,6 +135,10 @@ def test_a_reviewer_reads_the_worklist_without_actions(ward, client_for):
 def test_claim_shows_the_owner_and_is_audited_and_on_the_transcript(ward, client_for, staff):
     pk = ward["socketio:old-urgent"].pk
     clinician = client_for("clinician")
+    listed = row(clinician.get(reverse("worklist:list")).content.decode(), pk)
+    for name in ("claim", "assign", "resolve"):
+        assert f'action="{reverse(f"worklist:{name}", args=[pk])}"' in listed
+    assert f'href="{reverse("staff:transcript", args=[pk])}"' in listed
     response = clinician.post(reverse("worklist:claim", args=[pk]), {"query": "level=URGENT"})
     assert response.status_code == 302 and response["Location"] == "/worklist/?level=URGENT"
     assert Claim.objects.get().owner == staff["clinician"]

@@ -11,9 +11,10 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from console.staff import tracker
-from contract import LANGUAGE_ENTITY, LANGUAGE_KEY, split_conversation_id
+from contract import LANGUAGE_ENTITY, LANGUAGE_KEY, RED_FLAGS, split_conversation_id
 
 WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
+LOOK_BACK = 5  # patient messages read back from an escalation recorded after its message
 
 
 def _message(data: str) -> Tuple[str, str]:
@@ -33,6 +34,11 @@ def _message(data: str) -> Tuple[str, str]:
     return event.get("text") or "", str(language or "")
 
 
+def _has_findings(data: str) -> bool:
+    """The red-flag screen found something in this `user` event (confirmed or possible)."""
+    return bool((json.loads(data or "{}").get("parse_data") or {}).get(RED_FLAGS))
+
+
 def _missing_table(error: DBAPIError) -> bool:
     """The table is not there (a database without it yet): nothing to read."""
     text_ = str(error.orig).lower()
@@ -40,10 +46,12 @@ def _missing_table(error: DBAPIError) -> bool:
 
 
 def trigger_messages(anchors: Iterable[Tuple[str, int]]) -> Dict[int, Tuple[str, str]]:
-    """{anchor event id: (text, language)} of the patient message at or before each anchor.
-    An escalation is anchored to the message itself (one query reads all of those by
-    primary key) or to the slot the policy set after it (then one walk of the index
-    (sender_id, id) back to the message)."""
+    """{anchor event id: (text, language)} of the patient message that raised each
+    escalation. An escalation is anchored to the message itself (one query reads all of
+    those by primary key) or to the slot the policy set after a message without a confirmed
+    finding (a "yes" to "Is this happening now?", context from earlier messages): then the
+    latest of the last few messages with a finding, else the latest message (one walk of
+    the index (sender_id, id) back)."""
     anchors = list(anchors)
     found: Dict[int, Tuple[str, str]] = {}
     if not anchors:
@@ -53,7 +61,7 @@ def trigger_messages(anchors: Iterable[Tuple[str, int]]) -> Dict[int, Tuple[str,
     )
     before = text(
         "SELECT data FROM events WHERE sender_id = :s AND id <= :e "
-        "AND type_name = 'user' ORDER BY id DESC LIMIT 1"
+        f"AND type_name = 'user' ORDER BY id DESC LIMIT {LOOK_BACK}"
     )
     try:
         with tracker.engine().connect() as connection:
@@ -63,9 +71,13 @@ def trigger_messages(anchors: Iterable[Tuple[str, int]]) -> Dict[int, Tuple[str,
                     found[event_id] = _message(data)
             for sender, event_id in anchors:
                 if event_id not in found:
-                    data = connection.execute(before, {"s": sender, "e": event_id}).scalar()
-                    if data is not None:
-                        found[event_id] = _message(data)
+                    recent = [
+                        r[0] for r in connection.execute(before, {"s": sender, "e": event_id})
+                    ]
+                    # "yes" to "Is this happening now?": the words are the message before
+                    flagged = [d for d in recent if _has_findings(d)]
+                    if flagged or recent:
+                        found[event_id] = _message((flagged or recent)[0])
     except DBAPIError as error:
         if not _missing_table(error):
             raise

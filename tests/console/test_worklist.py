@@ -360,3 +360,31 @@ def test_erasure_and_retention_remove_the_call_back_numbers(db, tracker):
         )
         == 1
     )
+
+
+def test_a_yes_to_is_this_happening_now_shows_the_words_before_it(db, tracker, client_for):
+    """The escalation is recorded on the "yes"; the words that raised it came before."""
+    flags = [
+        {
+            "category": "saddle_numbness",
+            "level": "EMERGENCY",
+            "certainty": "possible",
+            "text": "can't feel my bottom",
+        }
+    ]
+    tracker.user(
+        "socketio:maybe",
+        "I think maybe I can't feel my bottom",
+        intent="inform",
+        red_flags=flags,
+        channel="socketio",
+    )
+    tracker.bot("socketio:maybe", "Is this happening now?")
+    tracker.user("socketio:maybe", "/affirm", intent="affirm", channel="socketio")
+    tracker.slot("socketio:maybe", "escalation_level", "EMERGENCY")
+    tracker.slot("socketio:maybe", "escalation_categories", ["saddle_numbness"])
+    sync()
+    page = client_for("clinician").get(reverse("worklist:list")).content.decode()
+    pk = Conversation.objects.get(sender_id="socketio:maybe").pk
+    assert "I think maybe I can&#x27;t feel my bottom" in row(page, pk)
+    assert "saddle_numbness" in row(page, pk)

@@ -381,6 +381,9 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "(middleware, session, the list's count and page queries, the follow-up banner's "
         "count, template), without a network or gunicorn in front. Filters are applied as the "
         "console keeps them (POSTed to the session), so every list is a GET of `/conversations/`.",
+        "", f"Load average of the machine while the pages were timed: up to {timings['load']:.1f} "
+        f"on {os.cpu_count()} cores (other work shares the machine when above "
+        f"{os.cpu_count()}; every time above grows with it, the ratios between pages do not).",
         "", "Measured twice: right after the first sync, and after `VACUUM ANALYZE` of the "
         "console's tables, which autovacuum does on its own soon after (the visibility map "
         "then lets the counts use index-only scans). A p95 well above the median is a "
@@ -461,10 +464,14 @@ def main():
     client.force_login(User.objects.create(username="bench-admin", role=ADMIN))
     cases = page_cases()
     print("just synced:")
+    loads = [os.getloadavg()[0]]
     fresh = time_pages(client, cases, args.repeat)
     vacuum()
     print("vacuumed:")
+    loads.append(os.getloadavg()[0])
     steady = time_pages(client, cases, args.repeat)
+    loads.append(os.getloadavg()[0])
+    timings["load"] = max(loads)
     timings["total"] = time.perf_counter() - started
     text = report(args, counts, timings, fresh, steady, machine())
     if args.out == "-":

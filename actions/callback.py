@@ -128,14 +128,3 @@ class ActionSaveCallback(Action):
             return [SlotSet(SLOT_PHONE, None), SlotSet(SLOT_OFFER, DECLINED)]
         dispatcher.utter_message(response="utter_callback_saved")
         return [SlotSet(SLOT_OFFER, GIVEN)]
-
-
-def delete_for(conversation_id: str, url: Optional[str] = None) -> int:
-    """Erase a conversation's call-back numbers; returns how many."""
-    engine = engine_for(url or database_url())
-    if not inspect(engine).has_table("callback_requests"):
-        return 0
-    with engine.begin() as connection:
-        return connection.execute(
-            callback_requests.delete().where(callback_requests.c.sender_id == conversation_id)
-        ).rowcount

@@ -419,13 +419,14 @@ def report(args, counts, timings, fresh, steady, about) -> str:
               "`events` table by `ensure_tracker_indexes` (console/staff/tracker.py, "
               "`EVENT_INDEXES`): a transcript and the sync read one sender's events in id "
               "order through the first; retention deletes by timestamp with the second.",
-              "- `worklist_open_escalations` (console/worklist/migrations/0001) holds only the "
-              "open escalations (`pending`, `no_answer`): the worklist groups them per "
-              "conversation (oldest `at`, any EMERGENCY) without touching the followed-up "
-              "ones, then reads the page's conversations by primary key and, from `events`, the "
-              "patient's message that raised each escalation (one index walk of "
-              "`console_events_sender_id_id` per row). The JSON the open page polls is the same "
-              "work with the rows rendered into it.", ""]
+              "- The worklist groups the open escalations (`pending`, `no_answer`) per "
+              "conversation (oldest `at`, any EMERGENCY), then reads the page's conversations "
+              "by primary key and, from `events`, the patient's messages that raised the "
+              "escalations in one query by primary key. With a few thousand escalations "
+              "PostgreSQL reads `staff_escalation` whole (cheaper than an index); "
+              "`worklist_open_escalations` (console/worklist/migrations/0001), a partial index "
+              "of the open ones only, serves it once the followed-up escalations pile up. The "
+              "JSON the open page polls is the same work with the rows rendered into it.", ""]
     return "\n".join(lines)
 
 

@@ -51,6 +51,9 @@ DEFAULTS: Dict[str, str] = {
     "CLINIC_HOURS_HI": "",
     "CLINIC_HOURS_HINGLISH": "",
     "BOOKING_URL": "https://clinic.example.org/book",
+    # channels on which the assistant offers a call back after emergency or urgent advice
+    # (actions/callback.py); WhatsApp patients are reached on their WhatsApp number
+    "CALLBACK_OFFER_CHANNELS": "socketio",
     # --- WhatsApp channels (docs/whatsapp.md); empty secrets: every request is refused
     "WHATSAPP_VERIFY_TOKEN": "",
     "WHATSAPP_APP_SECRET": "",

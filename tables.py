@@ -1,5 +1,5 @@
 """The SQL tables the action server writes and the staff console reads (appointment
-requests, consents), defined once, and the one command that creates them.
+requests, consents, call-back numbers), defined once, and the one command that creates them.
 
     python -m tables        # create the missing tables in DATABASE_URL (idempotent)
 
@@ -64,6 +64,23 @@ consents = Table(
     Column("given_by", String(16)),
     Column("for_child", Boolean),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+#: A phone number a web patient left after emergency or urgent advice so that the clinic can
+#: call back (actions/callback.py writes it after the consent to the offer's notice, whose
+#: `consents` row is `consent_id`); the console's worklist shows it, masked by role.
+#: WhatsApp patients are reached on their WhatsApp number and leave none here.
+callback_requests = Table(
+    "callback_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("channel", String(64)),
+    Column("phone", String(20), nullable=False),
+    Column("language", String(16)),
+    Column("level", String(16)),
+    Column("consent_id", Integer),
 )
 
 

@@ -5,8 +5,10 @@ The advice and the record of the escalation (the `escalation_level` and
 console) are made inside the Rasa server by assistant/red_flag_policy.py, so neither
 depends on this server. This action only alerts: when PRACTICE_ALERT_WEBHOOK_URL is set,
 a signed POST to the practice's alerting system. The alert carries no message text, only
-what staff need to find the conversation.
+what staff need to find the conversation. After the alert, on the web, it offers a call
+back (actions/callback.py), always after the advice the Rasa server has already given.
 """
+
 import hashlib
 import hmac
 import json
@@ -21,6 +23,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.callback import offer
 from contract import RED_FLAGS, SLOT_ESCALATION_CATEGORIES, SLOT_ESCALATION_LEVEL, level_of
 
 logger = logging.getLogger(__name__)
@@ -66,8 +69,9 @@ async def notify_practice(payload: Dict[str, Any], environ=None) -> Optional[int
         return None
 
 
-async def escalation_events(tracker: Tracker, level: str,
-                            categories: List[str]) -> List[Dict[str, Any]]:
+async def escalation_events(
+    tracker: Tracker, level: str, categories: List[str]
+) -> List[Dict[str, Any]]:
     """Slots that record an escalation, after notifying the practice."""
     await notify_practice(alert_body(tracker, level, categories))
     return [SlotSet("escalation_level", level), SlotSet("escalation_categories", categories)]
@@ -79,8 +83,9 @@ class ActionRecordEscalation(Action):
     def name(self) -> str:
         return "action_record_escalation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         level = tracker.get_slot(SLOT_ESCALATION_LEVEL)
         categories = list(tracker.get_slot(SLOT_ESCALATION_CATEGORIES) or [])
         if not level:  # an older Rasa server that did not set the slots
@@ -91,4 +96,4 @@ class ActionRecordEscalation(Action):
             categories = list(dict.fromkeys(f["category"] for f in flags))
             return await escalation_events(tracker, level, categories)
         await notify_practice(alert_body(tracker, level, categories))
-        return []
+        return offer(dispatcher, tracker)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Staff console with a large tracker store: page times with 100,000 conversations.
+"""Staff console with a large tracker store: page times with 100,000 conversations (the
+conversation list, a transcript, the escalation worklist and its JSON).
 
 Recreates the PostgreSQL database `console_bench` (127.0.0.1:5432, user postgres),
 fills Rasa's `events` table (the SQLTrackerStore schema) with synthetic conversations
@@ -246,6 +247,7 @@ def indexes_used(queries) -> list:
     with connection.cursor() as cursor:
         for sql, params in queries:
             if sql.startswith("SELECT") and ('FROM "staff_conversation"' in sql
+                                             or 'FROM "staff_escalation"' in sql
                                              or "FROM events" in sql):
                 cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
                 plan = json.dumps(cursor.fetchone()[0])
@@ -273,6 +275,10 @@ def page_cases() -> list:
           "date_to": today - datetime.timedelta(days=61)}, "/conversations/"),
         (f"transcript ({transcript.message_count} patient messages, escalated)", None,
          f"/conversations/{transcript.pk}/"),
+        ("worklist (open escalations, oldest first)", {}, "/worklist/"),
+        ("worklist JSON (what the open page polls)", {}, "/worklist/items.json"),
+        ("worklist: EMERGENCY, overdue, unclaimed", {},
+         "/worklist/?level=EMERGENCY&overdue=on&owner=unclaimed"),
     ]
 
 
@@ -333,7 +339,8 @@ def console_indexes() -> list:
     from django.db import connection
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'conv%' "
-                       "OR indexname LIKE 'console_events%' ORDER BY tablename, indexname")
+                       "OR indexname LIKE 'console_events%' OR indexname LIKE 'worklist%' "
+                       "ORDER BY tablename, indexname")
         return cursor.fetchall()
 
 
@@ -374,6 +381,9 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "(middleware, session, the list's count and page queries, the follow-up banner's "
         "count, template), without a network or gunicorn in front. Filters are applied as the "
         "console keeps them (POSTed to the session), so every list is a GET of `/conversations/`.",
+        "", f"Load average of the machine while the pages were timed: up to {timings['load']:.1f} "
+        f"on {os.cpu_count()} cores (other work shares the machine when above "
+        f"{os.cpu_count()}; every time above grows with it, the ratios between pages do not).",
         "", "Measured twice: right after the first sync, and after `VACUUM ANALYZE` of the "
         "console's tables, which autovacuum does on its own soon after (the visibility map "
         "then lets the counts use index-only scans). A p95 well above the median is a "
@@ -408,7 +418,15 @@ def report(args, counts, timings, fresh, steady, about) -> str:
               "- `console_events_sender_id_id` and `console_events_timestamp` are added to Rasa's "
               "`events` table by `ensure_tracker_indexes` (console/staff/tracker.py, "
               "`EVENT_INDEXES`): a transcript and the sync read one sender's events in id "
-              "order through the first; retention deletes by timestamp with the second.", ""]
+              "order through the first; retention deletes by timestamp with the second.",
+              "- The worklist groups the open escalations (`pending`, `no_answer`) per "
+              "conversation (oldest `at`, any EMERGENCY), then reads the page's conversations "
+              "by primary key and, from `events`, the patient's messages that raised the "
+              "escalations in one query by primary key. With a few thousand escalations "
+              "PostgreSQL reads `staff_escalation` whole (cheaper than an index); "
+              "`worklist_open_escalations` (console/worklist/migrations/0001), a partial index "
+              "of the open ones only, serves it once the followed-up escalations pile up. The "
+              "JSON the open page polls is the same work with the rows rendered into it.", ""]
     return "\n".join(lines)
 
 
@@ -447,10 +465,14 @@ def main():
     client.force_login(User.objects.create(username="bench-admin", role=ADMIN))
     cases = page_cases()
     print("just synced:")
+    loads = [os.getloadavg()[0]]
     fresh = time_pages(client, cases, args.repeat)
     vacuum()
     print("vacuumed:")
+    loads.append(os.getloadavg()[0])
     steady = time_pages(client, cases, args.repeat)
+    loads.append(os.getloadavg()[0])
+    timings["load"] = max(loads)
     timings["total"] = time.perf_counter() - started
     text = report(args, counts, timings, fresh, steady, machine())
     if args.out == "-":

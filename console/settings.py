@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "console.staff",
     "console.takeover",
+    "console.worklist",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -105,7 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
                            "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "staff:login"
-LOGIN_REDIRECT_URL = "staff:conversations"
+LOGIN_REDIRECT_URL = "staff:home"  # the worklist for clinicians and admins
 LOGOUT_REDIRECT_URL = "staff:login"
 # Lockout (console/staff/lockout.py): an account from one address after
 # CONSOLE_LOGIN_FAILURE_LIMIT failures, an address for every account after
@@ -171,6 +172,14 @@ CONSOLE_NLU_DIR = ROOT / "data" / "nlu"
 # Personal data is masked; a clinician or admin who reveals a conversation sees it for
 # this long (console/staff/masking.py).
 CONSOLE_REVEAL_MINUTES = int(os.environ.get("CONSOLE_REVEAL_MINUTES", "10"))
+# The escalation worklist (console/worklist/): an open escalation is overdue after these
+# minutes without a follow-up, and the open page asks for new rows this often (each poll
+# is a request, so the session does not time out while the worklist is open).
+CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES = int(
+    os.environ.get("CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES", "10"))
+CONSOLE_WORKLIST_TARGET_URGENT_MINUTES = int(
+    os.environ.get("CONSOLE_WORKLIST_TARGET_URGENT_MINUTES", "60"))
+CONSOLE_WORKLIST_POLL_SECONDS = int(os.environ.get("CONSOLE_WORKLIST_POLL_SECONDS", "15"))
 
 # Errors go to stderr without request data; no access log (URLs carry no patient data
 # anyway: conversations are addressed by the console's own number).

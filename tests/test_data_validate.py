@@ -26,7 +26,8 @@ JUSTIFIED = {
     # Form questions (utter_ask_*) are spoken by forms, the others by custom actions;
     # Rasa 3.6's check only looks at stories and rules.
     r"The utterance 'utter_(ask_\w+|invalid_phone|unclear_answer|appointment_\w+|triage_\w+|"
-    r"privacy_\w+|consent_\w+|for_child_noted|data_erased|erasure_\w+)' "
+    r"privacy_\w+|consent_\w+|for_child_noted|data_erased|erasure_\w+|offer_callback|"
+    r"callback_\w+)' "
     r"is not used in any story or rule\.",
     # Channel notices: the WhatsApp channels show them, rendered by the server's NLG.
     r"The utterance 'utter_channel_\w+' is not used in any story or rule\.",

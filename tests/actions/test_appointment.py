@@ -85,7 +85,9 @@ def test_request_is_saved_in_postgresql():
     with engine.begin() as connection:
         connection.execute(text("drop table if exists appointment_requests"))
         connection.execute(text("drop table if exists consents"))
-    assert sorted(create_tables(POSTGRES_URL)) == ["appointment_requests", "consents"]
+        connection.execute(text("drop table if exists callback_requests"))
+    assert sorted(create_tables(POSTGRES_URL)) == [
+        "appointment_requests", "callback_requests", "consents"]
     assert create_tables(POSTGRES_URL) == []      # a second run changes nothing
     new_id = save_request({"sender_id": "pg-1", "channel": "rest", "patient_name": "A B",
                            "phone": "+919876543210", "preferred_time": "any", "reason": "pain"},

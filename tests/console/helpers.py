@@ -140,7 +140,7 @@ def tracker_on(url: str) -> Iterator["Tracker"]:
             yield store
     finally:
         with store.engine.begin() as connection:
-            for table in ("events", "appointment_requests", "consents"):
+            for table in ("events", "appointment_requests", "consents", "callback_requests"):
                 connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
         store.engine.dispose()
 

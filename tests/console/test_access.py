@@ -1,6 +1,6 @@
 """Every URL of the console, anonymously and with each role, against one rule table.
 
-A URL added to console/staff/urls.py without a rule here fails
+A URL added to console/staff/urls.py (or another app's urls.py) without a rule here fails
 test_every_url_has_a_rule, so nobody can add a page without deciding who may see it.
 """
 import pytest
@@ -54,13 +54,27 @@ RULES = {
     "takeover:send": REVIEWER,
     "takeover:hand_back": REVIEWER,
 }
+
+# The worklist's URLs (console/worklist/urls.py): the least role, and the exact status each
+# method answers to a role that may use it (a denied role gets 403, anonymous the login).
+WORKLIST_RULES = {
+    "worklist:list": (REVIEWER, {"get": 200, "post": 405}),
+    "worklist:json": (REVIEWER, {"get": 200, "post": 405}),
+    "worklist:claim": (CLINICIAN, {"get": 405, "post": 302}),
+    "worklist:assign": (CLINICIAN, {"get": 405, "post": 302}),
+    "worklist:release": (CLINICIAN, {"get": 405, "post": 302}),
+    "worklist:resolve": (CLINICIAN, {"get": 405, "post": 302}),
+}
+
+
 def console_url_names():
     names = []
 
     def walk(patterns, prefix=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + (pattern.namespace + ":" if pattern.namespace else ""))
+                namespace = pattern.namespace + ":" if pattern.namespace else ""
+                walk(pattern.url_patterns, prefix + namespace)
             elif isinstance(pattern, URLPattern):
                 names.append(prefix + (pattern.name or f"<unnamed {pattern.pattern}>"))
     walk(get_resolver().url_patterns)
@@ -69,16 +83,18 @@ def console_url_names():
 
 def test_every_url_has_a_rule():
     names = console_url_names()
-    assert all(n.startswith(("staff:", "takeover:")) for n in names), names
-    assert sorted(n.split(":", 1)[1] if n.startswith("staff:") else n for n in names) == sorted(
-        RULES)
+    staff = [f"staff:{n}" for n in RULES if ":" not in n]
+    others = [n for n in RULES if ":" in n]
+    assert sorted(names) == sorted(staff + others + list(WORKLIST_RULES))
 
 
 def test_no_url_can_carry_patient_data():
     """Conversations, messages and requests are addressed by numbers only."""
     from console.staff import urls
     from console.takeover import urls as takeover_urls
-    for pattern in urls.urlpatterns + takeover_urls.urlpatterns:
+    from console.worklist import urls as worklist_urls
+    patterns = urls.urlpatterns + takeover_urls.urlpatterns + worklist_urls.urlpatterns
+    for pattern in patterns:
         assert all(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
 
 
@@ -196,3 +212,34 @@ def test_access(world, client_for, name, role, method, monkeypatch):
             assert not response["Location"].startswith(reverse("staff:login"))
     else:
         assert response.status_code == 403
+
+
+WORKLIST_CASES = [(name, role, method) for name in WORKLIST_RULES for role in [None] + ROLES
+                  for method in ("get", "post")]
+
+
+@pytest.mark.parametrize("name,role,method", WORKLIST_CASES,
+                         ids=[f"{n}-{r or 'anonymous'}-{m}" for n, r, m in WORKLIST_CASES])
+def test_worklist_access(world, client_for, name, role, method):
+    from console.worklist import urls
+    pattern = next(p for p in urls.urlpatterns if p.name == name.split(":")[1])
+    url = reverse(name, kwargs={k: world[k] for k in pattern.pattern.converters})
+    response = getattr(client_for(role), method)(url)
+    least, allowed = WORKLIST_RULES[name]
+    if role is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("staff:login") + "?next=")
+    elif RANK[role] >= RANK[least]:
+        assert response.status_code == allowed[method], response.content[:300]
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("worklist:list"))
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role,home", [("reviewer", "staff:conversations"),
+                                       ("clinician", "worklist:list"),
+                                       ("admin", "worklist:list")])
+def test_the_home_page_is_the_worklist_for_clinicians_and_admins(world, client_for, role, home):
+    response = client_for(role).get(reverse("staff:home"))
+    assert response.status_code == 302 and response["Location"] == reverse(home)

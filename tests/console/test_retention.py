@@ -35,7 +35,7 @@ def test_retention_deletes_events_older_than_the_period(db, tracker):
     assert Conversation.objects.get(sender_id="mixed").message_count == 1
     entry = AuditEntry.objects.get(action="retention")
     assert entry.detail == {"days": 30, "events": 14, "senders_touched": 2,
-                            "conversations_removed": 1}
+                            "conversations_removed": 1, "callback_requests": 0}
     assert entry.username == "purge_old_conversations command"
 
 
@@ -75,7 +75,8 @@ def test_erasure_removes_one_sender_everywhere(db, tracker, client_for, staff):
     entry = AuditEntry.objects.get(action="erasure")
     assert entry.sender_hash == sender_hash("erase-me")
     assert entry.username == staff["admin"].username
-    assert entry.detail == {"events": 10, "appointment_requests": 1, "console_rows": 1}
+    assert entry.detail == {"events": 10, "appointment_requests": 1, "callback_requests": 0,
+                            "console_rows": 1}
     assert "erase-me" not in entry.target + str(entry.detail)
     sync()  # nothing comes back
     assert not Conversation.objects.filter(sender_id="erase-me").exists()
@@ -93,8 +94,8 @@ def test_erasing_an_unknown_sender_id_warns(db, tracker, client_for):
     assert 'value="erase-mee"' in page  # the id stays in the form, to be corrected
     assert tracker.count("SELECT count(*) FROM events") == 4
     entry = AuditEntry.objects.get(action="erasure")
-    assert entry.detail == {"events": 0, "appointment_requests": 0, "console_rows": 0,
-                            "found": False}
+    assert entry.detail == {"events": 0, "appointment_requests": 0, "callback_requests": 0,
+                            "console_rows": 0, "found": False}
 
 
 @override_settings(CONSOLE_RETENTION_DAYS=10)

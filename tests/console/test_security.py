@@ -97,7 +97,8 @@ def test_lockout_after_repeated_failed_logins(db, staff):
 def test_login_is_audited_and_cookies_are_secure(db, staff):
     client = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.4.4.4")
     response = login(client, staff["reviewer"].username)
-    assert response.status_code == 302 and response["Location"] == reverse("staff:conversations")
+    # home: the conversation list for a reviewer, the worklist for clinicians and admins
+    assert response.status_code == 302 and response["Location"] == reverse("staff:home")
     entry = AuditEntry.objects.filter(action="login").first()
     assert entry.username == staff["reviewer"].username and entry.ip == "10.4.4.4"
     for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
@@ -118,7 +119,9 @@ def test_session_expires_after_inactivity(db, staff):
 
 def test_security_headers(world, client_for):
     response = client_for("reviewer").get(reverse("staff:transcript", args=[world["pk"]]))
-    assert "script-src 'none'" in response["Content-Security-Policy"]
+    # scripts only from the console's own files (the worklist's), never inline
+    assert "script-src 'self';" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert "no-store" in response["Cache-Control"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"

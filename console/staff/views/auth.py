@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from console.staff import audit
 from console.staff.models import User
-from console.staff.roles import REVIEWER, role_required
+from console.staff.roles import CLINICIAN, REVIEWER, role_required
 
 
 class _Login(LoginView):
@@ -26,7 +26,8 @@ logout = LogoutView.as_view()
 
 @role_required(REVIEWER)
 def home(request):
-    return redirect("staff:conversations")
+    """The escalation worklist for clinicians and admins, the conversations for reviewers."""
+    return redirect("worklist:list" if request.user.has_role(CLINICIAN) else "staff:conversations")
 
 
 @role_required(REVIEWER)

@@ -17,7 +17,8 @@ is no negation. Everything else that casts doubt is judged like this:
     the sentence has a present-time marker ("since morning", "ab", "aaj"), and for a
     question also when it speaks of the patient or a relative; possible otherwise;
   - a past mention without resolution ("years ago")    -> confirmed with a present-time
-    marker ("since then"), possible otherwise.
+    marker ("since then"), possible otherwise; a resolution may follow in the next
+    sentence ("Back in 2016 ... It was operated and has been fine since").
 """
 
 from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
@@ -113,11 +114,14 @@ class Judge:
     ) -> Optional[str]:
         """CONFIRMED, POSSIBLE, or None when the message says it is not there."""
         kinds = self._kinds(span, targets, modifiers)
-        if not counts_when_past and (RESOLVED in kinds or self._resolved_later(span, modifiers)):
+        present = PRESENT in kinds or self._sentence_has(span, modifiers, PRESENT)
+        past = HISTORICAL in kinds or self._sentence_has(span, modifiers, HISTORICAL)
+        if not counts_when_past and (
+            RESOLVED in kinds or self._resolved_later(span, modifiers, past and not present)
+        ):
             return None
         if self._asked(span, modifiers):
             kinds.add(HYPOTHETICAL)
-        present = PRESENT in kinds or self._sentence_has(span, modifiers, PRESENT)
         if NEGATED in kinds or self._neither(span):
             return None
         if UNCERTAIN in kinds:
@@ -142,6 +146,8 @@ class Judge:
             start, end = modifier.modifier_span
             if any(start < t.end and t.start < end for t in targets if _firm(t)):
                 continue  # a negation that is part of a pattern modifies nothing
+            if span.start < start and end < span.end:
+                continue  # nor one in the middle of a vague pattern ("down there aren't working")
             if modifier.category == NEGATED and not self._negation_reaches(
                 span, (start, end), targets
             ):
@@ -250,13 +256,16 @@ class Judge:
         )
 
     @staticmethod
-    def _resolved_later(span: Span, modifiers: Iterable) -> bool:
-        """ "weakness in both legs in 2018, got operated, fully recovered": told as over."""
-        sentence = span.sent
-        return any(
-            m.category == RESOLVED and span.end <= m.modifier_span[0] < sentence.end
-            for m in modifiers
-        )
+    def _resolved_later(span: Span, modifiers: Iterable, past: bool = False) -> bool:
+        """ "weakness in both legs in 2018, got operated, fully recovered": told as over.
+
+        A past mention ("back in 2016 ... trouble passing urine") may be resolved in the
+        next sentence too ("It was operated and has been fine since").
+        """
+        end = span.sent.end
+        if past and end < len(span.doc):
+            end = span.doc[end].sent.end
+        return any(m.category == RESOLVED and span.end <= m.modifier_span[0] < end for m in modifiers)
 
     @staticmethod
     def _sentence_has(span: Span, modifiers: Iterable, category: str) -> bool:

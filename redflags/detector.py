@@ -265,7 +265,7 @@ class RedFlagDetector:
                 certainty=certainty,
             )
         clear = [m.modifier_span for m in modifiers if m.category == ALL_CLEAR]
-        if clear:  # "abhi sab theek hai": drops doubtful findings, not across a "but"
+        if clear:  # "abhi sab theek hai": drops doubtful findings before it or beside it
             found = {
                 name: f
                 for name, f in found.items()
@@ -319,11 +319,14 @@ class RedFlagDetector:
 
 
 def _past_but(doc: Doc, clear: List[Tuple[int, int]], finding: Finding) -> bool:
-    """A "but" stands between every all-clear phrase and the finding."""
+    """A "but" stands between every all-clear phrase and the finding, or the finding is
+    told in a sentence after the all-clear ("Nothing like that. Only, since Sunday ...")."""
     span = doc.char_span(finding.start, finding.end, alignment_mode="expand")
     if span is None:
         return False
     for start, end in clear:
+        if end <= span.sent.start:
+            continue
         low, high = (end, span.start) if end <= span.start else (span.end, start)
         if not any(token.norm_ == "BUT" for token in doc[low:high]):
             return False

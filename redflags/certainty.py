@@ -13,6 +13,7 @@ emergency. Its scope ends at the next symptom concept, at a subject ("my", "papa
 at a clause boundary (",", "and", "but", "par"); a Hindi tag question ("... hain na?")
 is no negation. Everything else that casts doubt is judged like this:
   - uncertainty ("I think maybe", "shayad")            -> possible;
+  - advice on what to report ("told me to report any numbness") -> as a condition;
   - a question or a condition ("can it cause", "what if") -> a report (confirmed) when
     the sentence has a present-time marker ("since morning", "ab", "aaj"), and for a
     question also when it speaks of the patient or a relative; possible otherwise;
@@ -29,7 +30,7 @@ from contract import CONFIRMED, POSSIBLE
 from redflags.lexicon import canonical_spelling
 
 NEGATED, RESOLVED, HISTORICAL = "NEGATED_EXISTENCE", "RESOLVED", "HISTORICAL"
-HYPOTHETICAL, CONDITIONAL = "HYPOTHETICAL", "CONDITIONAL"
+HYPOTHETICAL, CONDITIONAL, ADVICE = "HYPOTHETICAL", "CONDITIONAL", "ADVICE"
 UNCERTAIN, PRESENT = "POSSIBLE_EXISTENCE", "PRESENT"
 # Modifier categories that count when they sit inside a target's own words.
 COUNT_INSIDE = {HISTORICAL, HYPOTHETICAL, CONDITIONAL, UNCERTAIN, PRESENT}
@@ -126,7 +127,7 @@ class Judge:
             return None
         if UNCERTAIN in kinds:
             return POSSIBLE
-        if CONDITIONAL in kinds:
+        if CONDITIONAL in kinds or ADVICE in kinds:
             return CONFIRMED if present else POSSIBLE
         if HYPOTHETICAL in kinds:
             return CONFIRMED if present or self._reported(span) else POSSIBLE

@@ -266,7 +266,9 @@ class Judge:
         end = span.sent.end
         if past and end < len(span.doc):
             end = span.doc[end].sent.end
-        return any(m.category == RESOLVED and span.end <= m.modifier_span[0] < end for m in modifiers)
+        return any(
+            m.category == RESOLVED and span.end <= m.modifier_span[0] < end for m in modifiers
+        )
 
     @staticmethod
     def _sentence_has(span: Span, modifiers: Iterable, category: str) -> bool:

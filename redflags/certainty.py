@@ -13,11 +13,13 @@ emergency. Its scope ends at the next symptom concept, at a subject ("my", "papa
 at a clause boundary (",", "and", "but", "par"); a Hindi tag question ("... hain na?")
 is no negation. Everything else that casts doubt is judged like this:
   - uncertainty ("I think maybe", "shayad")            -> possible;
+  - advice on what to report ("told me to report any numbness") -> as a condition;
   - a question or a condition ("can it cause", "what if") -> a report (confirmed) when
     the sentence has a present-time marker ("since morning", "ab", "aaj"), and for a
     question also when it speaks of the patient or a relative; possible otherwise;
   - a past mention without resolution ("years ago")    -> confirmed with a present-time
-    marker ("since then"), possible otherwise.
+    marker ("since then"), possible otherwise; a resolution may follow in the next
+    sentence ("Back in 2016 ... It was operated and has been fine since").
 """
 
 from typing import FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
@@ -28,7 +30,7 @@ from contract import CONFIRMED, POSSIBLE
 from redflags.lexicon import canonical_spelling
 
 NEGATED, RESOLVED, HISTORICAL = "NEGATED_EXISTENCE", "RESOLVED", "HISTORICAL"
-HYPOTHETICAL, CONDITIONAL = "HYPOTHETICAL", "CONDITIONAL"
+HYPOTHETICAL, CONDITIONAL, ADVICE = "HYPOTHETICAL", "CONDITIONAL", "ADVICE"
 UNCERTAIN, PRESENT = "POSSIBLE_EXISTENCE", "PRESENT"
 # Modifier categories that count when they sit inside a target's own words.
 COUNT_INSIDE = {HISTORICAL, HYPOTHETICAL, CONDITIONAL, UNCERTAIN, PRESENT}
@@ -113,16 +115,19 @@ class Judge:
     ) -> Optional[str]:
         """CONFIRMED, POSSIBLE, or None when the message says it is not there."""
         kinds = self._kinds(span, targets, modifiers)
-        if not counts_when_past and (RESOLVED in kinds or self._resolved_later(span, modifiers)):
+        present = PRESENT in kinds or self._sentence_has(span, modifiers, PRESENT)
+        past = HISTORICAL in kinds or self._sentence_has(span, modifiers, HISTORICAL)
+        if not counts_when_past and (
+            RESOLVED in kinds or self._resolved_later(span, modifiers, past and not present)
+        ):
             return None
         if self._asked(span, modifiers):
             kinds.add(HYPOTHETICAL)
-        present = PRESENT in kinds or self._sentence_has(span, modifiers, PRESENT)
         if NEGATED in kinds or self._neither(span):
             return None
         if UNCERTAIN in kinds:
             return POSSIBLE
-        if CONDITIONAL in kinds:
+        if CONDITIONAL in kinds or ADVICE in kinds:
             return CONFIRMED if present else POSSIBLE
         if HYPOTHETICAL in kinds:
             return CONFIRMED if present or self._reported(span) else POSSIBLE
@@ -142,6 +147,8 @@ class Judge:
             start, end = modifier.modifier_span
             if any(start < t.end and t.start < end for t in targets if _firm(t)):
                 continue  # a negation that is part of a pattern modifies nothing
+            if span.start < start and end < span.end:
+                continue  # nor one in the middle of a vague pattern ("down there aren't working")
             if modifier.category == NEGATED and not self._negation_reaches(
                 span, (start, end), targets
             ):
@@ -250,12 +257,17 @@ class Judge:
         )
 
     @staticmethod
-    def _resolved_later(span: Span, modifiers: Iterable) -> bool:
-        """ "weakness in both legs in 2018, got operated, fully recovered": told as over."""
-        sentence = span.sent
+    def _resolved_later(span: Span, modifiers: Iterable, past: bool = False) -> bool:
+        """ "weakness in both legs in 2018, got operated, fully recovered": told as over.
+
+        A past mention ("back in 2016 ... trouble passing urine") may be resolved in the
+        next sentence too ("It was operated and has been fine since").
+        """
+        end = span.sent.end
+        if past and end < len(span.doc):
+            end = span.doc[end].sent.end
         return any(
-            m.category == RESOLVED and span.end <= m.modifier_span[0] < sentence.end
-            for m in modifiers
+            m.category == RESOLVED and span.end <= m.modifier_span[0] < end for m in modifiers
         )
 
     @staticmethod

@@ -4,9 +4,10 @@ Pipeline for one message:
   1. spaCy's blank English tokenizer (it also splits Devanagari on spaces and the danda);
   2. sentence boundaries on . ! ? । and new lines;
   3. the lexicon writes each word's concept to its NORM (spelling variants, typos);
-  4. a spaCy Matcher finds each category's patterns (the "targets", all of them,
-     overlapping ones too), its `vague` patterns (always at most `possible`), and the
-     clinical facts and signs that only count together (redflags/combinations.py);
+  4. spaCy Matchers, run only for the first words present (redflags/anchored.py), find
+     each category's patterns (the "targets", all of them, overlapping ones too), its
+     `vague` patterns (always at most `possible`), and the clinical facts and signs
+     that only count together (redflags/combinations.py);
      a target that overlaps one of its category's `unless` patterns is dropped;
   5. medspaCy's ConText finds negation, history, questions, conditions, uncertainty
      and present-time words around each target; redflags/certainty.py turns them into
@@ -26,10 +27,10 @@ from typing import Any, Dict, List, Optional, Tuple
 import spacy
 import yaml
 from medspacy.context import ConText
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from contract import CONFIRMED, POSSIBLE, RED_FLAG_LEVELS
+from redflags.anchored import AnchoredMatcher
 from redflags.certainty import Judge, strongest
 from redflags.combinations import Combinations, Mention, days_ago
 from redflags.context_rules import context_rules
@@ -143,8 +144,8 @@ class RedFlagDetector:
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer", config={"punct_chars": rules["sentence_ends"]})
         self.lexicon = Lexicon(rules["lexicon"], rules.get("protected", ()))
-        self.matcher = Matcher(self.nlp.vocab)
-        self.unless = Matcher(self.nlp.vocab)
+        self.matcher = AnchoredMatcher(self.nlp.vocab)
+        self.unless = AnchoredMatcher(self.nlp.vocab)
         for category in self.categories.values():
             if category.patterns:
                 self.matcher.add(category.name, [compile_pattern(p) for p in category.patterns])
@@ -205,15 +206,11 @@ class RedFlagDetector:
                 and (token.i == 0 or token.nbor(-1).norm_ not in {"pet", "पेट"})
             ):
                 token.norm_ = "WIPE"  # "saaf karte" / "साफ करते": washing after the toilet
-        strings = self.nlp.vocab.strings
-        excluded = [(strings[key], start, end) for key, start, end in self.unless(doc)]
+        excluded = self.unless(doc)
         # Every match is kept (overlapping ones too): a category is found when any of
         # its targets survives ConText, so a short match that a negation reaches does
         # not hide a longer one that carries its own "no" ("no urge to pass stool").
-        matches = sorted(
-            {(strings[key], start, end) for key, start, end in self.matcher(doc)},
-            key=lambda match: (match[1], match[2], match[0]),
-        )
+        matches = sorted(self.matcher(doc), key=lambda match: (match[1], match[2], match[0]))
         doc.spans[SPAN_GROUP] = [
             Span(doc, start, end, label=label)
             for label, start, end in matches
@@ -265,7 +262,7 @@ class RedFlagDetector:
                 certainty=certainty,
             )
         clear = [m.modifier_span for m in modifiers if m.category == ALL_CLEAR]
-        if clear:  # "abhi sab theek hai": drops doubtful findings, not across a "but"
+        if clear:  # "abhi sab theek hai": drops doubtful findings before it or beside it
             found = {
                 name: f
                 for name, f in found.items()
@@ -319,11 +316,14 @@ class RedFlagDetector:
 
 
 def _past_but(doc: Doc, clear: List[Tuple[int, int]], finding: Finding) -> bool:
-    """A "but" stands between every all-clear phrase and the finding."""
+    """A "but" stands between every all-clear phrase and the finding, or the finding is
+    told in a sentence after the all-clear ("Nothing like that. Only, since Sunday ...")."""
     span = doc.char_span(finding.start, finding.end, alignment_mode="expand")
     if span is None:
         return False
     for start, end in clear:
+        if end <= span.sent.start:
+            continue
         low, high = (end, span.start) if end <= span.start else (span.end, start)
         if not any(token.norm_ == "BUT" for token in doc[low:high]):
             return False

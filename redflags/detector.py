@@ -29,7 +29,8 @@ from medspacy.context import ConText
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from contract import CONFIRMED, POSSIBLE, RED_FLAG_LEVELS
+from contract import CANCEL_ALL_CLEAR, CONFIRMED, POSSIBLE, RED_FLAG_LEVELS
+from redflags.cancelled import Cancelled, reason_of
 from redflags.certainty import Judge, strongest
 from redflags.combinations import Combinations, Mention, days_ago
 from redflags.context_rules import context_rules
@@ -98,6 +99,7 @@ class Analysis:
     findings: List[Finding]
     facts: List[Mention]
     signs: List[Mention]
+    cancelled: List[Cancelled] = field(default_factory=list)  # for the safety review
 
 
 def load_rules(path: Path = PATTERNS_FILE) -> Dict[str, Any]:
@@ -249,11 +251,15 @@ class RedFlagDetector:
                 certainty = POSSIBLE
             mentions.setdefault(name, []).append((certainty, span))
         found: Dict[str, Finding] = {}
+        cancelled: Dict[str, Cancelled] = {}
         for name, spans in mentions.items():
             if name not in self.categories:
                 continue
             certainty = strongest([c for c, _ in spans])
             if certainty is None:
+                level, span = self.categories[name].level, spans[0][1]
+                reason = reason_of(span, modifiers)
+                cancelled[name] = Cancelled(name, level, span.text, reason)
                 continue
             span = next(s for c, s in spans if c == certainty)
             found[name] = Finding(
@@ -266,11 +272,15 @@ class RedFlagDetector:
             )
         clear = [m.modifier_span for m in modifiers if m.category == ALL_CLEAR]
         if clear:  # "abhi sab theek hai": drops doubtful findings, not across a "but"
-            found = {
+            kept = {
                 name: f
                 for name, f in found.items()
                 if f.certainty == CONFIRMED or _past_but(doc, clear, f)
             }
+            for name in set(found) - set(kept):
+                f = found[name]
+                cancelled[name] = Cancelled(name, f.level, f.text, CANCEL_ALL_CLEAR)
+            found = kept
         facts = self._mentions(mentions, FACT) + self._age_facts(text)
         signs = self._mentions(mentions, SIGN)
         for name, level, sign, certainty in self.combinations.hits(facts, signs, found):
@@ -281,7 +291,8 @@ class RedFlagDetector:
         ordered = sorted(
             found.values(), key=lambda f: (LEVELS.index(f.level), f.certainty != CONFIRMED, f.start)
         )
-        return Analysis(findings=ordered, facts=facts, signs=signs)
+        gone = [c for name, c in cancelled.items() if name not in found]
+        return Analysis(findings=ordered, facts=facts, signs=signs, cancelled=gone)
 
     def _age_facts(self, text: str) -> List[Mention]:
         """Facts such as age_over_50 from an age said in the message."""

@@ -277,9 +277,9 @@ class RedFlagDetector:
                 for name, f in found.items()
                 if f.certainty == CONFIRMED or _past_but(doc, clear, f)
             }
-            for name in set(found) - set(kept):
-                f = found[name]
-                cancelled[name] = Cancelled(name, f.level, f.text, CANCEL_ALL_CLEAR)
+            for name, f in found.items():
+                if name not in kept:
+                    cancelled[name] = Cancelled(name, f.level, f.text, CANCEL_ALL_CLEAR)
             found = kept
         facts = self._mentions(mentions, FACT) + self._age_facts(text)
         signs = self._mentions(mentions, SIGN)

@@ -21,6 +21,15 @@ from harness.processes import ROOT
 from harness.servers import assistant_servers
 from redflags import EMERGENCY, load_rules
 
+# A hand-written section of the page, from this heading on, is kept when the page is
+# rewritten: before/after figures of changes, measured side by side.
+NOTES = "## Changes measured"
+
+
+def kept_notes(path: Path) -> str:
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    return "\n" + old[old.index(NOTES) :] if NOTES in old else ""
+
 
 def percentile(values, share):
     ordered = sorted(values)
@@ -32,6 +41,7 @@ def main() -> None:
     cases = yaml.safe_load((ROOT / "tests/redflags/cases.yml").read_text())["cases"]
     phrases = [c["text"] for c in cases if any(level[x] == EMERGENCY for x in c["expect"])]
     first, middle, wrong = [], [], 0
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp, assistant_servers(Path(tmp)) as servers:
         servers.say("warm-up", "hello")
         for number, phrase in enumerate(phrases):
@@ -44,6 +54,7 @@ def main() -> None:
             replies = servers.say(f"bench-middle-{number}", phrase)
             middle.append((time.perf_counter() - started) * 1000)
             wrong += not replies[0]["text"].startswith("⚠️")
+            load = max(load, os.getloadavg()[0])
     rows = [("first message of a conversation", first), ("after an FAQ answer", middle)]
     lines = [
         "# Red-flag reply time, end to end",
@@ -53,7 +64,8 @@ def main() -> None:
         "(one request at a time), measured at the client.",
         "",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}.",
+        f"{time.strftime('%Y-%m-%d')}, load average up to {load:.1f} during the run (above "
+        f"{os.cpu_count()}, the servers and the client waited for a CPU).",
         "",
         "| when | messages | median ms | p95 ms | max ms |",
         "| --- | --- | --- | --- | --- |",
@@ -64,7 +76,8 @@ def main() -> None:
             f"{percentile(values, 0.95):.0f} | {max(values):.0f} |"
         )
     lines += ["", f"Replies that did not start with the emergency advice: {wrong}.", ""]
-    (ROOT / "docs/bench-red-flag-reply.md").write_text("\n".join(lines), encoding="utf-8")
+    out = ROOT / "docs/bench-red-flag-reply.md"
+    out.write_text("\n".join(lines) + kept_notes(out), encoding="utf-8")
     print("\n".join(lines))
 
 

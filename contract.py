@@ -31,6 +31,18 @@ RED_FLAG_INTENTS = frozenset({INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE})
 # --- keys the screen adds to every parse result
 RED_FLAGS = "red_flags"  # [{"category", "level", "text", "certainty"}]
 SCREENED_INTENT = "screened_intent"  # the classifier's intent when the screen re-routed it
+# The clinical facts (a procedure, osteoporosis, cancer, ...) and signs (new leg pain, a
+# fall, ...) the screen read, which count only in combination: {"facts": [...], "signs":
+# [...]}, each {"name", "text", "certainty", "days_ago"}. The red-flag policy combines them
+# with the conversation's earlier facts instead of screening the message a second time.
+RED_FLAG_CONTEXT = "red_flag_context"
+# Red-flag concepts that the message's own words cancelled (a clean denial, a history told
+# as resolved, "all fine now"), published for the console's safety review:
+# [{"category", "level", "text", "reason"}], reason one of CANCEL_REASONS.
+RED_FLAGS_CANCELLED = "red_flags_cancelled"
+CANCELLED = "cancelled"  # a safety-review row whose only findings context cancelled
+CANCEL_NEGATED, CANCEL_RESOLVED, CANCEL_ALL_CLEAR = "negated", "resolved", "all_clear"
+CANCEL_REASONS = (CANCEL_NEGATED, CANCEL_RESOLVED, CANCEL_ALL_CLEAR)
 
 # --- entities and slots of the safety path
 SUMMARY_ENTITY = "red_flag_summary"

@@ -2,9 +2,11 @@
 
 It runs inside the Rasa server with a higher priority than the rules, before any form,
 and needs neither the action server nor the database to give its advice. On each patient
-message it reads the red-flag screen's findings (the parse result), adds what only the
-conversation shows (redflags/conversation.py: facts said earlier, short follow-ups), and
-answers with one plan:
+message it reads the red-flag screen's analysis (the parse result: findings, and the
+clinical facts and signs of `red_flag_context`), adds what only the conversation shows
+(redflags/conversation.py: facts said earlier, short follow-ups), and answers with one
+plan. A parse result without `red_flag_context` (a tracker written before the key
+existed, a payload Rasa parsed itself) is screened here again: never silence.
 
   EMERGENCY  confirmed emergency, or "Yes" / "Not sure" to "Is this happening now?":
              utter_emergency_advice, action_deactivate_loop, action_record_escalation
@@ -42,6 +44,7 @@ from contract import (
     INTENT_POSSIBLE,
     INTENT_URGENT,
     POSSIBLE,
+    RED_FLAG_CONTEXT,
     RED_FLAGS,
     SCREENED_INTENT,
     SLOT_EMERGENCY_ACTIVE,
@@ -51,8 +54,8 @@ from contract import (
     SLOT_SUMMARY_VERSIONS,
     URGENT,
 )
-from redflags import Finding, RedFlagDetector, summaries
-from redflags.conversation import ConversationScreen
+from redflags import Analysis, Finding, RedFlagDetector, summaries
+from redflags.conversation import ConversationScreen, from_published
 
 logger = logging.getLogger(__name__)
 
@@ -151,13 +154,18 @@ class RedFlagPolicy(Policy):
         text = message.text or ""
         slots = {slot.name for slot in domain.slots}
         context = tracker.get_slot(SLOT_CONTEXT) if SLOT_CONTEXT in slots else None
+        parsed = _parsed(parse)
+        previous, before = _previous(tracker)
+        analysis = _analysis(text, parsed, parse)
         turn = self.screen.screen(
-            "" if text.startswith("/") else text,
+            "" if text.startswith("/") and RED_FLAG_CONTEXT not in parse else text,
             context if isinstance(context, dict) else {},
             now,
-            previous=_previous_text(tracker),
+            previous=previous,
+            analysis=analysis,
+            previous_categories=before,
         )
-        findings = _merge(_parsed(parse), turn.findings)
+        findings = _merge(parsed, turn.findings)
         events: List[Event] = []
         if SLOT_CONTEXT in slots and turn.state != context:
             events.append(SlotSet(SLOT_CONTEXT, turn.state))
@@ -291,14 +299,31 @@ def _said(tracker: DialogueStateTracker) -> Optional[str]:
     return intent
 
 
-def _previous_text(tracker: DialogueStateTracker) -> Optional[str]:
-    """The patient's message before the latest one, in this session."""
+def _previous(tracker: DialogueStateTracker) -> Tuple[Optional[str], Optional[List[str]]]:
+    """The patient's message before the latest one, in this session, and its findings'
+    categories when its parse result was screened (None: screen it again)."""
     seen = 0
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             seen += 1
             if seen == 2:
-                return event.text
+                parse = event.parse_data or {}
+                if RED_FLAG_CONTEXT not in parse:
+                    return event.text, None
+                return event.text, [f.category for f in _parsed(parse)]
+    return None, None
+
+
+def _analysis(text: str, parsed: List[Finding], parse: Dict[str, Any]) -> Optional[Analysis]:
+    """The screen's analysis of the latest message, from its parse result; None when the
+    result lacks it and the message must be screened again. A payload Rasa parsed itself
+    ("/intent{...}") has no analysis and no words to screen."""
+    context = parse.get(RED_FLAG_CONTEXT)
+    if isinstance(context, dict):
+        return from_published(parsed, context)
+    if text.startswith("/"):
+        return Analysis(findings=[], facts=[], signs=[])
+    logger.debug("parse result without %s: screening the message again", RED_FLAG_CONTEXT)
     return None
 
 

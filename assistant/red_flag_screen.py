@@ -7,7 +7,11 @@ anything else that starts with "/" is screened like any text). Every parse resul
 is found). A confirmed EMERGENCY makes the intent `red_flag_emergency`, a possible one
 `red_flag_possible`, a confirmed URGENT one `red_flag_urgent` (the classifier's intent
 is kept as `screened_intent`), and a `red_flag_summary` entity carries the finding in
-plain words. assistant/red_flag_policy.py answers them inside the Rasa server.
+plain words. The message is analysed once, here: `red_flag_context` carries the clinical
+facts and signs that count only in combination, which assistant/red_flag_policy.py
+combines with the conversation's earlier facts before it answers inside the Rasa server;
+`red_flags_cancelled` lists the red-flag concepts the message's own words cancelled
+(denied, resolved, "all fine now"), for the console's safety review.
 """
 
 from typing import List, Optional, Tuple
@@ -23,12 +27,15 @@ from contract import (
     INTENT_EMERGENCY,
     INTENT_POSSIBLE,
     INTENT_URGENT,
+    RED_FLAG_CONTEXT,
     RED_FLAGS,
+    RED_FLAGS_CANCELLED,
     SCREENED_INTENT,
     SUMMARY_ENTITY,
     URGENT,
 )
 from redflags import Finding, RedFlagDetector, summarise
+from redflags.conversation import published
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -39,9 +46,14 @@ class RedFlagScreen(ScreenComponent):
         self.detector = detector or RedFlagDetector.shared()
 
     def screen(self, message: Message) -> None:
-        """Add `red_flags` to the message and, on a finding, re-route its intent."""
-        findings = self.detector.detect(message.get(TEXT) or "")
+        """Add `red_flags` (and the context keys) to the message and, on a finding,
+        re-route its intent."""
+        analysis = self.detector.examine(message.get(TEXT) or "")
+        findings = analysis.findings
         message.set(RED_FLAGS, [f.as_dict() for f in findings], add_to_output=True)
+        message.set(RED_FLAG_CONTEXT, published(analysis), add_to_output=True)
+        cancelled = [c.as_dict() for c in analysis.cancelled]
+        message.set(RED_FLAGS_CANCELLED, cancelled, add_to_output=True)
         intent, chosen = route(findings)
         if intent is None:
             return

@@ -8,17 +8,19 @@ module adds what only the conversation shows:
   - short follow-ups ("still", "now both", "the other one too", "ab dono mein") read
     together with the previous message.
 The state is a small JSON-safe dict that the Rasa server keeps in a slot, so the
-safety path needs no other service.
+safety path needs no other service. The message itself is analysed once, by the NLU
+screen, which publishes its findings, facts and signs in the parse result
+(`published` / `from_published`); the red-flag policy hands that analysis in here.
 """
 
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from contract import CONFIRMED
 from redflags.combinations import Mention
-from redflags.detector import Finding, RedFlagDetector, combined
+from redflags.detector import Analysis, Finding, RedFlagDetector, combined
 
 # A follow-up leans on the message before it.
 FOLLOW_UP = re.compile(
@@ -50,11 +52,16 @@ class ConversationScreen:
         state: Optional[Dict[str, Any]],
         now: datetime,
         previous: Optional[str] = None,
+        analysis: Optional[Analysis] = None,
+        previous_categories: Optional[Iterable[str]] = None,
     ) -> Turn:
-        """`previous` is the patient's message before this one (for short follow-ups); the
-        state keeps facts only, never the patient's words."""
+        """`previous` is the patient's message before this one (for short follow-ups), and
+        `previous_categories` its findings when known; `analysis` is this message's, as
+        the screen published it (the message is analysed here when it is None). The state
+        keeps facts only, never the patient's words."""
         state = state or {}
-        analysis = self.detector.examine(text)
+        if analysis is None:
+            analysis = self.detector.examine(text)
         findings = list(analysis.findings)
         seen = {f.category for f in findings}
         facts = self._facts(state, now) + analysis.facts
@@ -62,7 +69,7 @@ class ConversationScreen:
             findings.append(replace(combined(name, level, sign, sure), source="conversation"))
             seen.add(name)
         if previous and self._follows_up(text, findings):
-            findings += self._follow_up(previous, text, seen)
+            findings += self._follow_up(previous, text, seen, previous_categories)
         return Turn(findings=findings, state=self._next_state(state, analysis.facts, now))
 
     def _facts(self, state: Dict[str, Any], now: datetime) -> List[Mention]:
@@ -88,9 +95,13 @@ class ConversationScreen:
             return False
         return len(text.split()) <= SHORT_WORDS or bool(FOLLOW_UP.search(text.lower()))
 
-    def _follow_up(self, previous: str, text: str, seen: set) -> List[Finding]:
+    def _follow_up(
+        self, previous: str, text: str, seen: set, categories: Optional[Iterable[str]]
+    ) -> List[Finding]:
         """Findings that appear only when the follow-up is read after the message before."""
-        before = {f.category for f in self.detector.detect(previous)}
+        if categories is None:
+            categories = [f.category for f in self.detector.detect(previous)]
+        before = set(categories)
         joined = f"{previous.rstrip(' .।!?')} {text}"
         offset = len(previous.rstrip(" .।!?")) + 1
         out = []
@@ -127,3 +138,48 @@ class ConversationScreen:
                 "at": now.isoformat(),
             }
         return {"facts": kept, "at": now.isoformat()}
+
+
+def published(analysis: Analysis) -> Dict[str, Any]:
+    """The facts and signs of one message, JSON-safe (contract.RED_FLAG_CONTEXT)."""
+    return {
+        "facts": [_mention_dict(m) for m in analysis.facts],
+        "signs": [_mention_dict(m) for m in analysis.signs],
+    }
+
+
+def from_published(findings: List[Finding], context: Mapping[str, Any]) -> Analysis:
+    """The analysis of one message rebuilt from its parse result."""
+    return Analysis(
+        findings=list(findings),
+        facts=_mentions(context.get("facts")),
+        signs=_mentions(context.get("signs")),
+    )
+
+
+def _mention_dict(mention: Mention) -> Dict[str, Any]:
+    return {
+        "name": mention.name,
+        "text": mention.text,
+        "certainty": mention.certainty,
+        "days_ago": mention.days_ago,
+    }
+
+
+def _mentions(items: Any) -> List[Mention]:
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, Mapping) or not item.get("name"):
+            continue
+        days = item.get("days_ago")
+        out.append(
+            Mention(
+                name=str(item["name"]),
+                text=str(item.get("text") or ""),
+                start=0,
+                end=0,
+                certainty=str(item.get("certainty") or CONFIRMED),
+                days_ago=days if isinstance(days, int) else None,
+            )
+        )
+    return out

@@ -29,8 +29,9 @@ import yaml
 from medspacy.context import ConText
 from spacy.tokens import Doc, Span
 
-from contract import CONFIRMED, POSSIBLE, RED_FLAG_LEVELS
+from contract import CANCEL_ALL_CLEAR, CONFIRMED, POSSIBLE, RED_FLAG_LEVELS
 from redflags.anchored import AnchoredMatcher
+from redflags.cancelled import Cancelled, reason_of
 from redflags.certainty import Judge, strongest
 from redflags.combinations import Combinations, Mention, days_ago
 from redflags.context_rules import context_rules
@@ -99,6 +100,7 @@ class Analysis:
     findings: List[Finding]
     facts: List[Mention]
     signs: List[Mention]
+    cancelled: List[Cancelled] = field(default_factory=list)  # for the safety review
 
 
 def load_rules(path: Path = PATTERNS_FILE) -> Dict[str, Any]:
@@ -246,11 +248,15 @@ class RedFlagDetector:
                 certainty = POSSIBLE
             mentions.setdefault(name, []).append((certainty, span))
         found: Dict[str, Finding] = {}
+        cancelled: Dict[str, Cancelled] = {}
         for name, spans in mentions.items():
             if name not in self.categories:
                 continue
             certainty = strongest([c for c, _ in spans])
             if certainty is None:
+                level, span = self.categories[name].level, spans[0][1]
+                reason = reason_of(span, modifiers)
+                cancelled[name] = Cancelled(name, level, span.text, reason)
                 continue
             span = next(s for c, s in spans if c == certainty)
             found[name] = Finding(
@@ -263,11 +269,15 @@ class RedFlagDetector:
             )
         clear = [m.modifier_span for m in modifiers if m.category == ALL_CLEAR]
         if clear:  # "abhi sab theek hai": drops doubtful findings before it or beside it
-            found = {
+            kept = {
                 name: f
                 for name, f in found.items()
                 if f.certainty == CONFIRMED or _past_but(doc, clear, f)
             }
+            for name, f in found.items():
+                if name not in kept:
+                    cancelled[name] = Cancelled(name, f.level, f.text, CANCEL_ALL_CLEAR)
+            found = kept
         facts = self._mentions(mentions, FACT) + self._age_facts(text)
         signs = self._mentions(mentions, SIGN)
         for name, level, sign, certainty in self.combinations.hits(facts, signs, found):
@@ -278,7 +288,8 @@ class RedFlagDetector:
         ordered = sorted(
             found.values(), key=lambda f: (LEVELS.index(f.level), f.certainty != CONFIRMED, f.start)
         )
-        return Analysis(findings=ordered, facts=facts, signs=signs)
+        gone = [c for name, c in cancelled.items() if name not in found]
+        return Analysis(findings=ordered, facts=facts, signs=signs, cancelled=gone)
 
     def _age_facts(self, text: str) -> List[Mention]:
         """Facts such as age_over_50 from an age said in the message."""

@@ -163,7 +163,8 @@ class ErasureForm(forms.Form):
 
 
 CERTAINTY_CHOICES = [("possible", "Possible findings"), ("confirmed", "Confirmed findings only"),
-                     ("any", "Possible and confirmed")]
+                     ("cancelled", "Cancelled by context only"),
+                     ("any", "Possible, confirmed and cancelled")]
 ANSWER_CHOICES = [("", "Any")] + [(v, label) for v, label in ANSWERS if v]
 
 

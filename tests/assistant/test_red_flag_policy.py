@@ -287,3 +287,49 @@ def test_yes_to_the_question_keeps_the_versions_of_the_sign_asked_about(policy):
     recorded = slots_set(events)
     assert recorded["red_flag_summary"] == versions["hi"]
     assert recorded["red_flag_summary_versions"] == versions
+
+
+def without(event: UserUttered, *keys: str) -> UserUttered:
+    """The same message as a tracker written before the screen published `keys`."""
+    parse = {k: v for k, v in event.parse_data.items() if k not in keys}
+    return UserUttered(
+        event.text,
+        intent=event.intent,
+        entities=event.entities,
+        parse_data=parse,
+        timestamp=event.timestamp,
+    )
+
+
+def test_the_policy_combines_from_the_parse_result_without_screening_again(policy, monkeypatch):
+    first = user("I had kyphoplasty last week")
+    later = user("now a new pain shooting down my leg", at=T0 + 600)
+    emergency = user("I can't control my bladder since morning")
+    assert later.parse_data["red_flag_context"]["signs"][0]["name"] == "leg_pain"
+
+    def refuse(text):
+        raise AssertionError(f"the policy screened {text!r} again")
+
+    monkeypatch.setattr(policy.screen.detector, "examine", refuse)
+    _, events = predict(policy, tracker(first))
+    context = slots_set(events)["clinical_context"]
+    assert "procedure" in context["facts"]
+    action, events = predict(policy, tracker(later, slots={"clinical_context": context}))
+    assert action == "utter_emergency_advice"
+    assert slots_set(events)["escalation_categories"] == ["post_procedure_leg"]
+    assert predict(policy, tracker(emergency))[0] == "utter_emergency_advice"
+
+
+def test_a_parse_result_without_the_context_is_screened_again(policy):
+    """Trackers written before `red_flag_context` existed: re-screened, never silent."""
+    _, events = predict(
+        policy, tracker(without(user("I had kyphoplasty last week"), "red_flag_context"))
+    )
+    context = slots_set(events)["clinical_context"]
+    assert "procedure" in context["facts"]
+    later = without(user("now a new pain shooting down my leg", at=T0 + 600), "red_flag_context")
+    action, events = predict(policy, tracker(later, slots={"clinical_context": context}))
+    assert action == "utter_emergency_advice"
+    assert slots_set(events)["escalation_categories"] == ["post_procedure_leg"]
+    bare = without(user("I think maybe I can't feel my bottom"), "red_flag_context", "red_flags")
+    assert predict(policy, tracker(bare))[0] == "utter_ask_red_flag_now"

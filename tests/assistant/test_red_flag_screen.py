@@ -56,3 +56,30 @@ def test_a_possible_urgent_sign_keeps_the_classifier_intent():
 def test_red_flags_are_in_the_parse_output():
     message = screened("pair sunn ho gaye")
     assert {"red_flags", "intent", "entities"} <= set(message.as_dict(only_output_properties=True))
+
+
+def test_the_facts_and_signs_for_the_conversation_are_in_the_parse_output():
+    """The red-flag policy combines them with earlier messages (no second screening)."""
+    output = screened("I had kyphoplasty 2 weeks ago").as_dict(only_output_properties=True)
+    [fact] = output["red_flag_context"]["facts"]
+    assert (fact["name"], fact["days_ago"], fact["certainty"]) == ("procedure", 14, "confirmed")
+    sign = screened("new pain shooting down my leg").get("red_flag_context")["signs"]
+    assert [s["name"] for s in sign] == ["leg_pain"]
+    assert screened("what is kyphoplasty").get("red_flag_context")["signs"] == []
+
+
+def test_concepts_cancelled_by_context_are_published_for_review():
+    message = screened("no numbness in my legs")
+    assert message.get("red_flags") == []
+    assert message.get("red_flags_cancelled") == [{"category": "leg_numbness",
+                                                   "level": "EMERGENCY",
+                                                   "text": "numbness in my legs",
+                                                   "reason": "negated"}]
+    [resolved] = screened("my leg weakness went away last year").get("red_flags_cancelled")
+    assert (resolved["category"], resolved["reason"]) == ("leg_weakness", "resolved")
+    assert "red_flags_cancelled" in message.as_dict(only_output_properties=True)
+    # a concept found elsewhere in the message is a finding, not a cancellation
+    both = screened("no numbness in my legs but I cannot control my bladder since morning")
+    assert [f["category"] for f in both.get("red_flags")] == ["bladder"]
+    assert [c["category"] for c in both.get("red_flags_cancelled")] == ["leg_numbness"]
+    assert screened("what is kyphoplasty").get("red_flags_cancelled") == []

@@ -1,6 +1,7 @@
 """The safety review loop: messages with possible red-flag findings and the patients'
 answers listed for review, a message marked as a missed red flag, and the marks exported
 as rows of tests/redflags/cases.yml without personal data."""
+
 import html
 import re
 
@@ -35,9 +36,21 @@ def possible(tracker, sender, text, category="bladder", level="EMERGENCY"):
 def answer(tracker, sender, text, intent, action, value=None):
     """The patient's answer to "Is this happening now?" and the first action after it."""
     entities = [{"entity": "red_flag_answer", "value": value}] if value else []
-    tracker.add(sender, "user", {"text": text, "input_channel": "rest", "parse_data": {
-        "intent": {"name": intent, "confidence": 1.0}, "entities": entities, "text": text,
-        "red_flags": []}}, intent=intent)
+    tracker.add(
+        sender,
+        "user",
+        {
+            "text": text,
+            "input_channel": "rest",
+            "parse_data": {
+                "intent": {"name": intent, "confidence": 1.0},
+                "entities": entities,
+                "text": text,
+                "red_flags": [],
+            },
+        },
+        intent=intent,
+    )
     tracker.action(sender, action)
     tracker.bot(sender, "ok")
     tracker.action(sender, "action_listen")
@@ -50,8 +63,14 @@ def seeded(db, any_tracker):
     t = any_tracker
     t.turn("p-yes", "hello")
     possible(t, "p-yes", "I think maybe I can't pee since morning")
-    answer(t, "p-yes", '/red_flag_now{"red_flag_answer": "yes"}', "red_flag_now",
-           "utter_emergency_advice", "yes")
+    answer(
+        t,
+        "p-yes",
+        '/red_flag_now{"red_flag_answer": "yes"}',
+        "red_flag_now",
+        "utter_emergency_advice",
+        "yes",
+    )
     possible(t, "p-no", "legs felt weak last year, call me on 98100 12345", "leg_weakness")
     answer(t, "p-no", "no", "deny", "utter_red_flag_not_now")
     possible(t, "p-unsure", "something wrong down there", "saddle_numbness")
@@ -66,10 +85,16 @@ def seeded(db, any_tracker):
 def rows_of(page):
     """(patient's words, patient's answer) of each listed message, in order."""
     body = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
-    cells = re.findall(r'data-label="Patient.s words">(.*?)</td>'
-                       r'.*?data-label="Patient.s answer">(.*?)</td>', body, re.S)
-    return [(html.unescape(re.sub(r"<[^>]+>", "", words)).strip(), said.strip())
-            for words, said in cells]
+    cells = re.findall(
+        r'data-label="Patient.s words">(.*?)</td>'
+        r'.*?data-label="Patient.s answer">(.*?)</td>',
+        body,
+        re.S,
+    )
+    return [
+        (html.unescape(re.sub(r"<[^>]+>", "", words)).strip(), said.strip())
+        for words, said in cells
+    ]
 
 
 def listed(client, **query):
@@ -86,23 +111,30 @@ def test_possible_findings_are_listed_newest_first_with_the_answers(seeded, clie
     assert not any("cannot pass urine" in w for w in words)
     flagged = FlaggedMessage.objects.get(conversation__sender_id="p-yes")
     assert (flagged.level, flagged.certainty, flagged.categories, flagged.reply) == (
-        "EMERGENCY", "possible", ["bladder"], ASK)
+        "EMERGENCY",
+        "possible",
+        ["bladder"],
+        ASK,
+    )
 
 
 def test_the_patients_words_are_masked(seeded, client_for):
     page = client_for("clinician").get(reverse("staff:safety_review")).content.decode()
     assert "98100" not in page and "12345" not in page
-    assert "call me on <span class=\"pii\">phone number hidden</span>" in page
+    assert 'call me on <span class="pii">phone number hidden</span>' in page
 
 
-@pytest.mark.parametrize("query,expected", [
-    ({"certainty": "confirmed"}, ["I cannot pass urine at all"]),
-    ({"answer": "no"}, ["legs felt weak last year"]),
-    ({"answer": "not_sure"}, ["something wrong down there"]),
-    ({"category": "leg_numbness"}, ["papa can't feel his legs"]),
-    ({"level": "URGENT"}, ["maybe a little fever"]),
-    ({"certainty": "any", "category": "bladder"}, ["I cannot pass urine", "I think maybe"]),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ({"certainty": "confirmed"}, ["I cannot pass urine at all"]),
+        ({"answer": "no"}, ["legs felt weak last year"]),
+        ({"answer": "not_sure"}, ["something wrong down there"]),
+        ({"category": "leg_numbness"}, ["papa can't feel his legs"]),
+        ({"level": "URGENT"}, ["maybe a little fever"]),
+        ({"certainty": "any", "category": "bladder"}, ["I cannot pass urine", "I think maybe"]),
+    ],
+)
 def test_filters_in_the_url(seeded, client_for, query, expected):
     words = [w for w, _ in listed(client_for("reviewer"), **query)]
     assert len(words) == len(expected), words
@@ -126,9 +158,9 @@ def test_a_question_asked_from_earlier_messages_is_a_possible_emergency(db, trac
     tracker.slot("context", "red_flag_pending", {"categories": ["post_procedure_leg"]})
     tracker.action("context", ASK)
     rows = flagged_messages(events_of("context"))
-    assert [(r["event_id"], r["level"], r["certainty"], r["categories"], r["answer"])
-            for r in rows] == [(message, "EMERGENCY", "possible", ["post_procedure_leg"],
-                                "pending")]
+    assert [
+        (r["event_id"], r["level"], r["certainty"], r["categories"], r["answer"]) for r in rows
+    ] == [(message, "EMERGENCY", "possible", ["post_procedure_leg"], "pending")]
 
 
 def test_an_emergency_confirmed_from_earlier_messages_is_listed(db, tracker):
@@ -147,8 +179,177 @@ def test_an_emergency_confirmed_from_earlier_messages_is_listed(db, tracker):
     rows = flagged_messages(events_of("ctx"))
     assert [(r["level"], r["certainty"], r["categories"], r["answer"]) for r in rows] == [
         ("EMERGENCY", "confirmed", ["post_procedure_leg"], ""),
-        ("EMERGENCY", "possible", ["bladder"], "yes")]
+        ("EMERGENCY", "possible", ["bladder"], "yes"),
+    ]
     assert rows[0]["event_id"] == message and rows[0]["reply"] == "utter_emergency_advice"
+
+
+def cancelled(tracker, sender, text, flags, found=(), reply="utter_faq"):
+    """A message whose red-flag concepts the screen's context cancelled (its parse result's
+    `red_flags_cancelled`), with `found` findings beside them, and the assistant's reply."""
+    parse = {
+        "intent": {"name": "inform", "confidence": 0.9},
+        "entities": [],
+        "text": text,
+        "red_flags": list(found),
+        "red_flags_cancelled": flags,
+    }
+    event_id = tracker.add(
+        sender,
+        "user",
+        {"text": text, "input_channel": "rest", "parse_data": parse},
+        intent="inform",
+    )
+    tracker.action(sender, reply)
+    tracker.bot(sender, "ok")
+    tracker.action(sender, "action_listen")
+    return event_id
+
+
+def denied(category, text, reason="negated", level="EMERGENCY"):
+    return {"category": category, "level": level, "text": text, "reason": reason}
+
+
+@pytest.fixture
+def with_cancelled(seeded):
+    """The seeded review plus: a denial, a resolved history, a possible finding beside a
+    denial, and a denial that the policy then answered as an emergency from earlier
+    messages."""
+    t = seeded
+    cancelled(
+        t,
+        "c-neg",
+        "no numbness in my legs, when is the clinic open",
+        [denied("leg_numbness", "numbness in my legs")],
+    )
+    cancelled(
+        t,
+        "c-resolved",
+        "bladder trouble in 2019 but it went away after surgery",
+        [denied("bladder", "bladder trouble", "resolved")],
+    )
+    mixed = [
+        {
+            "category": "saddle_numbness",
+            "level": "EMERGENCY",
+            "text": "bottom",
+            "certainty": "possible",
+        }
+    ]
+    cancelled(
+        t,
+        "c-mixed",
+        "no chest pain, I think maybe I can't feel my bottom",
+        [denied("post_procedure_chest", "chest pain")],
+        found=mixed,
+        reply=ASK,
+    )
+    t.turn("c-ctx", "I had kyphoplasty last week")
+    event_id = t.add(
+        "c-ctx",
+        "user",
+        {
+            "text": "no fever but now new pain down my leg",
+            "input_channel": "rest",
+            "parse_data": {
+                "intent": {"name": "inform", "confidence": 0.9},
+                "entities": [],
+                "red_flags": [],
+                "red_flags_cancelled": [denied("infection", "fever", level="URGENT")],
+            },
+        },
+        intent="inform",
+    )
+    t.slot("c-ctx", "escalation_level", "EMERGENCY")
+    t.slot("c-ctx", "escalation_categories", ["post_procedure_leg"])
+    t.action("c-ctx", "utter_emergency_advice")
+    t.action("c-ctx", "action_listen")
+    sync()
+    return t, event_id
+
+
+def cancelled_rows(page):
+    """(patient's words, what was cancelled) of the "Cancelled by context" list."""
+    body = re.search(
+        r'<table class="list cards" id="cancelled">.*?<tbody>(.*?)</tbody>', page, re.S
+    ).group(1)
+    cells = re.findall(
+        r'data-label="Cancelled">(.*?)</td>.*?'
+        r'data-label="Patient.s words">(.*?)</td>',
+        body,
+        re.S,
+    )
+    text = lambda cell: " ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split())  # noqa: E731
+    return [(text(words), text(what)) for what, words in cells]
+
+
+def test_concepts_cancelled_by_context_are_listed_beside_the_possible_findings(
+    with_cancelled, client_for
+):
+    _, upgraded = with_cancelled
+    page = client_for("reviewer").get(reverse("staff:safety_review")).content.decode()
+    assert cancelled_rows(page) == [
+        ("bladder trouble in 2019 but it went away after surgery", "EMERGENCY bladder: resolved"),
+        ("no numbness in my legs, when is the clinic open", "EMERGENCY leg_numbness: negated"),
+    ]
+    assert "2 messages, newest first" in page
+    # a possible finding beside a cancelled one: in the possible list, with both shown
+    possible_list = rows_of(page)
+    assert possible_list[0] == (
+        "no chest pain, I think maybe I can't feel my bottom",
+        "No answer yet",
+    )
+    assert "post_procedure_chest (EMERGENCY, cancelled: negated)" in page
+    assert "saddle_numbness (EMERGENCY, possible)" in page
+    # a cancelled concept in a message the policy answered as an emergency from earlier
+    # messages: a confirmed row, not a cancelled one
+    row = FlaggedMessage.objects.get(conversation__sender_id="c-ctx")
+    assert (row.event_id, row.level, row.certainty, row.categories) == (
+        upgraded,
+        "EMERGENCY",
+        "confirmed",
+        ["post_procedure_leg"],
+    )
+    stored = FlaggedMessage.objects.get(conversation__sender_id="c-resolved")
+    assert (stored.level, stored.certainty, stored.categories) == (
+        "EMERGENCY",
+        "cancelled",
+        ["bladder"],
+    )
+    assert stored.findings == [
+        {
+            "category": "bladder",
+            "level": "EMERGENCY",
+            "certainty": "cancelled",
+            "reason": "resolved",
+        }
+    ]
+
+
+def test_the_cancelled_list_follows_the_filters(with_cancelled, client_for):
+    client = client_for("reviewer")
+    words = [w for w, _ in listed(client, certainty="cancelled")]
+    assert words == [
+        "bladder trouble in 2019 but it went away after surgery",
+        "no numbness in my legs, when is the clinic open",
+    ]
+    page = client.get(reverse("staff:safety_review"), {"category": "bladder"}).content.decode()
+    assert [w for w, _ in cancelled_rows(page)] == [
+        "bladder trouble in 2019 but it went away after surgery"
+    ]
+    page = client.get(reverse("staff:safety_review"), {"level": "URGENT"}).content.decode()
+    assert cancelled_rows(page) == []
+    assert (
+        'id="cancelled"'
+        not in client.get(reverse("staff:safety_review"), {"answer": "yes"}).content.decode()
+    )
+    # "any" lists the cancelled ones too
+    assert (
+        len(listed(client, certainty="any"))
+        == len(listed(client, certainty="possible"))
+        + len(listed(client, certainty="confirmed"))
+        + 2
+    )
 
 
 @pytest.fixture
@@ -170,19 +371,32 @@ def test_a_reviewer_marks_a_missed_red_flag(named, client_for, staff):
     url = reverse("staff:missed_red_flag", args=[conversation.pk, message])
     client.post(url, {"level": "LIFE_THREATENING", "category": "saddle_numbness"})
     assert not MissedRedFlag.objects.exists()
-    response = client.post(url, {"level": "EMERGENCY", "category": "saddle_numbness",
-                                 "note": "washing, not wiping; Meena is the patient"})
+    response = client.post(
+        url,
+        {
+            "level": "EMERGENCY",
+            "category": "saddle_numbness",
+            "note": "washing, not wiping; Meena is the patient",
+        },
+    )
     assert response.status_code == 302 and response["Location"].endswith(f"#m-{message}")
     mark = MissedRedFlag.objects.get()
     assert (mark.level, mark.category, mark.marked_by) == (
-        "EMERGENCY", "saddle_numbness", staff["reviewer"])
+        "EMERGENCY",
+        "saddle_numbness",
+        staff["reviewer"],
+    )
     assert mark.text == "<name> here, call <phone>, I cant feel my bum when washing"
     assert "Meena" not in mark.note
     entry = AuditEntry.objects.get(action="missed_red_flag")
     assert entry.username == staff["reviewer"].username
     assert entry.target == f"conversation #{conversation.pk}" and entry.sender_hash
-    assert entry.detail == {"message": message, "op": "marked", "level": "EMERGENCY",
-                            "category": "saddle_numbness"}
+    assert entry.detail == {
+        "message": message,
+        "op": "marked",
+        "level": "EMERGENCY",
+        "category": "saddle_numbness",
+    }
     page = client.get(reverse("staff:transcript", args=[conversation.pk])).content.decode()
     assert "Marked as a missed red flag" in page
     client.post(url, {"remove": "1"})
@@ -199,10 +413,13 @@ def test_only_patient_messages_can_be_marked(named, client_for):
 def test_the_export_is_a_red_flag_table_without_personal_data(named, client_for):
     conversation, message, other = named
     reviewer = client_for("reviewer")
-    reviewer.post(reverse("staff:missed_red_flag", args=[conversation.pk, message]),
-                  {"level": "EMERGENCY", "category": "saddle_numbness", "note": "washing"})
-    reviewer.post(reverse("staff:missed_red_flag", args=[conversation.pk, other]),
-                  {"level": "EMERGENCY"})
+    reviewer.post(
+        reverse("staff:missed_red_flag", args=[conversation.pk, message]),
+        {"level": "EMERGENCY", "category": "saddle_numbness", "note": "washing"},
+    )
+    reviewer.post(
+        reverse("staff:missed_red_flag", args=[conversation.pk, other]), {"level": "EMERGENCY"}
+    )
     response = client_for("clinician").post(reverse("staff:missed_export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="missed-red-flags-')
@@ -211,10 +428,16 @@ def test_the_export_is_a_red_flag_table_without_personal_data(named, client_for)
         assert secret not in content
     cases = yaml.safe_load(content)["cases"]
     assert cases == [
-        {"text": "<name> here, call <phone>, I cant feel my bum when washing",
-         "expect": ["saddle_numbness"], "note": "missed EMERGENCY: washing"},
-        {"text": "my name is <name> and nothing comes out when I go",
-         "expect": ["choose_category"], "note": "missed EMERGENCY"},
+        {
+            "text": "<name> here, call <phone>, I cant feel my bum when washing",
+            "expect": ["saddle_numbness"],
+            "note": "missed EMERGENCY: washing",
+        },
+        {
+            "text": "my name is <name> and nothing comes out when I go",
+            "expect": ["choose_category"],
+            "note": "missed EMERGENCY",
+        },
     ]
     assert "choose_category" not in categories()  # so that row fails until it is named
     # laid out as cases.yml is, so the rows can be appended to it as they are

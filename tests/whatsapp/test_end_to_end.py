@@ -1,8 +1,9 @@
 """Both WhatsApp channels inside the real Rasa server (slow: starts Rasa and the action server).
 
-Two sets of servers start side by side: one configured for the Cloud API (fake Graph
-API, duplicates in Redis) and one with the default environment of `make run` on a fresh
-machine (no WhatsApp secrets, no Redis URL).
+Two sets of servers start side by side: one configured for the Cloud API and Twilio (fake
+Graph API, which also stands in for Twilio's Messages API; duplicates in Redis) and one
+with the default environment of `make run` on a fresh machine (no WhatsApp secrets, no
+Redis URL).
 """
 
 import asyncio
@@ -10,14 +11,17 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from urllib.parse import urlencode
 
 import pytest
 import requests
+from twilio.request_validator import RequestValidator
 
 from harness.servers import assistant_servers
 from harness.whatsapp import meta
 from harness.whatsapp.fake_graph import FakeGraph
 from harness.whatsapp.load import simulate
+from tests.whatsapp import test_twilio as twilio
 
 pytestmark = pytest.mark.servers
 
@@ -68,7 +72,14 @@ def graph():
 
 @pytest.fixture(scope="module")
 def all_servers(tmp_path_factory, graph, redis_url):
-    env = {**DEFAULT_ENV, **meta.cloud_env(graph.url, redis_url)}
+    env = {
+        **DEFAULT_ENV,
+        **meta.cloud_env(graph.url, redis_url),
+        "TWILIO_ACCOUNT_SID": twilio.ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": twilio.AUTH_TOKEN,
+        "TWILIO_WHATSAPP_NUMBER": twilio.BUSINESS,
+        "TWILIO_API_BASE_URL": graph.url,
+    }
     with started_together(
         whatsapp=(tmp_path_factory.mktemp("whatsapp"), env),
         default=(tmp_path_factory.mktemp("default"), DEFAULT_ENV),
@@ -277,3 +288,106 @@ def test_a_photo_caption_is_screened_and_answered_before_the_attachment_notice(w
     assert any("only read text" in text_of(m) for m in sent[1:]), sent
     slots = webhook.tracker(patient, channel="whatsapp")["slots"]
     assert slots["escalation_level"] == "EMERGENCY"
+
+
+def twilio_say(servers, graph, fields):
+    """Deliver one signed Twilio form; returns the texts Twilio was asked to send for it."""
+    before = len(graph.sent)
+    signature = RequestValidator(twilio.AUTH_TOKEN).compute_signature(
+        servers.twilio_webhook, fields
+    )
+    response = requests.post(
+        servers.twilio_webhook,
+        data=urlencode(fields),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    graph.wait_for(before + 1, timeout=60)
+    return [
+        s.body.get("Body")
+        for s in graph.settle(quiet=1.0, timeout=60)[before:]
+        if s.body.get("To") == fields["From"]
+    ]
+
+
+def test_a_twilio_photo_caption_is_screened_and_answered_before_the_attachment_notice(
+    webhook, graph
+):
+    patient = "whatsapp:+919000000041"
+    photo = twilio.form(
+        "since the fall I can't control my bladder",
+        From=patient,
+        WaId=patient.split("+")[1],
+        NumMedia="1",
+        MessageType="image",
+        MediaContentType0="image/jpeg",
+        MediaUrl0="https://api.twilio.com/media/ME41",
+    )
+    sent = twilio_say(webhook, graph, photo)
+    assert sent[0].startswith("⚠️ You mentioned"), sent
+    assert "112" in sent[0]
+    assert any("only read text" in body for body in sent[1:]), sent
+    tracker = webhook.tracker(patient, channel="twilio_whatsapp")
+    assert tracker["latest_message"]["text"] == "since the fall I can't control my bladder"
+    assert tracker["slots"]["escalation_level"] == "EMERGENCY"
+    assert tracker["slots"]["escalation_categories"] == ["bladder"]
+
+
+def choices(message):
+    """(id, title) of an interactive message's buttons or list rows."""
+    action = message["interactive"]["action"]
+    if "buttons" in action:
+        return [(b["reply"]["id"], b["reply"]["title"]) for b in action["buttons"]]
+    return [(row["id"], row["title"]) for section in action["sections"] for row in section["rows"]]
+
+
+def tap(servers, graph, patient, message, title):
+    """Tap the button (or list row) titled `title` of an interactive message sent earlier."""
+    reply_id = next(i for i, t in choices(message) if t == title)
+    if "buttons" in message["interactive"]["action"]:
+        tapped = meta.button_reply(patient, reply_id, title)
+    else:
+        tapped = meta.list_reply(patient, reply_id, title)
+    return say(servers, graph, patient, tapped)
+
+
+def question_in(sent):
+    """The last interactive message of a turn (the question asked with buttons)."""
+    return [m for m in sent if m["type"] == "interactive"][-1]
+
+
+def test_a_possible_emergency_is_asked_with_buttons_and_yes_escalates(webhook, graph):
+    patient = "919000000042"
+    sent = say(webhook, graph, patient, meta.text(patient, "I think maybe I can't feel my bottom"))
+    question = question_in(sent)
+    assert sent.index(question) == 0, sent  # the question comes first
+    assert "If this is happening now" in text_of(question) and "112" in text_of(question)
+    assert "Is this happening now?" in text_of(question)
+    assert [t for _, t in choices(question)] == ["Yes, now", "No", "Not sure"]
+    advice = tap(webhook, graph, patient, question, "Yes, now")
+    said = text_of(advice[0])
+    assert said.startswith("⚠️ You mentioned numbness around the genitals, bottom"), advice
+    assert "emergency department now" in said
+    slots = webhook.tracker(patient, channel="whatsapp")["slots"]
+    assert slots["escalation_level"] == "EMERGENCY"
+    assert slots["escalation_categories"] == ["saddle_numbness"]
+
+
+def test_a_yes_tapped_on_an_older_triage_question_answers_that_question(webhook, graph):
+    """Every triage button names its question: a late tap on the first question's "Yes"
+    (bladder) is recorded for that question, and the advice comes first."""
+    patient = "919000000043"
+    first = question_in(say(webhook, graph, patient, meta.text(patient, "I have back pain")))
+    assert "passing urine" in text_of(first)
+    current = first
+    for _ in range(4):  # bowel, saddle, leg weakness, ... each answered No
+        current = question_in(tap(webhook, graph, patient, current, "No"))
+    assert "go down into your legs" in text_of(current)
+    replies = tap(webhook, graph, patient, first, "Yes")  # the first question's own button
+    assert text_of(replies[0]).startswith("⚠️ You mentioned new trouble passing"), replies
+    slots = webhook.tracker(patient, channel="whatsapp")["slots"]
+    assert slots["triage_level"] == "EMERGENCY" and slots["escalation_level"] == "EMERGENCY"

@@ -1,6 +1,8 @@
 """The safety review of the red-flag screen: the list of messages with possible findings
-and what the patient answered, marking a message as a missed red flag, and the export
-of those marks as red-flag test cases (docs/console-safety-review.md)."""
+and what the patient answered, beside it the messages whose red-flag concepts context
+cancelled (a denial, a resolved history), marking a message as a missed red flag, and the
+export of those marks as red-flag test cases (docs/console-safety-review.md)."""
+
 from datetime import date
 
 from django.conf import settings
@@ -18,8 +20,10 @@ from console.staff.models import Conversation, MissedRedFlag
 from console.staff.red_flag_review import case_rows, categories, export_yaml
 from console.staff.roles import CLINICIAN, REVIEWER, role_required
 from console.staff.views.annotations import names_by_conversation
+from contract import CANCELLED
 
 MARKS_SHOWN = 200
+CANCELLED_SHOWN = 50
 
 
 def _with_texts(rows) -> None:
@@ -29,8 +33,9 @@ def _with_texts(rows) -> None:
     for chunk in tracker.iter_chunks(sorted(senders), 400):
         for sender, events in tracker.events_of_senders(chunk):
             names[sender] = masking.known_names(events, tracker.appointment_names(sender))
-            texts.update({(sender, e.id): e.data.get("text") or ""
-                          for e in events if e.type_name == "user"})
+            texts.update(
+                {(sender, e.id): e.data.get("text") or "" for e in events if e.type_name == "user"}
+            )
     for row in rows:
         sender = row.conversation.sender_id
         row.text = masking.html(texts.get((sender, row.event_id), ""), names.get(sender, ()))
@@ -41,13 +46,32 @@ def safety_review(request):
     sync.sync_quietly()
     form = SafetyFilterForm(request.GET or None, categories=categories())
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(filters.flagged_messages(data).select_related("conversation"),
-                     settings.CONSOLE_PAGE_SIZE).get_page(request.GET.get("page"))
-    _with_texts(page.object_list)
+    page = Paginator(
+        filters.flagged_messages(data).select_related("conversation"), settings.CONSOLE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    certainty = data.get("certainty") or "possible"
+    cancelled, cancelled_count = [], 0
+    if certainty not in (CANCELLED, "any") and not data.get("answer"):
+        # beside the list: messages whose only red-flag concepts context cancelled, under
+        # the same level, category and date filters
+        query = filters.flagged_messages({**data, "certainty": CANCELLED})
+        cancelled = list(query.select_related("conversation")[:CANCELLED_SHOWN])
+        cancelled_count = query.count() if len(cancelled) == CANCELLED_SHOWN else len(cancelled)
+    _with_texts([*page.object_list, *cancelled])
     marks = MissedRedFlag.objects.select_related("marked_by")
-    return render(request, "staff/safety_review.html", {
-        "form": form, "page": page, "certainty": data.get("certainty") or "possible",
-        "marks": marks[:MARKS_SHOWN], "mark_count": marks.count()})
+    return render(
+        request,
+        "staff/safety_review.html",
+        {
+            "form": form,
+            "page": page,
+            "certainty": certainty,
+            "cancelled": cancelled,
+            "cancelled_count": cancelled_count,
+            "marks": marks[:MARKS_SHOWN],
+            "mark_count": marks.count(),
+        },
+    )
 
 
 def _back(pk, event_id):
@@ -63,8 +87,11 @@ def missed_red_flag(request, pk, event_id):
     event = next((e for e in events if e.id == event_id and e.type_name == "user"), None)
     if event is None:
         raise Http404("no such patient message")
-    where = {"target": f"conversation #{pk}", "sender_id": conversation.sender_id,
-             "message": event_id}
+    where = {
+        "target": f"conversation #{pk}",
+        "sender_id": conversation.sender_id,
+        "message": event_id,
+    }
     if "remove" in request.POST:
         MissedRedFlag.objects.filter(conversation=conversation, event_id=event_id).delete()
         audit.record(request, "missed_red_flag", op="removed", **where)
@@ -77,12 +104,19 @@ def missed_red_flag(request, pk, event_id):
     names = masking.known_names(events, tracker.appointment_names(conversation.sender_id))
     level, category = form.cleaned_data["level"], form.cleaned_data["category"]
     MissedRedFlag.objects.update_or_create(
-        conversation=conversation, event_id=event_id,
-        defaults={"text": pii.redact(event.data.get("text") or "", names), "level": level,
-                  "category": category, "marked_by": request.user,
-                  "note": pii.redact(form.cleaned_data["note"], names)})
-    audit.record(request, "missed_red_flag", op="marked", level=level,
-                 category=category or None, **where)
+        conversation=conversation,
+        event_id=event_id,
+        defaults={
+            "text": pii.redact(event.data.get("text") or "", names),
+            "level": level,
+            "category": category,
+            "marked_by": request.user,
+            "note": pii.redact(form.cleaned_data["note"], names),
+        },
+    )
+    audit.record(
+        request, "missed_red_flag", op="marked", level=level, category=category or None, **where
+    )
     messages.success(request, f"Marked as a missed red flag ({level}).")
     return _back(pk, event_id)
 

@@ -32,6 +32,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12d.yml": (
         "05b58456d5cf8400d31997fdce203e067a7f4ec295d3be6bb2aa8db0ea507a08"
     ),
+    "tests/redflags/blind-2026-12e.yml": (
+        "b82ec9646c3cfec415258059773fed38839c7f9867eb446c6c116837560f61d8"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

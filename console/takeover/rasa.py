@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import requests
 
-from settings import value
+from console.settings import project_setting as value  # the project's settings.py, by path
 
 TIMEOUT = 30
 

@@ -35,7 +35,7 @@ from contract import (
     UTTER_TAKEOVER_STARTED,
     split_conversation_id,
 )
-from settings import value
+from console.settings import project_setting as value  # the project's settings.py, by path
 
 WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 # the channels a staff message can reach (the REST channel only answers its caller)

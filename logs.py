@@ -19,7 +19,11 @@ PROJECT = r"(assistant|actions|channels|redflags|contract|settings|tables|logs|c
 # Imported early with their notices ignored: Sanic (adds a "once" filter for every
 # DeprecationWarning) and the modules whose import-time code warns even after that.
 NOISY_MODULES = (
-    "sanic", "pkg_resources", "packaging.markers", "packaging.requirements", "matplotlib",
+    "sanic",
+    "pkg_resources",
+    "packaging.markers",
+    "packaging.requirements",
+    "matplotlib",
 )
 
 

@@ -3,6 +3,7 @@
 Its first slot is the privacy consent (actions/privacy.py): no name or number is asked
 before the patient agreed to the notice, and a refusal ends the form with nothing kept.
 """
+
 import logging
 from typing import Any, Dict, List
 
@@ -31,15 +32,21 @@ class ValidateAppointmentForm(FormValidationAction):
     def name(self) -> str:
         return "validate_appointment_form"
 
-    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[str]:
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
         """Nothing after the privacy notice when the patient declined it."""
         if tracker.get_slot("privacy_consent") == DECLINED:
             return ["privacy_consent"]
         return domain_slots
 
-    def validate_privacy_consent(self, value: Any, dispatcher: CollectingDispatcher,
-                                 tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_privacy_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if value is None:
             return {"privacy_consent": None}
         return check_consent(value, dispatcher, tracker)
@@ -53,12 +60,14 @@ class ValidateAppointmentForm(FormValidationAction):
             return {slot: None}
         return {slot: text}
 
-    def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_patient_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._text("patient_name", value, dispatcher)
 
-    def validate_phone(self, value: Any, dispatcher: CollectingDispatcher,
-                       tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if value is None:
             return {"phone": None}
         phone = normalise_indian_phone(str(value))
@@ -66,12 +75,14 @@ class ValidateAppointmentForm(FormValidationAction):
             dispatcher.utter_message(response="utter_invalid_phone")
         return {"phone": phone}
 
-    def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_preferred_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._text("preferred_time", value, dispatcher)
 
-    def validate_visit_reason(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    def validate_visit_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self._text("visit_reason", value, dispatcher)
 
 
@@ -81,8 +92,9 @@ class ActionSubmitAppointment(Action):
     def name(self) -> str:
         return "action_submit_appointment"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> List[Dict[str, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
         if tracker.get_slot("privacy_consent") == DECLINED:  # nothing was collected
             dispatcher.utter_message(response="utter_privacy_declined")

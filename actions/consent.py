@@ -8,6 +8,7 @@ The table lives beside `appointment_requests` (DATABASE_URL) so that the staff c
 can show it, and is created only by `python -m tables`, never on a first write: a
 missing table is an error of the deployment, reported as such.
 """
+
 from datetime import datetime, timezone
 from typing import Optional
 
@@ -28,17 +29,29 @@ class ConsentTableMissing(RuntimeError):
     """`consents` does not exist: run `python -m tables`."""
 
 
-def record(conversation_id: str, channel: str, language: str, for_child: bool,
-           purpose: str = PURPOSE_APPOINTMENT, url: Optional[str] = None) -> int:
+def record(
+    conversation_id: str,
+    channel: str,
+    language: str,
+    for_child: bool,
+    purpose: str = PURPOSE_APPOINTMENT,
+    url: Optional[str] = None,
+) -> int:
     """Store one consent; returns its id."""
     engine = engine_for(url or database_url())
     if not inspect(engine).has_table("consents"):
         raise ConsentTableMissing("the consents table is missing: run python -m tables")
-    row = {"sender_id": conversation_id, "channel": (channel or "")[:64], "granted": True,
-           "purpose": purpose, "notice_version": NOTICE_VERSION,
-           "language": (language or "en")[:16],
-           "given_by": GIVEN_BY_GUARDIAN if for_child else GIVEN_BY_PATIENT,
-           "for_child": bool(for_child), "created_at": datetime.now(timezone.utc)}
+    row = {
+        "sender_id": conversation_id,
+        "channel": (channel or "")[:64],
+        "granted": True,
+        "purpose": purpose,
+        "notice_version": NOTICE_VERSION,
+        "language": (language or "en")[:16],
+        "given_by": GIVEN_BY_GUARDIAN if for_child else GIVEN_BY_PATIENT,
+        "for_child": bool(for_child),
+        "created_at": datetime.now(timezone.utc),
+    }
     with engine.begin() as connection:
         return int(connection.execute(insert(consents).values(**row)).inserted_primary_key[0])
 
@@ -48,8 +61,14 @@ def count_for(conversation_id: str, url: Optional[str] = None) -> int:
     if not inspect(engine).has_table("consents"):
         return 0
     with engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(consents).where(
-            consents.c.sender_id == conversation_id)).scalar() or 0)
+        return int(
+            connection.execute(
+                select(func.count())
+                .select_from(consents)
+                .where(consents.c.sender_id == conversation_id)
+            ).scalar()
+            or 0
+        )
 
 
 def delete_for(conversation_id: str, url: Optional[str] = None) -> int:
@@ -58,5 +77,6 @@ def delete_for(conversation_id: str, url: Optional[str] = None) -> int:
     if not inspect(engine).has_table("consents"):
         return 0
     with engine.begin() as connection:
-        return connection.execute(delete(consents).where(
-            consents.c.sender_id == conversation_id)).rowcount
+        return connection.execute(
+            delete(consents).where(consents.c.sender_id == conversation_id)
+        ).rowcount

@@ -1,4 +1,5 @@
 """Indian phone number validation, using Google's libphonenumber rules (phonenumbers)."""
+
 from typing import Optional
 
 import phonenumbers

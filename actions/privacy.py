@@ -1,5 +1,6 @@
 """The chat's privacy steps: the notice before the appointment form, a child's guardian,
 and erasure on the patient's request (domain/privacy.yml)."""
+
 import asyncio
 import logging
 from typing import Any, Dict, List
@@ -21,13 +22,16 @@ GIVEN_BY_PATIENT, GIVEN_BY_GUARDIAN, DECLINED = "patient", "guardian", "declined
 def record_consent(tracker: Tracker) -> str:
     """Store the consent of this conversation; returns who gave it (patient, guardian)."""
     for_child = bool(tracker.get_slot("for_child"))
-    consent.record(tracker.sender_id, tracker.get_latest_input_channel() or "",
-                   tracker.get_slot("language") or "en", for_child)
+    consent.record(
+        tracker.sender_id,
+        tracker.get_latest_input_channel() or "",
+        tracker.get_slot("language") or "en",
+        for_child,
+    )
     return GIVEN_BY_GUARDIAN if for_child else GIVEN_BY_PATIENT
 
 
-def check_consent(value: Any, dispatcher: CollectingDispatcher,
-                  tracker: Tracker) -> Dict[str, Any]:
+def check_consent(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
     """The appointment form's privacy_consent: recorded when given, never stored when not."""
     if value in (GIVEN_BY_PATIENT, GIVEN_BY_GUARDIAN, DECLINED):
         return {"privacy_consent": value}
@@ -47,23 +51,26 @@ class ActionAskPrivacyConsent(Action):
     def name(self) -> str:
         return "action_ask_privacy_consent"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> List[Dict[str, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         child = bool(tracker.get_slot("for_child"))
         dispatcher.utter_message(
-            response="utter_privacy_notice_child" if child else "utter_privacy_notice")
+            response="utter_privacy_notice_child" if child else "utter_privacy_notice"
+        )
         return []
 
 
 class ActionNoteChild(Action):
-    """"This is for my child": a parent's or guardian's consent is needed, asked again if
+    """ "This is for my child": a parent's or guardian's consent is needed, asked again if
     the patient had agreed for themselves."""
 
     def name(self) -> str:
         return "action_note_child"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> List[Dict[str, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         dispatcher.utter_message(response="utter_for_child_noted")
         events: List[Dict[str, Any]] = [SlotSet("for_child", True)]
         if tracker.get_slot("privacy_consent") == GIVEN_BY_PATIENT:
@@ -77,8 +84,9 @@ class ActionErasePatientData(Action):
     def name(self) -> str:
         return "action_erase_patient_data"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         if not tracker.get_slot("erasure_confirmed"):
             dispatcher.utter_message(response="utter_erasure_kept")
             return [SlotSet("erasure_confirmed", None)]

@@ -6,6 +6,7 @@ by default, PostgreSQL in production. The table is created beforehand by `python
 (`make run`, the cluster's and the deployment's prepare step), never here: a missing table
 is an error that the appointment form reports to the patient.
 """
+
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Dict, Optional

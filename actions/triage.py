@@ -5,6 +5,7 @@ one (actions/triage_rules.py); `action_triage_result` gives the level with its r
 next steps and warning signs, in the patient's language, and records escalations;
 `action_triage_late_answer` handles a tap on a triage button after the form has ended.
 """
+
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -73,12 +74,18 @@ class ValidateTriageForm(FormValidationAction):
     def name(self) -> str:
         return "validate_triage_form"
 
-    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[str]:
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
         return required_slots(answers(tracker))
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         events = reply_events(dispatcher, tracker)
         given = {**answers(tracker), **{e["name"]: e["value"] for e in events}}
         next_question = next((s for s in required_slots(given) if given.get(s) is None), None)
@@ -86,20 +93,24 @@ class ValidateTriageForm(FormValidationAction):
         return events + [SlotSet(REQUESTED_SLOT, next_question)]
 
 
-async def result_events(dispatcher: CollectingDispatcher, tracker: Tracker,
-                        result: Decision) -> List[Dict[str, Any]]:
+async def result_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, result: Decision
+) -> List[Dict[str, Any]]:
     """Says the result of `result` in the patient's language; the slot and escalation events."""
     reason = "; ".join(result.reasons(language(tracker)))
     categories = [f"triage: {reason}" for reason in result.reasons("en")]
-    events: List[Dict[str, Any]] = [SlotSet("triage_level", result.level),
-                                     SlotSet("triage_reason", reason or None)]
+    events: List[Dict[str, Any]] = [
+        SlotSet("triage_level", result.level),
+        SlotSet("triage_reason", reason or None),
+    ]
     if result.level == EMERGENCY:
         dispatcher.utter_message(response="utter_emergency_advice", red_flag_summary=reason)
         dispatcher.utter_message(response="utter_triage_next_steps_emergency")
         events += [SlotSet(SLOT_EMERGENCY_ACTIVE, True), SlotSet(SLOT_SUMMARY, reason)]
     else:
-        dispatcher.utter_message(response=RESULT_RESPONSES.get(result.level, SELF_CARE_RESPONSE),
-                                 triage_reason=reason)
+        dispatcher.utter_message(
+            response=RESULT_RESPONSES.get(result.level, SELF_CARE_RESPONSE), triage_reason=reason
+        )
     if result.level in (EMERGENCY, URGENT):
         events += await escalation_events(tracker, result.level, categories)
     return events
@@ -111,8 +122,9 @@ class ActionTriageResult(Action):
     def name(self) -> str:
         return "action_triage_result"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         events = await result_events(dispatcher, tracker, decision(answers(tracker)))
         return events + [SlotSet(slot, None) for slot in TRIAGE_SLOTS]
 
@@ -123,8 +135,9 @@ class ActionTriageLateAnswer(Action):
     def name(self) -> str:
         return "action_triage_late_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
         slot, value = tapped_answer(tracker.latest_message or {}) or (None, None)
         result = decision({slot: value}) if slot else None
         if tracker.get_slot(SLOT_EMERGENCY_ACTIVE):

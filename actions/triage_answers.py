@@ -17,6 +17,7 @@ flags are left to the dialogue rules (the form steps aside and comes back).
 The extraction is written once, here, for every question: the form's validation action
 is the one place Rasa gives a form's custom slot mappings (`type: custom` in the domain).
 """
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -41,37 +42,60 @@ from contract import ANSWER_QUESTION_ENTITY, ANSWER_VALUE_ENTITY, INTENT_ANSWER,
 
 INTENT_VALUES = {"affirm": YES, "deny": NO, "not_sure": UNSURE}
 # Handled by the dialogue rules while the form waits (data/rules/triage.yml, red_flags.yml).
-STEP_ASIDE_INTENTS = frozenset({"faq", "request_human", "bot_challenge", "cancel",
-                                "call_emergency"}) | RED_FLAG_INTENTS
+STEP_ASIDE_INTENTS = (
+    frozenset({"faq", "request_human", "bot_challenge", "cancel", "call_emergency"})
+    | RED_FLAG_INTENTS
+)
 AGE_QUESTION = "tr_age"
 AGE_BAND_START = 50
 
 # Typed words -> a category. Text is lower-cased, NFC-normalised and stripped of the
 # nukta first, so "तेज़" and "तेज" read the same. The first matching row wins.
 DURATION = [
-    (UNDER_6_WEEKS, r"(less than|under|within) (6|six)"
-                    r"|(6|six|chhe|chhah|छह|६) (weeks?|hafte|हफ्ते) (se|से) (kam|कम)"),
-    (OVER_3_MONTHS, r"(more than|over) (3|three)|(3|three|teen|तीन|३) (months?|mahine|महीने) (se|से) "
-                    r"(zyada|jyada|upar|adhik|ज्यादा|ऊपर|अधिक)|\b([4-9]|\d\d) (months|mahine|महीने)"
-                    r"|year|saal|\bsal\b|baras|साल|वर्ष|बरस"),
-    (WEEKS_6_TO_MONTHS_3, r"(6|six|छह|६) (weeks?|hafte|हफ्ते) (to|se|से|-|–) ?(3|three|teen|तीन|३)"
-                          r"|\b([6-9]|1[0-2]) (weeks|hafte|हफ्ते)|\b[1-3] (months?|mahin[ae]|महीन)"
-                          r"|ek mahina|do mahine|teen mahine|month|mahin|महीन"),
+    (
+        UNDER_6_WEEKS,
+        r"(less than|under|within) (6|six)"
+        r"|(6|six|chhe|chhah|छह|६) (weeks?|hafte|हफ्ते) (se|से) (kam|कम)",
+    ),
+    (
+        OVER_3_MONTHS,
+        r"(more than|over) (3|three)|(3|three|teen|तीन|३) (months?|mahine|महीने) (se|से) "
+        r"(zyada|jyada|upar|adhik|ज्यादा|ऊपर|अधिक)|\b([4-9]|\d\d) (months|mahine|महीने)"
+        r"|year|saal|\bsal\b|baras|साल|वर्ष|बरस",
+    ),
+    (
+        WEEKS_6_TO_MONTHS_3,
+        r"(6|six|छह|६) (weeks?|hafte|हफ्ते) (to|se|से|-|–) ?(3|three|teen|तीन|३)"
+        r"|\b([6-9]|1[0-2]) (weeks|hafte|हफ्ते)|\b[1-3] (months?|mahin[ae]|महीन)"
+        r"|ek mahina|do mahine|teen mahine|month|mahin|महीन",
+    ),
     (UNDER_6_WEEKS, r"day|din|दिन|week|hafta|hafte|हफ्त|kal\b|कल|yesterday|today|aaj|आज|abhi|अभी"),
 ]
 SEVERITY = [
-    (MODERATE, r"moderate|medium|theek.?thaak|thik.?thak|thoda zyada|manageable|madhyam"
-               r"|मध्यम|ठीक.?ठाक|थोडा ज्यादा"),
-    (SEVERE, r"severe|limit|very bad|terrible|unbearable|can'?t move"
-             r"|bahut (tez|tej|zyada|jyada|dard|bura)|\btez|\btej|bhayankar|sehan nahi"
-             r"|बहुत (तेज|ज्यादा|दर्द)|तेज|असहनीय|भयंकर"),
+    (
+        MODERATE,
+        r"moderate|medium|theek.?thaak|thik.?thak|thoda zyada|manageable|madhyam"
+        r"|मध्यम|ठीक.?ठाक|थोडा ज्यादा",
+    ),
+    (
+        SEVERE,
+        r"severe|limit|very bad|terrible|unbearable|can'?t move"
+        r"|bahut (tez|tej|zyada|jyada|dard|bura)|\btez|\btej|bhayankar|sehan nahi"
+        r"|बहुत (तेज|ज्यादा|दर्द)|तेज|असहनीय|भयंकर",
+    ),
     (MILD, r"mild|slight|little|halka|thoda|\bkam\b|हल्का|थोडा|(?<![^\s,.!?])कम(?![^\s,.!?])"),
 ]
 CARE_HELPED = [
-    (NOT_TRIED, r"not tried|haven'?t tried|have not tried|never tried|nahi kiya|try nahi"
-                r"|nahi aazmaya|आजमाया नहीं|नहीं आजमाया|नहीं किया"),
-    (NOT_HELPING, r"^no\b|not help|hasn'?t help|has not help|didn'?t help|no (relief|help|use)"
-                  r"|nahi|nahin|नहीं|koi fayda nahi|worse"),
+    (
+        NOT_TRIED,
+        r"not tried|haven'?t tried|have not tried|never tried|nahi kiya|try nahi"
+        r"|nahi aazmaya|आजमाया नहीं|नहीं आजमाया|नहीं किया",
+    ),
+    (
+        NOT_HELPING,
+        r"^no\b|not help|hasn'?t help|has not help|didn'?t help|no (relief|help|use)"
+        r"|nahi|nahin|नहीं|koi fayda nahi|worse",
+    ),
     (HELPING, r"^yes|helping|helped|\bhelp|better|haan|\bha\b|fayda|aaram|हाँ|हां|आराम|फायदा"),
 ]
 WORD_TABLES = {"tr_duration": DURATION, "tr_severity": SEVERITY, "tr_care_helped": CARE_HELPED}

@@ -6,6 +6,7 @@ lead to URGENT, then the ones that separate ROUTINE from SELF_CARE. A follow-up 
 questions are asked at all is decided in actions/triage_rules.py (only those whose answer
 can still change the level). The wording of each question lives in domain/triage_questions.yml.
 """
+
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 

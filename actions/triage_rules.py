@@ -9,6 +9,7 @@ A question is asked only while its answer can still raise the level: once an ans
 means EMERGENCY the questions stop, once one means URGENT only the questions that could
 still mean EMERGENCY are left, and so on.
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
@@ -38,13 +39,18 @@ class Rule:
 
     def still_possible(self, answers: Answers) -> bool:
         """No answer given so far rules it out."""
-        return all(answers.get(slot) is None or answers.get(slot) in values
-                   for slot, values in self.when.items())
+        return all(
+            answers.get(slot) is None or answers.get(slot) in values
+            for slot, values in self.when.items()
+        )
 
 
 def _values(slot: str, wanted) -> FrozenSet[str]:
-    values = POSITIVE if wanted == "positive" else frozenset(
-        [wanted] if isinstance(wanted, str) else wanted)
+    values = (
+        POSITIVE
+        if wanted == "positive"
+        else frozenset([wanted] if isinstance(wanted, str) else wanted)
+    )
     allowed = set(BY_SLOT[slot].answers)
     if not values <= allowed:
         raise ValueError(f"{RULES_FILE.name}: {slot} has no answer {sorted(values - allowed)}")
@@ -113,8 +119,9 @@ def _prerequisites_met(slot: str, answers: Answers) -> bool:
 
 def _potential(slot: str, answers: Answers) -> int:
     """The most urgent level an answer to `slot` could still lead to (as a rank)."""
-    ranks = [RANK[rule.level] for rule in RULES
-             if slot in rule.when and rule.still_possible(answers)]
+    ranks = [
+        RANK[rule.level] for rule in RULES if slot in rule.when and rule.still_possible(answers)
+    ]
     for follow_up in QUESTIONS:
         values = follow_up.ask_when.get(slot)
         if values and answers.get(follow_up.slot) is None:
@@ -141,4 +148,3 @@ def required_slots(answers: Answers) -> List[str]:
         ):
             order.append(question.slot)
     return order
-

@@ -7,6 +7,7 @@ builds the validator once and checks each reply with the same schema, raising th
 error as `jsonschema.validate` would. assistant/rasa_patches.py installs it, once, when the
 Rasa server starts (assistant/server.py).
 """
+
 import functools
 from typing import Any, Dict
 
@@ -33,6 +34,6 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     error.message += (
         ". Failed to validate Action server response from API, make sure your response "
         "from the Action endpoint is valid. For more information about the format visit "
-        f"{DOCS_BASE_URL}/custom-actions")
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
     raise error
-

@@ -8,6 +8,7 @@ language at start and keeps them here for the channels of the same process, whic
 them up by the reply's `language` (`labels_for`), so the channel speaks the conversation's
 language too. Nothing is added to the stored bot messages but their language.
 """
+
 from typing import Dict, Mapping, Optional
 
 from contract import LANGUAGES, SLOT_LANGUAGE
@@ -30,8 +31,9 @@ def render_labels(
     for language in LANGUAGES:
         rendered = {}
         for label, response in LABEL_RESPONSES.items():
-            message = nlg.generate_from_slots(response, {SLOT_LANGUAGE: language}, "whatsapp",
-                                              **values[(language, kind)])
+            message = nlg.generate_from_slots(
+                response, {SLOT_LANGUAGE: language}, "whatsapp", **values[(language, kind)]
+            )
             if message and message.get("text"):
                 rendered[label] = message["text"]
         labels[language] = rendered

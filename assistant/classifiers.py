@@ -14,6 +14,7 @@ fallback idea, per topic). A button's payload `topic:<name>` answers that topic.
 
 The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
+
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -67,13 +68,25 @@ class TfidfLogisticIntentClassifier(LogisticRegressionClassifier):
         super().__init__(*args, **kwargs)
         self.clf = make_pipeline(
             TfidfTransformer(sublinear_tf=True),
-            LogisticRegression(C=self.config["C"], solver=self.config["solver"],
-                               max_iter=self.config["max_iter"], tol=self.config["tol"],
-                               random_state=self.config["random_state"], class_weight="balanced"))
+            LogisticRegression(
+                C=self.config["C"],
+                solver=self.config["solver"],
+                max_iter=self.config["max_iter"],
+                tol=self.config["tol"],
+                random_state=self.config["random_state"],
+                class_weight="balanced",
+            ),
+        )
 
     @classmethod
-    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfLogisticIntentClassifier":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfLogisticIntentClassifier":
         """Loads the fitted model; unlike Rasa's, fails loudly instead of serving an empty one."""
         import skops.io as sio
 
@@ -119,9 +132,10 @@ class TfidfLogisticIntentClassifier(LogisticRegressionClassifier):
             return messages
         probabilities = self.probabilities(self._create_X(messages))
         for message, row in zip(messages, probabilities):
-            ranking = sorted(({"name": name, "confidence": float(p)}
-                              for name, p in zip(self.clf.classes_, row)),
-                             key=lambda label: -label["confidence"])
+            ranking = sorted(
+                ({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
+                key=lambda label: -label["confidence"],
+            )
             message.set(INTENT, ranking[0], add_to_output=True)
             if self.config["ranking_length"] > 0:
                 ranking = ranking[: self.config["ranking_length"]]
@@ -141,9 +155,14 @@ class FaqSelector(TfidfLogisticIntentClassifier):
         less than `choice_margin` ahead of the second; it lists up to `max_choices` topics
         whose probability is at least `candidate_share` of the best one's.
         """
-        return {**TfidfLogisticIntentClassifier.get_default_config(), "retrieval_intent": "faq",
-                "choice_below": 0.5, "choice_margin": 0.2, "max_choices": 3,
-                "candidate_share": 0.25}
+        return {
+            **TfidfLogisticIntentClassifier.get_default_config(),
+            "retrieval_intent": "faq",
+            "choice_below": 0.5,
+            "choice_margin": 0.2,
+            "max_choices": 3,
+            "candidate_share": 0.25,
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,15 +170,19 @@ class FaqSelector(TfidfLogisticIntentClassifier):
         self.responses: Dict[str, List[Dict[str, Any]]] = {}
 
     def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
-        examples = [e for e in training_data.intent_examples
-                    if e.get(INTENT) == self.retrieval_intent and e.get(INTENT_RESPONSE_KEY)]
+        examples = [
+            e
+            for e in training_data.intent_examples
+            if e.get(INTENT) == self.retrieval_intent and e.get(INTENT_RESPONSE_KEY)
+        ]
         return self._create_X(examples), [e.get(INTENT_RESPONSE_KEY) for e in examples]
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the topics from the retrieval intent's examples only."""
         prefix = f"utter_{self.retrieval_intent}/"
-        self.responses = {key: value for key, value in training_data.responses.items()
-                          if key.startswith(prefix)}
+        self.responses = {
+            key: value for key, value in training_data.responses.items() if key.startswith(prefix)
+        }
         return super().train(training_data)
 
     def persist(self) -> None:
@@ -184,9 +207,13 @@ class FaqSelector(TfidfLogisticIntentClassifier):
                 chosen_intent = {"name": self.retrieval_intent, "confidence": 1.0}
                 message.set(INTENT, chosen_intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [chosen_intent], add_to_output=True)
-            ranking = sorted(({INTENT_RESPONSE_KEY: key, PREDICTED_CONFIDENCE_KEY: float(p)}
-                              for key, p in zip(self.clf.classes_, row)),
-                             key=lambda label: -label[PREDICTED_CONFIDENCE_KEY])
+            ranking = sorted(
+                (
+                    {INTENT_RESPONSE_KEY: key, PREDICTED_CONFIDENCE_KEY: float(p)}
+                    for key, p in zip(self.clf.classes_, row)
+                ),
+                key=lambda label: -label[PREDICTED_CONFIDENCE_KEY],
+            )
             if not chosen:
                 self._offer_choice_if_unsure(message, ranking)
             best = ranking[0]
@@ -211,7 +238,7 @@ class FaqSelector(TfidfLogisticIntentClassifier):
         text = (message.get(TEXT) or "").strip()
         if not text.startswith(TOPIC_PAYLOAD_PREFIX):
             return ""
-        key = f"{self.retrieval_intent}/{text[len(TOPIC_PAYLOAD_PREFIX):]}"
+        key = f"{self.retrieval_intent}/{text[len(TOPIC_PAYLOAD_PREFIX) :]}"
         return key if key in set(self.clf.classes_) else ""
 
     def _offer_choice_if_unsure(self, message: Message, ranking: List[Dict[str, Any]]) -> None:
@@ -223,10 +250,19 @@ class FaqSelector(TfidfLogisticIntentClassifier):
         if best >= self.config["choice_below"] and best - second >= self.config["choice_margin"]:
             return
         floor = best * self.config["candidate_share"]
-        candidates = [r for r in ranking[: self.config["max_choices"]]
-                      if r[PREDICTED_CONFIDENCE_KEY] >= floor][: self.config["max_choices"]]
+        candidates = [
+            r for r in ranking[: self.config["max_choices"]] if r[PREDICTED_CONFIDENCE_KEY] >= floor
+        ][: self.config["max_choices"]]
         candidates = candidates if len(candidates) >= 2 else ranking[:2]
-        message.set(FAQ_CANDIDATES, [
-            {"topic": r[INTENT_RESPONSE_KEY].split("/", 1)[1],
-             "confidence": r[PREDICTED_CONFIDENCE_KEY]} for r in candidates], add_to_output=True)
+        message.set(
+            FAQ_CANDIDATES,
+            [
+                {
+                    "topic": r[INTENT_RESPONSE_KEY].split("/", 1)[1],
+                    "confidence": r[PREDICTED_CONFIDENCE_KEY],
+                }
+                for r in candidates
+            ],
+            add_to_output=True,
+        )
         message.set(INTENT, {**intent, "name": INTENT_FAQ_UNSURE}, add_to_output=True)

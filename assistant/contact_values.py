@@ -7,6 +7,7 @@ tappable; on WhatsApp, which links bare numbers in international form (+91 ...) 
 addresses, the number is written that way and nothing refers to "this page". The few
 joining words ("or the hospital's emergency line") exist in the three languages.
 """
+
 import re
 from typing import Dict
 
@@ -87,11 +88,15 @@ def contact_values(settings: Practice, language: str, kind: str) -> Dict[str, st
     if settings.hospital_emergency_line:
         values["emergency_lines"] = OR_HOSPITAL_LINE[language].format(
             number=settings.emergency_number,
-            line=phone_value(settings.hospital_emergency_line, kind))
+            line=phone_value(settings.hospital_emergency_line, kind),
+        )
     return values
 
 
 def all_contact_values(settings: Practice) -> Dict[tuple, Dict[str, str]]:
     """The values for every (language, channel kind), computed once at server start."""
-    return {(language, kind): contact_values(settings, language, kind)
-            for language in LANGUAGES for kind in KINDS}
+    return {
+        (language, kind): contact_values(settings, language, kind)
+        for language in LANGUAGES
+        for kind in KINDS
+    }

@@ -15,6 +15,7 @@ HTTP API) are left alone too. The staff console renames its own copies with
 cluster/prepare.py (and so the compose `prepare` job) and scripts/run_rasa.sh run it
 before the Rasa server starts.
 """
+
 import json
 import logging
 import os
@@ -36,14 +37,15 @@ def scoped(sender_id: str, channel: str) -> bool:
 
 def _channels(connection: Connection) -> Dict[str, str]:
     """{sender id: input channel of its latest user message} for every conversation."""
-    latest = connection.execute(text(
-        "SELECT sender_id, max(id) FROM events WHERE type_name = 'user' GROUP BY sender_id"
-    )).all()
+    latest = connection.execute(
+        text("SELECT sender_id, max(id) FROM events WHERE type_name = 'user' GROUP BY sender_id")
+    ).all()
     found: Dict[str, str] = {}
     query = text("SELECT sender_id, data FROM events WHERE id IN :ids").bindparams(
-        bindparam("ids", expanding=True))
+        bindparam("ids", expanding=True)
+    )
     for start in range(0, len(latest), CHUNK):
-        ids = [row[1] for row in latest[start:start + CHUNK]]
+        ids = [row[1] for row in latest[start : start + CHUNK]]
         for sender, data in connection.execute(query, {"ids": ids}):
             try:
                 channel = (json.loads(data or "{}") or {}).get("input_channel") or ""
@@ -56,9 +58,11 @@ def _channels(connection: Connection) -> Dict[str, str]:
 
 def plan(connection: Connection) -> List[Tuple[str, str]]:
     """(old id, new id) of every conversation in `events` still to rename."""
-    return sorted((sender, conversation_id(channel, sender))
-                  for sender, channel in _channels(connection).items()
-                  if not scoped(sender, channel))
+    return sorted(
+        (sender, conversation_id(channel, sender))
+        for sender, channel in _channels(connection).items()
+        if not scoped(sender, channel)
+    )
 
 
 def migrate(engine: Engine) -> Dict[str, int]:
@@ -71,15 +75,19 @@ def migrate(engine: Engine) -> Dict[str, int]:
             for old, new in renames:
                 result["events"] += connection.execute(
                     text("UPDATE events SET sender_id = :new WHERE sender_id = :old"),
-                    {"new": new, "old": old}).rowcount
+                    {"new": new, "old": old},
+                ).rowcount
             result["conversations"] = len(renames)
     if "appointment_requests" in tables:
         with engine.begin() as connection:
-            result["appointment_requests"] = connection.execute(text(
-                "UPDATE appointment_requests SET sender_id = channel || :sep || sender_id "
-                "WHERE channel IS NOT NULL AND channel <> '' "
-                "AND substr(sender_id, 1, length(channel) + 1) <> channel || :sep"),
-                {"sep": CHANNEL_SEPARATOR}).rowcount
+            result["appointment_requests"] = connection.execute(
+                text(
+                    "UPDATE appointment_requests SET sender_id = channel || :sep || sender_id "
+                    "WHERE channel IS NOT NULL AND channel <> '' "
+                    "AND substr(sender_id, 1, length(channel) + 1) <> channel || :sep"
+                ),
+                {"sep": CHANNEL_SEPARATOR},
+            ).rowcount
     if any(result.values()):
         logger.info("conversation ids scoped by channel: %s", result)
     return result

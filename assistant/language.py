@@ -12,6 +12,7 @@ Written by hand rather than with a language-identification package: none of thos
 Hinglish, and on the held-out sets they did no better than the script and this lexicon
 (docs/languages.md has the measurement).
 """
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,16 +30,16 @@ DEVANAGARI_WORD = re.compile(r"[\u0900-\u097f]+")
 LATIN_LETTER = re.compile(r"[a-z]")
 LATIN_WORD = re.compile(r"[a-z]+")
 NOT_A_LETTER = re.compile(r"[^a-z0-9\u0900-\u097f]+")
-STRETCHED = re.compile(r"([a-z])\1{2,}")   # "haaaan" -> "haan"
+STRETCHED = re.compile(r"([a-z])\1{2,}")  # "haaaan" -> "haan"
 
 
 @dataclass(frozen=True)
 class Detection:
     """What a message says about its language."""
 
-    script: Optional[str]      # "devanagari", "latin" or None (no letters)
-    language: Optional[str]    # en | hi | hinglish, or None when the message cannot tell
-    switch: bool = False       # True when the patient asked for this language
+    script: Optional[str]  # "devanagari", "latin" or None (no letters)
+    language: Optional[str]  # en | hi | hinglish, or None when the message cannot tell
+    switch: bool = False  # True when the patient asked for this language
     hinglish_score: float = 0.0
     english_score: float = 0.0
 
@@ -57,15 +58,18 @@ class LanguageDetector:
         self.neutral = frozenset(map(str, lexicon.get("neutral", [])))
         overlap = (self.strong | self.weak) & (self.english | self.neutral)
         if overlap or self.english & self.neutral:
-            raise ValueError(f"{LEXICON_PATH.name}: words in more than one list: "
-                             f"{sorted(overlap | (self.english & self.neutral))}")
+            raise ValueError(
+                f"{LEXICON_PATH.name}: words in more than one list: "
+                f"{sorted(overlap | (self.english & self.neutral))}"
+            )
         limits = lexicon["thresholds"]
         self.hinglish_min = float(limits["hinglish_min"])
         self.hinglish_vs_english = float(limits["hinglish_vs_english"])
         self.english_min = float(limits["english_min"])
         self.switches: Dict[str, List[Pattern]] = {
             language: [re.compile(pattern) for pattern in patterns]
-            for language, patterns in lexicon["switch"].items()}
+            for language, patterns in lexicon["switch"].items()
+        }
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -87,8 +91,7 @@ class LanguageDetector:
             return Detection("devanagari", HINDI)
         if not words:
             return Detection(None, None)
-        hinglish = sum(1.0 if w in self.strong else 0.5 if w in self.weak else 0.0
-                       for w in words)
+        hinglish = sum(1.0 if w in self.strong else 0.5 if w in self.weak else 0.0 for w in words)
         english = float(sum(w in self.english for w in words))
         return Detection("latin", self._decide(hinglish, english), False, hinglish, english)
 

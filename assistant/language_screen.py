@@ -9,6 +9,7 @@ tell ("ok", "yes", a name, a number) carries no entity, so the conversation keep
 language. An explicit request ("Hindi mein baat karo", "English please") also becomes the
 `set_language` intent, which the dialogue acknowledges in the new language.
 """
+
 from typing import Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,9 +21,7 @@ from assistant.screen_component import ScreenComponent
 from contract import INTENT_SET_LANGUAGE, LANGUAGE_ENTITY, LANGUAGE_KEY
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class LanguageScreen(ScreenComponent):
     """Script and lexicon rules (assistant/language_lexicon.yml); nothing to train."""
 
@@ -36,13 +35,21 @@ class LanguageScreen(ScreenComponent):
         message.set(LANGUAGE_KEY, detection.as_dict(), add_to_output=True)
         if not detection.language:
             return
-        entity = {"entity": LANGUAGE_ENTITY, "value": detection.language, "start": 0,
-                  "end": len(text), "confidence_entity": 1.0,
-                  "extractor": self.__class__.__name__}
+        entity = {
+            "entity": LANGUAGE_ENTITY,
+            "value": detection.language,
+            "start": 0,
+            "end": len(text),
+            "confidence_entity": 1.0,
+            "extractor": self.__class__.__name__,
+        }
         message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
         if detection.switch:
             intent = {"name": INTENT_SET_LANGUAGE, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get("name") != INTENT_SET_LANGUAGE]
+            ranking = [
+                r
+                for r in message.get(INTENT_RANKING_KEY) or []
+                if r.get("name") != INTENT_SET_LANGUAGE
+            ]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)

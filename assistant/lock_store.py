@@ -18,6 +18,7 @@ anyway (its replica stalled for a whole lifetime) takes a new one at the end of 
 
 The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
+
 import asyncio
 import hashlib
 import json
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 def log_id(conversation_id: str) -> str:
     """A conversation id for the log: a short hash (ids hold WhatsApp numbers)."""
     return hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:12]
+
+
 Result = TypeVar("Result")
 
 
@@ -50,9 +53,11 @@ class TransactionalRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         super().__init__(host=endpoint_config.url or "localhost", **endpoint_config.kwargs)
 
-    def _change(self, conversation_id: str,
-                change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]]
-                ) -> Result:
+    def _change(
+        self,
+        conversation_id: str,
+        change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]],
+    ) -> Result:
         """Apply `change` to the stored lock atomically; it returns (lock to save or None
         to delete, result)."""
         key = self.key_prefix + conversation_id
@@ -80,21 +85,25 @@ class TransactionalRedisLockStore(RedisLockStore):
         except Exception as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
-    def _take_turn(self, conversation_id: str, ticket: int, lock_lifetime: float
-                   ) -> Tuple[bool, int, TicketLock]:
+    def _take_turn(
+        self, conversation_id: str, ticket: int, lock_lifetime: float
+    ) -> Tuple[bool, int, TicketLock]:
         """(whether `ticket` is served now, the ticket to wait with from now on, the lock).
 
         Expired tickets are dropped; this one is renewed for `lock_lifetime` (a holder
         gets its whole lifetime from the moment it is served).
         """
-        def look(lock: Optional[TicketLock]
-                 ) -> Tuple[TicketLock, Tuple[bool, int, TicketLock]]:
+
+        def look(lock: Optional[TicketLock]) -> Tuple[TicketLock, Tuple[bool, int, TicketLock]]:
             lock = lock or TicketLock(conversation_id)
             lock.remove_expired_tickets()
             own = next((t for t in lock.tickets if t.number == ticket), None)
             if own is None:
-                logger.warning("The ticket of a message of conversation %s (hash) expired "
-                               "while it waited; it queues again.", log_id(conversation_id))
+                logger.warning(
+                    "The ticket of a message of conversation %s (hash) expired "
+                    "while it waited; it queues again.",
+                    log_id(conversation_id),
+                )
                 number = lock.issue_ticket(lock_lifetime)
             else:
                 number = own.number
@@ -104,18 +113,23 @@ class TransactionalRedisLockStore(RedisLockStore):
         return self._change(conversation_id, look)
 
     @asynccontextmanager
-    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
+    ) -> AsyncGenerator[TicketLock, None]:
         """Wait for this message's turn in the conversation; release it afterwards."""
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
         try:
             while True:
-                served, ticket, lock = self._take_turn(conversation_id, ticket,
-                                                       lock_lifetime)
+                served, ticket, lock = self._take_turn(conversation_id, ticket, lock_lifetime)
                 if served:
                     break
-                logger.debug(f"Conversation '{conversation_id}' is busy; ticket {ticket} "
-                             f"waits {wait_time_in_seconds} s.")
+                logger.debug(
+                    f"Conversation '{conversation_id}' is busy; ticket {ticket} "
+                    f"waits {wait_time_in_seconds} s."
+                )
                 await asyncio.sleep(wait_time_in_seconds)
             yield lock
         finally:
@@ -123,6 +137,7 @@ class TransactionalRedisLockStore(RedisLockStore):
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Remove the ticket; delete the lock when no other ticket waits."""
+
         def finish(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
             if lock is None:
                 return None, None

@@ -8,6 +8,7 @@ the channel can tap (assistant/contact_values.py). Their defaults are the projec
 (settings.py at the repository root); the CLINIC_* and BOOKING_URL defaults are EXAMPLE
 values, which a deployment replaces (the server logs a warning while one is left).
 """
+
 from dataclasses import asdict, dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
 
@@ -36,8 +37,10 @@ class Practice:
     def emergency_lines(self) -> str:
         """The number, or 'NUMBER or the hospital's emergency line LINE' in plain words."""
         if self.hospital_emergency_line:
-            return (f"{self.emergency_number} or the hospital's emergency line "
-                    f"{self.hospital_emergency_line}")
+            return (
+                f"{self.emergency_number} or the hospital's emergency line "
+                f"{self.hospital_emergency_line}"
+            )
         return self.emergency_number
 
     def hours_in(self, language: str) -> str:
@@ -58,6 +61,7 @@ class Practice:
 
 def practice(environ: Optional[Mapping[str, str]] = None) -> Practice:
     """Read the practice settings from `environ` (default: the process environment)."""
+
     def get(key: str) -> str:
         return value(key, environ)
 

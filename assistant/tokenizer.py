@@ -8,6 +8,7 @@ the red-flag screen and the language screen read. Latin words are only lower-cas
 un-stretched: folding Hinglish spellings further ("zaroori" / "jaroori") was measured and
 cost more English accuracy than it gained (docs/nlu-report.md).
 """
+
 import re
 import unicodedata
 from typing import List
@@ -19,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 NUKTA, CHANDRABINDU, ANUSVARA = "\u093c", "\u0901", "\u0902"
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
-STRETCHED = re.compile(r"(.)\1{2,}")   # three or more of one letter
+STRETCHED = re.compile(r"(.)\1{2,}")  # three or more of one letter
 DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 
 

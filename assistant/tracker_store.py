@@ -25,6 +25,7 @@ instead of once per query (SQLAlchemy 1.4 opens SQLite files without a pool).
 
 The Rasa internals this relies on are pinned in assistant/rasa_patches.py.
 """
+
 import json
 from collections import OrderedDict
 from typing import Any, Optional, Tuple
@@ -37,7 +38,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from contract import SLOT_DATA_ERASED
 
-Stamp = Tuple[int, Optional[int]]   # (events in the session, id of the newest)
+Stamp = Tuple[int, Optional[int]]  # (events in the session, id of the newest)
 
 
 def erased_in_latest_turn(tracker: DialogueStateTracker) -> bool:
@@ -65,8 +66,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         pool = self.engine.pool
         if self.engine.dialect.name == "sqlite" and isinstance(pool, sa.pool.NullPool):
             self.engine.dispose()
-            self.engine = sa.create_engine(self.engine.url, poolclass=sa.pool.QueuePool,
-                                           connect_args={"check_same_thread": False})
+            self.engine = sa.create_engine(
+                self.engine.url,
+                poolclass=sa.pool.QueuePool,
+                connect_args={"check_same_thread": False},
+            )
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.cache_size = int(cache_size)
         self._cache: OrderedDict[str, Tuple[DialogueStateTracker, Stamp]] = OrderedDict()
@@ -76,12 +80,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if session is None:
             with self.session_scope() as session:
                 return self._stamp(sender_id, session)
-        count, newest = (self._event_query(session, sender_id,
-                                           fetch_events_from_all_sessions=False)
-                         .order_by(None)
-                         .with_entities(sa.func.count(self.SQLEvent.id),
-                                        sa.func.max(self.SQLEvent.id))
-                         .one())
+        count, newest = (
+            self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            .order_by(None)
+            .with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
+            .one()
+        )
         return int(count), newest
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
@@ -100,7 +104,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if erased_in_latest_turn(tracker):
             with self.session_scope() as session:
                 session.query(self.SQLEvent).filter(
-                    self.SQLEvent.sender_id == tracker.sender_id).delete()
+                    self.SQLEvent.sender_id == tracker.sender_id
+                ).delete()
                 session.commit()
             return
         await self.stream_events(tracker)
@@ -109,12 +114,13 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             new_events = list(tracker.events)[stored:]
             rows = [self._row(tracker.sender_id, event) for event in new_events]
             session.add_all(rows)
-            session.flush()   # gives the rows their ids
+            session.flush()  # gives the rows their ids
             if rows:
                 newest = rows[-1].id
             session.commit()
         if stored <= len(tracker.events) and not any(
-                isinstance(event, SessionStarted) for event in new_events):
+            isinstance(event, SessionStarted) for event in new_events
+        ):
             self._cache[tracker.sender_id] = (tracker, (stored + len(rows), newest))
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
@@ -123,6 +129,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """The row Rasa's SQLTrackerStore.save writes for `event`."""
         data = event.as_dict()
         return self.SQLEvent(
-            sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
             intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"), data=json.dumps(data))
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )

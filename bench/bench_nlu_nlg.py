@@ -13,6 +13,7 @@ are recorded too. Memory: the process's resident size after loading the model, a
 peak at the end.
 `--compare` writes docs/bench-nlu-nlg.md from two runs (before and after a change).
 """
+
 import argparse
 import asyncio
 import json
@@ -41,8 +42,11 @@ def percentile(values, share):
 def texts() -> list:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return [m.get("text") for path in sorted((ROOT / "tests/nlu").glob("*.yml"))
-            for m in load_data(str(path)).intent_examples]
+    return [
+        m.get("text")
+        for path in sorted((ROOT / "tests/nlu").glob("*.yml"))
+        for m in load_data(str(path)).intent_examples
+    ]
 
 
 async def measure(model: Path, rounds: int) -> dict:
@@ -82,47 +86,67 @@ async def measure(model: Path, rounds: int) -> dict:
                 await nlg.generate(name, tracker, "rest", domain_responses=agent.domain.responses)
                 nlg_ms.append((time.thread_time() - started) * 1000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"messages": len(messages), "responses": len(names), "rounds": rounds,
-            "parse_median_ms": statistics.median(parse_ms),
-            "parse_p95_ms": percentile(parse_ms, 0.95),
-            "parse_wall_median_ms": statistics.median(parse_wall_ms),
-            "nlg_median_ms": statistics.median(nlg_ms), "nlg_p95_ms": percentile(nlg_ms, 0.95),
-            "model_rss_mb": loaded - before_load, "rss_after_load_mb": loaded, "peak_rss_mb": peak}
+    return {
+        "messages": len(messages),
+        "responses": len(names),
+        "rounds": rounds,
+        "parse_median_ms": statistics.median(parse_ms),
+        "parse_p95_ms": percentile(parse_ms, 0.95),
+        "parse_wall_median_ms": statistics.median(parse_wall_ms),
+        "nlg_median_ms": statistics.median(nlg_ms),
+        "nlg_p95_ms": percentile(nlg_ms, 0.95),
+        "model_rss_mb": loaded - before_load,
+        "rss_after_load_mb": loaded,
+        "peak_rss_mb": peak,
+    }
 
 
-ROWS = (("parse_median_ms", "NLU: parse one message, median CPU (ms)"),
-        ("parse_p95_ms", "NLU: parse one message, p95 CPU (ms)"),
-        ("parse_wall_median_ms", "NLU: parse one message, median wall-clock (ms)"),
-        ("nlg_median_ms", "NLG: render one response, median CPU (ms)"),
-        ("nlg_p95_ms", "NLG: render one response, p95 CPU (ms)"),
-        ("model_rss_mb", "memory taken by loading the model (MB)"),
-        ("rss_after_load_mb", "process memory after loading (MB)"),
-        ("peak_rss_mb", "process peak memory at the end (MB)"))
+ROWS = (
+    ("parse_median_ms", "NLU: parse one message, median CPU (ms)"),
+    ("parse_p95_ms", "NLU: parse one message, p95 CPU (ms)"),
+    ("parse_wall_median_ms", "NLU: parse one message, median wall-clock (ms)"),
+    ("nlg_median_ms", "NLG: render one response, median CPU (ms)"),
+    ("nlg_p95_ms", "NLG: render one response, p95 CPU (ms)"),
+    ("model_rss_mb", "memory taken by loading the model (MB)"),
+    ("rss_after_load_mb", "process memory after loading (MB)"),
+    ("peak_rss_mb", "process peak memory at the end (MB)"),
+)
 
 
 def compare(before: dict, after: dict) -> str:
-    lines = ["# NLU and NLG: cost per message and memory", "",
-             "Measured by `.venv/bin/python bench/bench_nlu_nlg.py` (one process per run, "
-             f"{os.cpu_count()} CPUs shared with other work, Python {platform.python_version()}): "
-             f"{after['messages']} held-out messages parsed {after['rounds']} times, "
-             f"{after['responses']} responses rendered for a conversation in each language "
-             f"(before: {before['responses']} responses, English only). Before: the code and "
-             "model of commit d7798a2; after: this code and model (Hindi and Hinglish training "
-             "data, the language screen, the FAQ choice, the spelling tokenizer). Each side is "
-             "the best of two runs, before and after alternating.", "",
-             "| measure | before | after | change |", "| --- | --- | --- | --- |"]
+    lines = [
+        "# NLU and NLG: cost per message and memory",
+        "",
+        "Measured by `.venv/bin/python bench/bench_nlu_nlg.py` (one process per run, "
+        f"{os.cpu_count()} CPUs shared with other work, Python {platform.python_version()}): "
+        f"{after['messages']} held-out messages parsed {after['rounds']} times, "
+        f"{after['responses']} responses rendered for a conversation in each language "
+        f"(before: {before['responses']} responses, English only). Before: the code and "
+        "model of commit d7798a2; after: this code and model (Hindi and Hinglish training "
+        "data, the language screen, the FAQ choice, the spelling tokenizer). Each side is "
+        "the best of two runs, before and after alternating.",
+        "",
+        "| measure | before | after | change |",
+        "| --- | --- | --- | --- |",
+    ]
     for key, label in ROWS:
         if key not in before or key not in after:
             continue
         change = (after[key] - before[key]) / before[key] if before[key] else 0.0
         lines.append(f"| {label} | {before[key]:.3f} | {after[key]:.3f} | {change:+.1%} |")
-    return "\n".join(lines + [
-        "", "The parse got faster although the model grew: scikit-learn's TF-IDF step costs time "
-        "in proportion to the whole vocabulary on every message (a sparse n x n diagonal "
-        "product), and the Hindi and Hinglish vocabulary made that the largest part of a parse "
-        "(+15-24 % before the fix); `assistant/classifiers.py` now weights only the message's "
-        "own features, with the same probabilities (tested). Rendering picks among three "
-        "variations per response instead of one.", ""])
+    return "\n".join(
+        lines
+        + [
+            "",
+            "The parse got faster although the model grew: scikit-learn's TF-IDF step costs time "
+            "in proportion to the whole vocabulary on every message (a sparse n x n diagonal "
+            "product), and the Hindi and Hinglish vocabulary made that the largest part of a parse "
+            "(+15-24 % before the fix); `assistant/classifiers.py` now weights only the message's "
+            "own features, with the same probabilities (tested). Rendering picks among three "
+            "variations per response instead of one.",
+            "",
+        ]
+    )
 
 
 def main() -> None:

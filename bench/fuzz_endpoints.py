@@ -13,6 +13,7 @@ tracker store, the patient messages each endpoint should have stored once (worke
 with the channel's own parser) against those stored, so that a message stored twice or
 lost shows. Only 127.0.0.1 is contacted.
 """
+
 import argparse
 import datetime
 import json
@@ -44,8 +45,11 @@ from harness.processes import ROOT
 from harness.whatsapp import meta
 from harness.whatsapp.fake_graph import FakeGraph
 
-TWILIO = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "fuzz-twilio-token",
-          "TWILIO_WHATSAPP_NUMBER": "+14155238886"}
+TWILIO = {
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "fuzz-twilio-token",
+    "TWILIO_WHATSAPP_NUMBER": "+14155238886",
+}
 TIMEOUT = 60
 TOTAL = ("total",)  # key of a channel counted as a whole (never a conversation id)
 
@@ -55,14 +59,14 @@ class Tally:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.inputs = 0       # generated inputs
-        self.requests = 0     # requests sent (WhatsApp bodies twice)
+        self.inputs = 0  # generated inputs
+        self.requests = 0  # requests sent (WhatsApp bodies twice)
         self.statuses: Counter = Counter()
         self.timeouts = 0
-        self.expected: Counter = Counter()   # conversation id -> messages to store
+        self.expected: Counter = Counter()  # conversation id -> messages to store
         self.seen_ids: set = set()
-        self.unsigned_total = 0     # action calls sent without the shared secret
-        self.unsigned_refused = 0   # ... of which answered 401
+        self.unsigned_total = 0  # action calls sent without the shared secret
+        self.unsigned_refused = 0  # ... of which answered 401
 
     def answer(self, status: Optional[int], repeat: bool = False) -> None:
         self.inputs += not repeat
@@ -85,14 +89,21 @@ def post(session: requests.Session, url: str, **kwargs: Any) -> Optional[int]:
 
 
 def run(strategy: Any, examples: int, send: Callable[[Any], None]) -> None:
-    @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def each(value: Any) -> None:
         try:
             send(value)
         except Exception as error:  # a bug of this script must not end the whole run
             print(f"input not sent: {type(error).__name__}: {error}", file=sys.stderr)
+
     each()
 
 
@@ -100,13 +111,20 @@ def fuzz_rest(base: str, examples: int) -> Tally:
     tally, session = Tally("REST channel `POST /webhooks/rest/webhook`"), requests.Session()
 
     def send(body: bytes) -> None:
-        tally.answer(post(session, f"{base}/webhooks/rest/webhook", data=body,
-                          headers={"Content-Type": "application/json"}))
+        tally.answer(
+            post(
+                session,
+                f"{base}/webhooks/rest/webhook",
+                data=body,
+                headers={"Content-Type": "application/json"},
+            )
+        )
         try:
             fields = read_body(body)
         except BadRequest:
             return
         tally.expected["rest:" + (fields["sender"] or "default")] += 1
+
     run(fuzz.rest_bodies, examples, send)
     return tally
 
@@ -134,24 +152,34 @@ def fuzz_socketio(base: str, examples: int) -> Tally:
         except (ValueError, TypeError, IndexError, KeyError, RecursionError):
             return
         event = decoded.data
-        if (decoded.packet_type == EVENT and decoded.namespace in (None, "/")
-                and isinstance(event, list) and len(event) >= 2 and event[0] == "user_uttered"):
+        if (
+            decoded.packet_type == EVENT
+            and decoded.namespace in (None, "/")
+            and isinstance(event, list)
+            and len(event) >= 2
+            and event[0] == "user_uttered"
+        ):
             message = read_message(event[1], "", True, "metadata")
             if message is not None and SESSION_ID.match(message[1]):
                 tally.expected["socketio:" + message[1]] += 1
+
     run(fuzz.socketio_packets, examples, send)
     return tally
 
 
 def fuzz_cloud(base: str, examples: int) -> Tally:
-    tally, session = Tally("WhatsApp Cloud API webhook (signed, each body twice)"), \
-        requests.Session()
+    tally, session = (
+        Tally("WhatsApp Cloud API webhook (signed, each body twice)"),
+        requests.Session(),
+    )
 
     def send(body: bytes) -> None:
         headers = {"Content-Type": "application/json", "X-Hub-Signature-256": meta.signature(body)}
         for repeat in (False, True):
-            tally.answer(post(session, f"{base}/webhooks/whatsapp/webhook", data=body,
-                              headers=headers), repeat)
+            tally.answer(
+                post(session, f"{base}/webhooks/whatsapp/webhook", data=body, headers=headers),
+                repeat,
+            )
         try:
             messages = read_webhook(json.loads(body), meta.PHONE_NUMBER_ID).messages
         except (ValueError, RecursionError):
@@ -161,19 +189,23 @@ def fuzz_cloud(base: str, examples: int) -> Tally:
                 tally.seen_ids.add(inbound.message_id)
                 if inbound.kind != NOT_TEXT:
                     tally.expected[TOTAL] += 1
+
     run(fuzz.cloud_bodies, examples, send)
     return tally
 
 
 def fuzz_twilio(base: str, examples: int) -> Tally:
     from twilio.request_validator import RequestValidator
+
     tally, session = Tally("Twilio webhook (signed, each form twice)"), requests.Session()
     url = f"{base}/webhooks/twilio_whatsapp/webhook"
     validator = RequestValidator(TWILIO["TWILIO_AUTH_TOKEN"])
 
     def send(fields: Dict[str, str]) -> None:
-        headers = {"Content-Type": "application/x-www-form-urlencoded",
-                   "X-Twilio-Signature": validator.compute_signature(url, fields)}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": validator.compute_signature(url, fields),
+        }
         body = fuzz.twilio_body(fields)
         for repeat in (False, True):
             tally.answer(post(session, url, data=body, headers=headers), repeat)
@@ -183,13 +215,16 @@ def fuzz_twilio(base: str, examples: int) -> Tally:
             tally.seen_ids.add(inbound.message_id)
             if inbound.kind != NOT_TEXT:
                 tally.expected[TOTAL] += 1
+
     run(fuzz.twilio_forms, examples, send)
     return tally
 
 
 def fuzz_actions(base: str, token: str, examples: int) -> Tally:
-    tally, session = Tally("action server `POST /webhook` (half without the secret)"), \
-        requests.Session()
+    tally, session = (
+        Tally("action server `POST /webhook` (half without the secret)"),
+        requests.Session(),
+    )
     refused: Counter[bool] = Counter()
 
     def send(value: Any) -> None:
@@ -201,6 +236,7 @@ def fuzz_actions(base: str, token: str, examples: int) -> Tally:
         tally.answer(status)
         if not signed:
             refused[status == 401] += 1
+
     run(st.tuples(fuzz.action_bodies, st.booleans()), examples, send)
     tally.unsigned_refused = refused[True]
     tally.unsigned_total = sum(refused.values())
@@ -210,8 +246,9 @@ def fuzz_actions(base: str, token: str, examples: int) -> Tally:
 def stored_messages(url: str) -> Dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as connection:
-        query = text("SELECT sender_id, count(*) FROM events WHERE type_name = 'user' "
-                     "GROUP BY sender_id")
+        query = text(
+            "SELECT sender_id, count(*) FROM events WHERE type_name = 'user' GROUP BY sender_id"
+        )
         counts = {row[0]: int(row[1]) for row in connection.execute(query)}
     engine.dispose()
     return counts
@@ -222,14 +259,21 @@ def compare(expected: Counter, stored: Dict[str, int], prefix: str) -> Dict[str,
     if TOTAL in expected:
         have = sum(n for s, n in stored.items() if s.startswith(prefix + ":"))
         want = expected[TOTAL]
-        return {"expected": want, "stored": have, "lost": max(0, want - have),
-                "doubled": max(0, have - want)}
+        return {
+            "expected": want,
+            "stored": have,
+            "lost": max(0, want - have),
+            "doubled": max(0, have - want),
+        }
     lost = sum(max(0, n - stored.get(s, 0)) for s, n in expected.items())
     doubled = sum(max(0, stored.get(s, 0) - n) for s, n in expected.items())
     doubled += sum(n for s, n in stored.items() if s.startswith(prefix + ":") and s not in expected)
-    return {"expected": sum(expected.values()),
-            "stored": sum(n for s, n in stored.items() if s.startswith(prefix + ":")),
-            "lost": lost, "doubled": doubled}
+    return {
+        "expected": sum(expected.values()),
+        "stored": sum(n for s, n in stored.items() if s.startswith(prefix + ":")),
+        "lost": lost,
+        "doubled": doubled,
+    }
 
 
 def tracebacks(log: Path) -> int:
@@ -250,36 +294,60 @@ def wait_for_turns(url: str, quiet: float = 5.0, limit: float = 600.0) -> None:
     engine.dispose()
 
 
-def report(tallies: List[Tally], checks: Dict[str, Dict[str, int]], logs: Dict[str, int],
-           examples: int, seconds: float) -> str:
+def report(
+    tallies: List[Tally],
+    checks: Dict[str, Dict[str, int]],
+    logs: Dict[str, int],
+    examples: int,
+    seconds: float,
+) -> str:
     lines = [
-        "# Fuzzing the public endpoints", "",
+        "# Fuzzing the public endpoints",
+        "",
         f"Generated by `bench/fuzz_endpoints.py --examples {examples}` on "
         f"{datetime.date.today().isoformat()} ({platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}), against the real Rasa and action servers "
         f"(harness/servers.py), in {seconds / 60:.0f} minutes. Inputs come from the hypothesis "
         "strategies of `harness/fuzz.py` (derandomized: every run sends the same); "
         "`tests/security/test_fuzz.py` sends a seeded sample of 200 per endpoint in every "
-        "test run.", "",
+        "test run.",
+        "",
         "| endpoint | inputs | requests | answers | 5xx | timed out |",
-        "| --- | ---: | ---: | --- | ---: | ---: |"]
+        "| --- | ---: | ---: | --- | ---: | ---: |",
+    ]
     for tally in tallies:
         answers = ", ".join(f"{status}: {n}" for status, n in sorted(tally.statuses.items()))
-        lines.append(f"| {tally.name} | {tally.inputs:,} | {tally.requests:,} | {answers} | "
-                     f"{tally.server_errors} | {tally.timeouts} |")
-    lines += ["", "Patient messages the tracker store should hold (worked out with each "
-              "channel's own parser; a WhatsApp message id counts once however often it is "
-              "delivered) against those it holds:", "",
-              "| channel | expected | stored | lost | stored twice |",
-              "| --- | ---: | ---: | ---: | ---: |"]
+        lines.append(
+            f"| {tally.name} | {tally.inputs:,} | {tally.requests:,} | {answers} | "
+            f"{tally.server_errors} | {tally.timeouts} |"
+        )
+    lines += [
+        "",
+        "Patient messages the tracker store should hold (worked out with each "
+        "channel's own parser; a WhatsApp message id counts once however often it is "
+        "delivered) against those it holds:",
+        "",
+        "| channel | expected | stored | lost | stored twice |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for channel, check in checks.items():
-        lines.append(f"| {channel} | {check['expected']:,} | {check['stored']:,} | "
-                     f"{check['lost']} | {check['doubled']} |")
-    lines += ["", "Unhandled exceptions (tracebacks) in the servers' logs: "
-              + ", ".join(f"{name}: {n}" for name, n in logs.items()) + ".", ""]
+        lines.append(
+            f"| {channel} | {check['expected']:,} | {check['stored']:,} | "
+            f"{check['lost']} | {check['doubled']} |"
+        )
+    lines += [
+        "",
+        "Unhandled exceptions (tracebacks) in the servers' logs: "
+        + ", ".join(f"{name}: {n}" for name, n in logs.items())
+        + ".",
+        "",
+    ]
     actions = next(t for t in tallies if t.name.startswith("action server"))
-    lines += [f"Action calls without the shared secret: {actions.unsigned_total:,}, refused "
-              f"with 401: {actions.unsigned_refused:,}.", ""]
+    lines += [
+        f"Action calls without the shared secret: {actions.unsigned_total:,}, refused "
+        f"with 401: {actions.unsigned_refused:,}.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -289,36 +357,46 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "security-fuzz.md"))
     args = parser.parse_args()
     from harness.servers import ACTION_TOKEN, assistant_servers
+
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp, FakeGraph() as graph:
         env = {**meta.cloud_env(graph.url), "TWILIO_API_BASE_URL": graph.url, **TWILIO}
         with assistant_servers(Path(tmp), extra_env=env) as servers:
             base = servers.rasa_url
             tallies = []
-            for name, job in [("rest", lambda: fuzz_rest(base, args.examples)),
-                              ("socketio", lambda: fuzz_socketio(base, args.examples)),
-                              ("whatsapp", lambda: fuzz_cloud(base, args.examples)),
-                              ("twilio", lambda: fuzz_twilio(base, args.examples)),
-                              ("actions", lambda: fuzz_actions(servers.action_url, ACTION_TOKEN,
-                                                               args.examples))]:
-                print(f"{time.strftime('%H:%M:%S')} fuzzing {name} ...", file=sys.stderr,
-                      flush=True)
+            for name, job in [
+                ("rest", lambda: fuzz_rest(base, args.examples)),
+                ("socketio", lambda: fuzz_socketio(base, args.examples)),
+                ("whatsapp", lambda: fuzz_cloud(base, args.examples)),
+                ("twilio", lambda: fuzz_twilio(base, args.examples)),
+                ("actions", lambda: fuzz_actions(servers.action_url, ACTION_TOKEN, args.examples)),
+            ]:
+                print(
+                    f"{time.strftime('%H:%M:%S')} fuzzing {name} ...", file=sys.stderr, flush=True
+                )
                 tallies.append(job())
             database = servers.env["DATABASE_URL"]
             wait_for_turns(database)
             stored = stored_messages(database)
-            checks = {"rest": compare(tallies[0].expected, stored, "rest"),
-                      "socketio": compare(tallies[1].expected, stored, "socketio"),
-                      "whatsapp": compare(tallies[2].expected, stored, "whatsapp"),
-                      "twilio_whatsapp": compare(tallies[3].expected, stored, "twilio_whatsapp")}
-        logs = {"Rasa server": tracebacks(servers.logs["rasa"]),
-                "action server": tracebacks(servers.logs["actions"])}
+            checks = {
+                "rest": compare(tallies[0].expected, stored, "rest"),
+                "socketio": compare(tallies[1].expected, stored, "socketio"),
+                "whatsapp": compare(tallies[2].expected, stored, "whatsapp"),
+                "twilio_whatsapp": compare(tallies[3].expected, stored, "twilio_whatsapp"),
+            }
+        logs = {
+            "Rasa server": tracebacks(servers.logs["rasa"]),
+            "action server": tracebacks(servers.logs["actions"]),
+        }
     text_ = report(tallies, checks, logs, args.examples, time.monotonic() - started)
     Path(args.out).write_text(text_, encoding="utf-8")
     print(text_)
-    failed = (any(t.server_errors or t.timeouts for t in tallies) or any(logs.values())
-              or any(c["lost"] or c["doubled"] for c in checks.values())
-              or any(t.inputs < args.examples for t in tallies))
+    failed = (
+        any(t.server_errors or t.timeouts for t in tallies)
+        or any(logs.values())
+        or any(c["lost"] or c["doubled"] for c in checks.values())
+        or any(t.inputs < args.examples for t in tallies)
+    )
     return 1 if failed else 0
 
 

@@ -5,6 +5,7 @@ channel, so this is where the guarded Rasa patches are installed: every conversa
 kept under its channel's name, and the HTTP API accepts a Bearer token
 (assistant/rasa_patches.py).
 """
+
 from assistant import rasa_patches
 
 rasa_patches.install()

@@ -2,14 +2,15 @@
 
 Stock Rasa 3.6 reads `request.json.get(...)` without looking at the body first: a JSON
 array or string, or a sender that is a number, ended in an exception and a 500. Here a
-body must be a JSON object of at most MAX_BODY bytes and MAX_DEPTH levels, with `message` a string, `sender`
-a string (or absent) and `metadata` an object (or absent); anything else gets 400 and a
-one-line reason. `input_channel` in the body is ignored: the conversation belongs to
+body must be a JSON object of at most MAX_BODY bytes and MAX_DEPTH levels, with `message` a
+string, `sender` a string (or absent) and `metadata` an object (or absent); anything else
+gets 400 and a one-line reason. `input_channel` in the body is ignored: the conversation belongs to
 this channel (assistant/rasa_patches.py stores it as "rest:<sender>").
 
 In production this channel is not public (deploy/nginx.conf): it serves tests, tools and
 the practice's own systems on the internal network.
 """
+
 import json
 import logging
 from asyncio import CancelledError
@@ -24,10 +25,10 @@ from sanic.response import HTTPResponse, ResponseStream
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY = 64 * 1024        # bytes; a patient's message is a few hundred
-MAX_SENDER = 128            # characters of the sender id
-MAX_MESSAGE = 5000          # characters of the message text
-MAX_DEPTH = 16              # nesting of arrays and objects (metadata); a message needs 2
+MAX_BODY = 64 * 1024  # bytes; a patient's message is a few hundred
+MAX_SENDER = 128  # characters of the sender id
+MAX_MESSAGE = 5000  # characters of the message text
+MAX_DEPTH = 16  # nesting of arrays and objects (metadata); a message needs 2
 
 
 class BadRequest(ValueError):
@@ -64,8 +65,9 @@ def depth(value: Any) -> int:
         item, level = stack.pop()
         if isinstance(item, (dict, list)):
             deepest = max(deepest, level)
-            stack.extend((child, level + 1)
-                         for child in (item.values() if isinstance(item, dict) else item))
+            stack.extend(
+                (child, level + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
     return deepest
 
 
@@ -76,8 +78,7 @@ class RestInput(StockRestInput):
     def name(cls) -> str:
         return "rest"
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-                  ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint("checked_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -96,13 +97,16 @@ class RestInput(StockRestInput):
             metadata = self.get_metadata(request)
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(
-                    self.stream_response(on_new_message, text, sender_id, self.name(),
-                                         metadata),
-                    content_type="text/event-stream")
+                    self.stream_response(on_new_message, text, sender_id, self.name(), metadata),
+                    content_type="text/event-stream",
+                )
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender_id,
-                                                 input_channel=self.name(), metadata=metadata))
+                await on_new_message(
+                    UserMessage(
+                        text, collector, sender_id, input_channel=self.name(), metadata=metadata
+                    )
+                )
             except CancelledError:
                 logger.error("REST message timed out")
             except Exception as error:  # the caller gets what was said; the log no text
@@ -123,4 +127,3 @@ class RestInput(StockRestInput):
 
     def get_metadata(self, request: Request) -> Optional[Dict[str, Any]]:
         return request.ctx.rest_fields["metadata"]
-

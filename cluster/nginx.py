@@ -7,6 +7,7 @@ CLUSTER_PORT (5005), CLUSTER_ACTION_PORT (5055), CLUSTER_RASA_SERVERS
 ("127.0.0.1:5011 127.0.0.1:5012"), CLUSTER_ACTION_SERVERS ("127.0.0.1:5061 127.0.0.1:5062"),
 CLUSTER_NGINX_DIR (var/cluster: pid, logs and temporary files).
 """
+
 import argparse
 import os
 import re
@@ -80,8 +81,7 @@ def topology_from_env(env: Mapping[str, str]) -> Topology:
     directory = Path(env.get("CLUSTER_NGINX_DIR", "var/cluster")).resolve()
     return Topology(
         rasa_servers=env.get("CLUSTER_RASA_SERVERS", "127.0.0.1:5011 127.0.0.1:5012").split(),
-        action_servers=env.get("CLUSTER_ACTION_SERVERS",
-                               "127.0.0.1:5061 127.0.0.1:5062").split(),
+        action_servers=env.get("CLUSTER_ACTION_SERVERS", "127.0.0.1:5061 127.0.0.1:5062").split(),
         listen_host=env.get("CLUSTER_HOST", "127.0.0.1"),
         rasa_port=int(env.get("CLUSTER_PORT", "5005")),
         action_port=int(env.get("CLUSTER_ACTION_PORT", "5055")),
@@ -117,8 +117,11 @@ def write(topology: Topology, out: Path) -> Path:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--compose", action="store_true",
-                        help="render the docker compose topology (deploy/nginx.conf)")
+    parser.add_argument(
+        "--compose",
+        action="store_true",
+        help="render the docker compose topology (deploy/nginx.conf)",
+    )
     args = parser.parse_args(argv)
     write(COMPOSE if args.compose else topology_from_env(os.environ), args.out)
     print(args.out)

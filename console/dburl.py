@@ -1,4 +1,5 @@
 """Turn an SQLAlchemy-style database URL into a Django DATABASES entry."""
+
 from urllib.parse import unquote, urlsplit
 
 
@@ -7,15 +8,23 @@ def django_database(url: str) -> dict:
     scheme = url.split("://", 1)[0].split("+", 1)[0]
     if scheme == "sqlite":
         path = url.split(":///", 1)[1] if ":///" in url else ""
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or ":memory:",
-                "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"}}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or ":memory:",
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
     if scheme in ("postgresql", "postgres"):
         parts = urlsplit(url)
-        return {"ENGINE": "django.db.backends.postgresql",
-                "NAME": unquote(parts.path.lstrip("/")),
-                "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
-                "HOST": parts.hostname or "", "PORT": str(parts.port or ""),
-                "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
     raise ValueError(f"unsupported database URL scheme: {scheme}")
 
 

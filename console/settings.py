@@ -1,5 +1,6 @@
 """Settings of the staff console. Everything that differs between machines comes from
 the environment; `make run` works with none of it set (development defaults)."""
+
 import os
 import runpy
 import secrets
@@ -47,8 +48,8 @@ TRACKER_DATABASE_URL = project_setting("DATABASE_URL")
 # The console's own tables: the same PostgreSQL database in production, a file beside
 # the tracker store in development. CONSOLE_DATABASE_URL overrides both.
 CONSOLE_DATABASE_URL = os.environ.get("CONSOLE_DATABASE_URL") or (
-    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL)
-    else f"sqlite:///{VAR / 'console.db'}")
+    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL) else f"sqlite:///{VAR / 'console.db'}"
+)
 DATABASES = {"default": django_database(CONSOLE_DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -81,30 +82,38 @@ MIDDLEWARE = [
 ]
 ROOT_URLCONF = "console.urls"
 WSGI_APPLICATION = "console.wsgi.application"
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-        "console.staff.context.console",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "console.staff.context.console",
+            ]
+        },
+    }
+]
 
 # Accounts: Argon2 hashes, lockout after repeated failures (django-axes).
 AUTH_USER_MODEL = "staff.User"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
-                           "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"  # the worklist for clinicians and admins
 LOGOUT_REDIRECT_URL = "staff:login"
@@ -128,7 +137,8 @@ CONSOLE_TRUSTED_PROXIES = parse_networks(os.environ.get("CONSOLE_TRUSTED_PROXIES
 if os.environ.get("CONSOLE_TRUST_X_FORWARDED_FOR"):
     raise ImproperlyConfigured(
         "CONSOLE_TRUST_X_FORWARDED_FOR is gone (it trusted the client's own leftmost hop): "
-        "name the proxies in CONSOLE_TRUSTED_PROXIES instead, see docs/deploy.md")
+        "name the proxies in CONSOLE_TRUSTED_PROXIES instead, see docs/deploy.md"
+    )
 
 # Second factor (console/staff/two_factor.py): a TOTP code from an authenticator app.
 # CONSOLE_REQUIRE_2FA=1 (production) makes it compulsory for clinicians and admins;
@@ -176,9 +186,11 @@ CONSOLE_REVEAL_MINUTES = int(os.environ.get("CONSOLE_REVEAL_MINUTES", "10"))
 # minutes without a follow-up, and the open page asks for new rows this often (each poll
 # is a request, so the session does not time out while the worklist is open).
 CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES = int(
-    os.environ.get("CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES", "10"))
+    os.environ.get("CONSOLE_WORKLIST_TARGET_EMERGENCY_MINUTES", "10")
+)
 CONSOLE_WORKLIST_TARGET_URGENT_MINUTES = int(
-    os.environ.get("CONSOLE_WORKLIST_TARGET_URGENT_MINUTES", "60"))
+    os.environ.get("CONSOLE_WORKLIST_TARGET_URGENT_MINUTES", "60")
+)
 CONSOLE_WORKLIST_POLL_SECONDS = int(os.environ.get("CONSOLE_WORKLIST_POLL_SECONDS", "15"))
 
 # Errors go to stderr without request data; no access log (URLs carry no patient data

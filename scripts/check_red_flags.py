@@ -1,7 +1,8 @@
 """Print the red-flag phrase cases the detector gets wrong.
 
-    python scripts/check_red_flags.py [file]
+python scripts/check_red_flags.py [file]
 """
+
 import sys
 import time
 

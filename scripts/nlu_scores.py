@@ -6,6 +6,7 @@ said and what the patient would get: the right FAQ answer, a wrong one, a "Did y
 mean ...?" choice, the fallback, or red-flag advice. scripts/nlu_report.py writes the
 report and gates the test suite on these numbers.
 """
+
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,8 +23,13 @@ FAQ = "faq"
 
 # what the patient gets
 RIGHT_ANSWER, WRONG_ANSWER, CHOICE, FALLBACK_ANSWER, SAFETY, OTHER = (
-    "right FAQ answer", "FAQ answer on the wrong topic", "\"Did you mean\" choice",
-    "fallback", "red-flag advice", "other intent")
+    "right FAQ answer",
+    "FAQ answer on the wrong topic",
+    '"Did you mean" choice',
+    "fallback",
+    "red-flag advice",
+    "other intent",
+)
 
 
 @dataclass
@@ -31,12 +37,12 @@ class Example:
     """One labelled example and what the model made of it."""
 
     text: str
-    intent: str                 # gold intent (`faq` for every FAQ topic)
-    topic: Optional[str]        # gold `faq/<topic>` or None
-    language: str               # the set's language
+    intent: str  # gold intent (`faq` for every FAQ topic)
+    topic: Optional[str]  # gold `faq/<topic>` or None
+    language: str  # the set's language
     predicted_intent: str = ""  # the classifiers' intent (fallback and red-flag re-route undone)
-    predicted_topic: str = ""   # the FAQ selector's best topic
-    final_intent: str = ""      # the intent the dialogue sees
+    predicted_topic: str = ""  # the FAQ selector's best topic
+    final_intent: str = ""  # the intent the dialogue sees
     detected_language: Optional[str] = None  # None: left to the conversation (neutral)
     outcome: str = ""
 
@@ -56,15 +62,29 @@ class LanguageScores:
     @property
     def intent_macro_f1(self) -> float:
         gold = [e.intent for e in self.examples]
-        return float(f1_score(gold, [e.predicted_intent for e in self.examples],
-                              labels=sorted(set(gold)), average="macro", zero_division=0))
+        return float(
+            f1_score(
+                gold,
+                [e.predicted_intent for e in self.examples],
+                labels=sorted(set(gold)),
+                average="macro",
+                zero_division=0,
+            )
+        )
 
     @property
     def topic_macro_f1(self) -> float:
         faq = self.faq_examples
         gold = [e.topic or "" for e in faq]  # every FAQ example has a topic
-        return float(f1_score(gold, [e.predicted_topic for e in faq], labels=sorted(set(gold)),
-                              average="macro", zero_division=0))
+        return float(
+            f1_score(
+                gold,
+                [e.predicted_topic for e in faq],
+                labels=sorted(set(gold)),
+                average="macro",
+                zero_division=0,
+            )
+        )
 
     def outcome_share(self, outcome: str) -> float:
         faq = self.faq_examples
@@ -82,9 +102,14 @@ class LanguageScores:
     @property
     def language_counts(self) -> Counter:
         """'right', 'neutral' (conversation keeps its language) and 'wrong' detections."""
-        return Counter("neutral" if e.detected_language is None
-                       else "right" if e.detected_language == e.language else "wrong"
-                       for e in self.examples)
+        return Counter(
+            "neutral"
+            if e.detected_language is None
+            else "right"
+            if e.detected_language == e.language
+            else "wrong"
+            for e in self.examples
+        )
 
     def per_label_recall(self, attribute: str) -> Dict[str, float]:
         gold_attribute = "topic" if attribute == "predicted_topic" else "intent"
@@ -104,8 +129,14 @@ def read_examples(path: Path, language: str) -> List[Example]:
     examples = []
     for message in data.intent_examples:
         key = message.get("intent_response_key")
-        examples.append(Example(text=message.get("text"), intent=message.get("intent"),
-                                topic=key if key and "/" in key else None, language=language))
+        examples.append(
+            Example(
+                text=message.get("text"),
+                intent=message.get("intent"),
+                topic=key if key and "/" in key else None,
+                language=language,
+            )
+        )
     return examples
 
 

@@ -9,18 +9,10 @@ cd "$(dirname "$0")/.."
 mkdir -p results
 MODEL=models/assistant.tar.gz
 
-# `ruff format --check .` joins the lint stage once the tree has had its one formatting
-# pass (`ruff format .`); until then it would fail on files nobody changed. Set to 1 then.
-RUFF_FORMAT_CHECK_ENABLED="${RUFF_FORMAT_CHECK_ENABLED:-0}"
-
-echo "== Lint: ruff check, mypy (seconds; before any service starts)"
+echo "== Lint: ruff check, ruff format --check, mypy (seconds; before any service starts)"
 ruff check .
+ruff format --check .
 mypy
-if [ "$RUFF_FORMAT_CHECK_ENABLED" = 1 ]; then
-  ruff format --check .
-else
-  echo "(ruff format --check skipped: RUFF_FORMAT_CHECK_ENABLED=0)"
-fi
 
 scripts/ensure_services.sh   # PostgreSQL and Redis for the production-setup tests
 scripts/ensure_chromium.sh   # Debian's chromium for the browser tests (apt when missing)

@@ -8,6 +8,7 @@ provides such a thing (the tables below), or by its module. `make test-fast` run
 rest with TEST_TIER=fast, where a test that reaches PostgreSQL or Redis or starts one of
 the project's servers anyway fails and names the marker it lacks.
 """
+
 import asyncio
 import json
 import os
@@ -31,26 +32,43 @@ FIXTURES = ROOT / "tests" / "fixtures" / "trackers"
 
 # fixture -> the markers of every test that uses it (directly or through another fixture)
 TIER_FIXTURES = {
-    "redis_url": ["services"], "redis_client": ["services"], "database_url": ["services"],
-    "postgres_database": ["services"], "postgres_tracker_url": ["services"],
+    "redis_url": ["services"],
+    "redis_client": ["services"],
+    "database_url": ["services"],
+    "postgres_database": ["services"],
+    "postgres_tracker_url": ["services"],
     "django_db_setup": ["services"],
-    "servers": ["servers"], "all_servers": ["servers"], "assistant_stores": ["servers"],
-    "server_url": ["servers"], "cluster": ["servers", "cluster"], "nginx": ["cluster"],
+    "servers": ["servers"],
+    "all_servers": ["servers"],
+    "assistant_stores": ["servers"],
+    "server_url": ["servers"],
+    "cluster": ["servers", "cluster"],
+    "nginx": ["cluster"],
     "browser": ["browser"],
 }
 # Modules whose tests start a process that must answer (the socket.io channel's server).
-TIER_MODULES = {"tests/channels/test_socketio_channel.py": ["servers"],
-                "tests/console/test_browser.py": ["browser"]}
+TIER_MODULES = {
+    "tests/channels/test_socketio_channel.py": ["servers"],
+    "tests/console/test_browser.py": ["browser"],
+}
 SERVICE_PORTS = {5432: "PostgreSQL", 6379: "Redis"}
-SERVER_COMMANDS = ("run_rasa.sh", "run_actions.sh", "run_web.sh", "run_console.sh",
-                   "run_cluster.sh", "nginx")
+SERVER_COMMANDS = (
+    "run_rasa.sh",
+    "run_actions.sh",
+    "run_web.sh",
+    "run_console.sh",
+    "run_cluster.sh",
+    "nginx",
+)
 
 
 def pytest_report_header(config):
     """Conditions that change what runs, said at the start of every session."""
     if shutil.which("docker") is None:
-        return ["docker: not installed; the tests marked `docker` (Compose's check of "
-                "deploy/) are skipped"]
+        return [
+            "docker: not installed; the tests marked `docker` (Compose's check of "
+            "deploy/) are skipped"
+        ]
     return []
 
 
@@ -74,6 +92,7 @@ def _fast_tier_guard(request, monkeypatch):
         pytest.fail(f"{request.node.nodeid} {what} but is not marked `{marker}`", pytrace=False)
 
     import psycopg2
+
     real_connect, real_socket_connect = psycopg2.connect, socket.socket.connect
 
     def psycopg2_connect(*args: Any, **kwargs: Any) -> Any:
@@ -143,8 +162,10 @@ def require_redis(url: str) -> redis.Redis:
         client.ping()
     except redis.RedisError as error:
         client.close()
-        pytest.fail(f"Redis at {url} is not available ({error}); start it with "
-                    "scripts/ensure_services.sh", pytrace=False)
+        pytest.fail(
+            f"Redis at {url} is not available ({error}); start it with scripts/ensure_services.sh",
+            pytrace=False,
+        )
     return client
 
 
@@ -156,6 +177,9 @@ def require_postgres(url: Any, **engine_options: Any) -> Engine:
             connection.execute(text("SELECT 1"))
     except Exception as error:
         engine.dispose()
-        pytest.fail(f"PostgreSQL at {url} is not available ({error}); start it with "
-                    "scripts/ensure_services.sh", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL at {url} is not available ({error}); start it with "
+            "scripts/ensure_services.sh",
+            pytrace=False,
+        )
     return engine

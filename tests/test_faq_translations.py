@@ -5,6 +5,7 @@ one variation for `language: hi` and one for `language: hinglish`. The three mus
 the same follow-up buttons (same payloads, titles short enough for WhatsApp), fill in the
 same placeholders, and be written in the script their language is read in.
 """
+
 import asyncio
 import re
 import unicodedata
@@ -25,11 +26,29 @@ FAQ_FILE = ROOT / "data" / "responses" / "faq.yml"
 LANGUAGES = ("hi", "hinglish")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Small Hindi words that English text does not contain; a Hinglish answer uses several.
-HINDI_FUNCTION_WORDS = {"hai", "hain", "ka", "ki", "ke", "mein", "aur", "nahi", "se", "ko",
-                        "ho", "kya", "yeh", "woh", "par", "bhi", "to"}
+HINDI_FUNCTION_WORDS = {
+    "hai",
+    "hain",
+    "ka",
+    "ki",
+    "ke",
+    "mein",
+    "aur",
+    "nahi",
+    "se",
+    "ko",
+    "ho",
+    "kya",
+    "yeh",
+    "woh",
+    "par",
+    "bhi",
+    "to",
+}
 
-RESPONSES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(
-    FAQ_FILE.read_text(encoding="utf-8"))["responses"]
+RESPONSES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(FAQ_FILE.read_text(encoding="utf-8"))[
+    "responses"
+]
 FAQ_KEYS = sorted(key for key in RESPONSES if key.startswith("utter_faq/"))
 
 

@@ -22,6 +22,7 @@ that the page, the widget and the assistant's replies give the same number:
 The widget bundle and the style sheet are sent gzip-compressed to browsers that accept it
 (a phone on a slow connection loads a quarter of the bytes).
 """
+
 import argparse
 import gzip
 import html
@@ -48,21 +49,27 @@ CLINIC_LINK = re.compile(r'<a href="tel:[^"]*" data-clinic-phone>[^<]*</a>')
 
 def content_security_policy() -> str:
     connect = os.environ.get("CHAT_CONNECT_SRC", LOCAL)
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src 'self' {connect}; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors 'none'")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {connect}; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def page_settings(environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The widget settings the environment overrides in the demo page."""
     env = os.environ if environ is None else environ
     server = env.get("CHAT_SERVER_URL") or f"http://localhost:{env.get('RASA_PORT') or 5005}"
-    return {"serverUrl": server, "emergencyNumber": settings.value("EMERGENCY_NUMBER", env),
-            "clinicPhone": settings.value("CLINIC_PHONE", env)}
+    return {
+        "serverUrl": server,
+        "emergencyNumber": settings.value("EMERGENCY_NUMBER", env),
+        "clinicPhone": settings.value("CLINIC_PHONE", env),
+    }
 
 
 def render_page(text: str, settings: Dict[str, str]) -> str:
     """index.html with `settings` in the widget's data-config and the page's emergency links."""
+
     def config(match: "re.Match[str]") -> str:
         values = {**json.loads(html.unescape(match.group(1))), **settings}
         encoded = html.escape(json.dumps(values, ensure_ascii=False), quote=False)
@@ -72,8 +79,10 @@ def render_page(text: str, settings: Dict[str, str]) -> str:
         dial = re.sub(r"[^\d+]", "", number)
         return f'<a href="tel:{html.escape(dial)}" {marker}>{html.escape(number)}</a>'
 
-    text = EMERGENCY_LINK.sub(lambda _: tel(settings["emergencyNumber"], "data-emergency-number"),
-                              DATA_CONFIG.sub(config, text))
+    text = EMERGENCY_LINK.sub(
+        lambda _: tel(settings["emergencyNumber"], "data-emergency-number"),
+        DATA_CONFIG.sub(config, text),
+    )
     if settings.get("clinicPhone"):
         text = CLINIC_LINK.sub(lambda _: tel(settings["clinicPhone"], "data-clinic-phone"), text)
     return text
@@ -91,18 +100,20 @@ def compressed(path: Path) -> bytes:
 
 
 class Handler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript; charset=utf-8",
-                      ".css": "text/css; charset=utf-8",
-                      ".html": "text/html; charset=utf-8",
-                      ".txt": "text/plain; charset=utf-8"}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".html": "text/html; charset=utf-8",
+        ".txt": "text/plain; charset=utf-8",
+    }
 
     def translate_path(self, path: str) -> str:
         path = path.split("?", 1)[0].split("#", 1)[0]
         for prefix, root in ROOTS.items():
             if path.startswith(prefix):
                 self.directory = str(root)
-                return super().translate_path("/" + path[len(prefix):])
+                return super().translate_path("/" + path[len(prefix) :])
         return super().translate_path(path)
 
     def accepts_gzip(self) -> bool:
@@ -115,8 +126,9 @@ class Handler(SimpleHTTPRequestHandler):
             if file.is_file() and file.suffix in COMPRESSED_TYPES and self.accepts_gzip():
                 return self.send_compressed(file)
             return super().send_head()
-        body = render_page((ROOTS["/"] / "index.html").read_text(encoding="utf-8"),
-                           page_settings()).encode("utf-8")
+        body = render_page(
+            (ROOTS["/"] / "index.html").read_text(encoding="utf-8"), page_settings()
+        ).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

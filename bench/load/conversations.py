@@ -3,6 +3,7 @@
 Each script is one conversation, sent turn by turn, every turn waiting for the reply.
 Button answers are sent as the payloads the chat widget sends when a button is tapped.
 """
+
 import json
 from typing import Dict, List
 
@@ -31,14 +32,33 @@ FAQ_QUESTIONS = [
 
 # symptom triage answered with the buttons (a "not sure" to the procedure brings its
 # follow-ups) and one typed answer, ending in self-care advice
-TRIAGE = (["I have back pain"]
-          + [tap(q, "no") for q in ("tr_bladder", "tr_bowel", "tr_saddle", "tr_leg_weakness",
-                                    "tr_leg_pain", "tr_injury")]
-          + [tap("tr_recent_procedure", "unsure"), tap("tr_chest", "no"), tap("tr_wound", "no"),
-             tap("tr_cancer", "no"), "2 weeks", tap("tr_severity", "mild")]
-          + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk",
-                                    "tr_age")]
-          + [tap("tr_care_helped", "yes")])
+TRIAGE = (
+    ["I have back pain"]
+    + [
+        tap(q, "no")
+        for q in (
+            "tr_bladder",
+            "tr_bowel",
+            "tr_saddle",
+            "tr_leg_weakness",
+            "tr_leg_pain",
+            "tr_injury",
+        )
+    ]
+    + [
+        tap("tr_recent_procedure", "unsure"),
+        tap("tr_chest", "no"),
+        tap("tr_wound", "no"),
+        tap("tr_cancer", "no"),
+        "2 weeks",
+        tap("tr_severity", "mild"),
+    ]
+    + [
+        tap(q, "no")
+        for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk", "tr_age")
+    ]
+    + [tap("tr_care_helped", "yes")]
+)
 
 APPOINTMENT = [
     "I want to book an appointment",

@@ -5,6 +5,7 @@ answers 200 at once and runs each new message as a Rasa turn in the background. 
 body that cannot be read (malformed, nested too deeply) is answered 200 too and dropped:
 Meta would retry any other answer for days.
 """
+
 import hmac
 import json
 import logging
@@ -65,18 +66,31 @@ class WhatsAppCloudInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         return cls(CloudSettings.from_credentials(credentials or {}))
 
-    def __init__(self, settings: CloudSettings, store: Any = None,
-                 key_prefix: str = "whatsapp:cloud:", graph: Optional[GraphClient] = None) -> None:
+    def __init__(
+        self,
+        settings: CloudSettings,
+        store: Any = None,
+        key_prefix: str = "whatsapp:cloud:",
+        graph: Optional[GraphClient] = None,
+    ) -> None:
         self.settings = settings
-        self.graph = graph or GraphClient(settings.access_token, settings.phone_number_id,
-                                          settings.graph_version, settings.graph_base_url)
-        namespace = Namespace(store if store is not None else open_store(settings.redis_url),
-                              key_prefix)
-        self.turns = PatientTurns(namespace, closers=[self.graph.close],
-                                  identities=Identities(namespace))
+        self.graph = graph or GraphClient(
+            settings.access_token,
+            settings.phone_number_id,
+            settings.graph_version,
+            settings.graph_base_url,
+        )
+        namespace = Namespace(
+            store if store is not None else open_store(settings.redis_url), key_prefix
+        )
+        self.turns = PatientTurns(
+            namespace, closers=[self.graph.close], identities=Identities(namespace)
+        )
         if settings.missing():
-            logger.warning("WhatsApp Cloud channel refuses all requests until these are set: %s",
-                           ", ".join(settings.missing()))
+            logger.warning(
+                "WhatsApp Cloud channel refuses all requests until these are set: %s",
+                ", ".join(settings.missing()),
+            )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("whatsapp_cloud_webhook", __name__)
@@ -103,31 +117,40 @@ class WhatsAppCloudInput(InputChannel):
         """Meta's subscription handshake: echo `hub.challenge` for the right token."""
         token = request.args.get("hub.verify_token") or ""
         expected = self.settings.verify_token
-        if (expected and request.args.get("hub.mode") == "subscribe"
-                and hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))):
+        if (
+            expected
+            and request.args.get("hub.mode") == "subscribe"
+            and hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8"))
+        ):
             return response.text(request.args.get("hub.challenge") or "")
         return response.text("forbidden", status=403)
 
-    def receive(self, request: Request,
-                on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    def receive(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
         """Check the signature, queue every new message, answer at once."""
         if self.settings.missing() or not signature.is_valid(
-                self.settings.app_secret, request.body, request.headers.get(signature.HEADER)):
+            self.settings.app_secret, request.body, request.headers.get(signature.HEADER)
+        ):
             return response.text("forbidden", status=403)
         try:
             webhook = read_webhook(json.loads(request.body), self.settings.phone_number_id)
         except (ValueError, RecursionError) as error:
             # Meta retries any other answer than 200 for days and documents no 4xx that it
             # would not retry: a signed body that cannot be read is acknowledged and dropped.
-            logger.warning("WhatsApp webhook body unreadable (%s, %d bytes): dropped",
-                           type(error).__name__, len(request.body))
+            logger.warning(
+                "WhatsApp webhook body unreadable (%s, %d bytes): dropped",
+                type(error).__name__,
+                len(request.body),
+            )
             return response.text("EVENT_RECEIVED")
         for status in webhook.statuses:
             level = logging.WARNING if status.get("status") == "failed" else logging.DEBUG
             logger.log(level, "WhatsApp delivery status: %s", describe_status(status))
         for inbound in webhook.messages:
-            output = WhatsAppCloudOutput(self.graph, self.turns.options, to=inbound.to,
-                                         tag=turn_ref(inbound.message_id))
+            output = WhatsAppCloudOutput(
+                self.graph, self.turns.options, to=inbound.to, tag=turn_ref(inbound.message_id)
+            )
             self.turns.submit(inbound, output, on_new_message, self.name())
         return response.text("EVENT_RECEIVED")
 

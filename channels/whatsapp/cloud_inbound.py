@@ -1,4 +1,5 @@
 """Reading a Cloud API webhook payload: every entry, change, message and status in it."""
+
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
@@ -60,13 +61,15 @@ def _values(payload: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
 def _contact(message: Dict[str, Any], contacts: List[Dict[str, Any]]) -> Dict[str, Any]:
     for contact in contacts:
         if (message.get("from") and contact.get("wa_id") == message.get("from")) or (
-                message.get("from_user_id") and contact.get("user_id") == message.get("from_user_id")):
+            message.get("from_user_id") and contact.get("user_id") == message.get("from_user_id")
+        ):
             return contact
     return contacts[0] if len(contacts) == 1 else {}
 
 
-def _identity(message: Dict[str, Any], contacts: List[Dict[str, Any]]
-              ) -> Tuple[str, str, Dict[str, str]]:
+def _identity(
+    message: Dict[str, Any], contacts: List[Dict[str, Any]]
+) -> Tuple[str, str, Dict[str, str]]:
     """(phone number, BSUID, reply address); the turn picks the conversation (identity.py)."""
     contact = _contact(message, contacts)
     wa_id = str(contact.get("wa_id") or message.get("from") or "")
@@ -83,8 +86,14 @@ def _message(message: Dict[str, Any], contacts: List[Dict[str, Any]]) -> Optiona
     sender_id = wa_id or user_id
     if not message_id or not sender_id or kind_of in SILENT_TYPES or message.get("group_id"):
         return None
-    base: Dict[str, Any] = dict(message_id=message_id, sender_id=sender_id, to=to, type=kind_of,
-                                wa_id=wa_id, user_id=user_id)
+    base: Dict[str, Any] = dict(
+        message_id=message_id,
+        sender_id=sender_id,
+        to=to,
+        type=kind_of,
+        wa_id=wa_id,
+        user_id=user_id,
+    )
     if kind_of == "text":
         body = str(_dict(message.get("text")).get("body") or "")
         return Inbound(kind=TEXT, text=body, **base) if body.strip() else None
@@ -93,8 +102,12 @@ def _message(message: Dict[str, Any], contacts: List[Dict[str, Any]]) -> Optiona
         kind = interactive.get("type")
         reply = interactive.get(kind) if kind in ("button_reply", "list_reply") else None
         if isinstance(reply, dict):
-            return Inbound(kind=CHOICE, text=str(reply.get("id") or ""),
-                           title=str(reply.get("title") or ""), **base)
+            return Inbound(
+                kind=CHOICE,
+                text=str(reply.get("id") or ""),
+                title=str(reply.get("title") or ""),
+                **base,
+            )
         return Inbound(kind=NOT_TEXT, **base)
     if kind_of == "button":  # quick-reply button of a template message
         button = _dict(message.get("button"))

@@ -4,6 +4,7 @@ Text is converted to WhatsApp markup and split under 4096 characters; up to 3
 buttons become reply buttons, up to 10 an interactive list, more a numbered list
 the patient answers with the number.
 """
+
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import OutputChannel
@@ -55,9 +56,14 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
     def name(cls) -> str:
         return "whatsapp"
 
-    def __init__(self, graph: GraphClient, options: OptionMemory,
-                 to: Optional[Dict[str, str]] = None, tag: str = "",
-                 window: Optional[ServiceWindow] = None) -> None:
+    def __init__(
+        self,
+        graph: GraphClient,
+        options: OptionMemory,
+        to: Optional[Dict[str, str]] = None,
+        tag: str = "",
+        window: Optional[ServiceWindow] = None,
+    ) -> None:
         self.graph = graph
         self.options = options
         self.to = to
@@ -99,11 +105,18 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
         choices = list(zip(titles, payloads))
         if len(choices) <= MAX_BUTTONS:
             lead, body = _lead_and_body(text, BUTTON_BODY)
-            buttons = [{"type": "reply", "reply": {"id": await self.options.reply_id(p, BUTTON_ID),
-                                                   "title": t}}
-                       for t, p in zip(unique_titles(titles, BUTTON_TITLE), payloads)]
+            buttons = [
+                {
+                    "type": "reply",
+                    "reply": {"id": await self.options.reply_id(p, BUTTON_ID), "title": t},
+                }
+                for t, p in zip(unique_titles(titles, BUTTON_TITLE), payloads)
+            ]
             action: Dict[str, Any] = {"buttons": buttons}
-            return messages + lead + [_interactive("button", body, action, labels)], (choices, False)
+            return messages + lead + [_interactive("button", body, action, labels)], (
+                choices,
+                False,
+            )
         if len(choices) <= MAX_ROWS:
             lead, body = _lead_and_body(text, TEXT_LIMIT)
             rows = []
@@ -112,9 +125,15 @@ class WhatsAppCloudOutput(BufferedOutput, OutputChannel):
                 if short != title:
                     row["description"] = short_title(title, ROW_DESCRIPTION)
                 rows.append(row)
-            action = {"button": short_title(labels.get("list_button") or LIST_BUTTON, BUTTON_TITLE),
-                      "sections": [{"title": short_title(labels.get("list_section") or LIST_SECTION,
-                                                         ROW_TITLE), "rows": rows}]}
+            action = {
+                "button": short_title(labels.get("list_button") or LIST_BUTTON, BUTTON_TITLE),
+                "sections": [
+                    {
+                        "title": short_title(labels.get("list_section") or LIST_SECTION, ROW_TITLE),
+                        "rows": rows,
+                    }
+                ],
+            }
             return messages + lead + [_interactive("list", body, action, labels)], (choices, False)
         options = numbered_options(titles, labels.get("choose_number", ""))
         listing = f"{text}\n\n{options}" if text else options
@@ -125,10 +144,14 @@ def _text(body: str) -> Dict[str, Any]:
     return {"type": "text", "text": {"body": body, "preview_url": "https://" in body}}
 
 
-def _interactive(kind: str, body: str, action: Dict[str, Any],
-                 labels: Dict[str, str]) -> Dict[str, Any]:
+def _interactive(
+    kind: str, body: str, action: Dict[str, Any], labels: Dict[str, str]
+) -> Dict[str, Any]:
     body = body or labels.get("empty_body") or EMPTY_BODY
-    return {"type": "interactive", "interactive": {"type": kind, "body": {"text": body}, "action": action}}
+    return {
+        "type": "interactive",
+        "interactive": {"type": kind, "body": {"text": body}, "action": action},
+    }
 
 
 def _lead_and_body(text: str, body_limit: int) -> Tuple[List[Dict[str, Any]], str]:

@@ -1,4 +1,5 @@
 """Repeated webhook deliveries: each message id is processed once, across restarts and instances."""
+
 from channels.whatsapp.store import Namespace
 
 SEEN_TTL = 7 * 24 * 3600  # Meta retries an unanswered webhook for up to 7 days

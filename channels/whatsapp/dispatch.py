@@ -4,6 +4,7 @@ Rasa's model runs on whichever event loop runs the turn and blocks it while it t
 The turns therefore run on an event loop of their own, in a worker thread, so the
 server's loop stays free to answer webhooks at once however busy the model is.
 """
+
 import asyncio
 import concurrent.futures
 import logging
@@ -33,8 +34,9 @@ class TurnQueue:
         with self._started:
             if self._loop is None or self._loop.is_closed():
                 self._loop = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=self._loop.run_forever,
-                                                name="whatsapp-turns", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._loop.run_forever, name="whatsapp-turns", daemon=True
+                )
                 self._thread.start()
             return self._loop
 

@@ -1,4 +1,5 @@
 """Text for WhatsApp: Rasa markdown to WhatsApp markup, splitting, short titles, phone numbers."""
+
 import re
 import unicodedata
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -25,8 +26,9 @@ def to_whatsapp(text: str) -> str:
 
 
 def _convert(text: str) -> str:
-    text = _LINK.sub(lambda m: m.group(2) if m.group(1) == m.group(2)
-                     else f"{m.group(1)} ({m.group(2)})", text)
+    text = _LINK.sub(
+        lambda m: m.group(2) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text
+    )
     text = _HEADING.sub(lambda m: f"{_BOLD_MARK}{m.group(1)}{_BOLD_MARK}", text)
     text = _BULLET.sub(r"\1- ", text)
     text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(1) or m.group(2)}{_BOLD_MARK}", text)
@@ -56,15 +58,15 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
 
 
 _BREAKS = (
-    re.compile(r"\n\s*\n"),                                 # paragraph
-    re.compile(r"(?<=[.!?।…])[\"'”’)\]]*(?=\s)"),            # sentence
-    re.compile(r"\n"),                                     # line
-    re.compile(r"(?<=\S)(?=\s)"),                          # word
+    re.compile(r"\n\s*\n"),  # paragraph
+    re.compile(r"(?<=[.!?।…])[\"'”’)\]]*(?=\s)"),  # sentence
+    re.compile(r"\n"),  # line
+    re.compile(r"(?<=\S)(?=\s)"),  # word
 )
 
 
 def _cut_point(text: str, limit: int) -> int:
-    window = text[:limit + 1]
+    window = text[: limit + 1]
     for number, pattern in enumerate(_BREAKS):
         ends = [m.end() if number else m.start() for m in pattern.finditer(window)]
         ends = [end for end in ends if 0 < end <= limit]
@@ -80,10 +82,10 @@ def split_tail(text: str, limit: int) -> Tuple[str, str]:
     if len(text) <= limit:
         return "", text
     start = len(text) - limit
-    for number, pattern in enumerate(_BREAKS[1:], start=1):
+    for pattern in _BREAKS[1:]:
         cuts = [m.end() for m in pattern.finditer(text) if m.end() >= start]
         if cuts:
-            return text[:min(cuts)].rstrip(), text[min(cuts):].lstrip()
+            return text[: min(cuts)].rstrip(), text[min(cuts) :].lstrip()
     return text[:start], text[start:]
 
 
@@ -99,7 +101,7 @@ def whole_letters(text: str, limit: int) -> str:
         cut -= 1
     while cut > 0 and text[cut - 1] == VIRAMA:
         cut -= 2
-    return text[:max(cut, 0)]
+    return text[: max(cut, 0)]
 
 
 def short_title(title: str, limit: int) -> str:

@@ -4,6 +4,7 @@ Retries with exponential backoff on 429, 5xx, throttling error codes and network
 errors. Failures are logged with status and error codes only: never the message
 text, the recipient or the token.
 """
+
 import asyncio
 import logging
 import random
@@ -22,9 +23,17 @@ RETRYABLE_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056}
 class GraphClient:
     """One WhatsApp business phone number's messages endpoint."""
 
-    def __init__(self, access_token: str, phone_number_id: str, version: str = "v26.0",
-                 base_url: str = "https://graph.facebook.com", attempts: int = 5,
-                 backoff: float = 0.5, max_delay: float = 20.0, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        access_token: str,
+        phone_number_id: str,
+        version: str = "v26.0",
+        base_url: str = "https://graph.facebook.com",
+        attempts: int = 5,
+        backoff: float = 0.5,
+        max_delay: float = 20.0,
+        timeout: float = 15.0,
+    ) -> None:
         self.access_token = access_token
         self.url = f"{base_url.rstrip('/')}/{version.strip('/')}/{phone_number_id}/messages"
         self.attempts = max(1, attempts)
@@ -32,12 +41,15 @@ class GraphClient:
         self.max_delay = max_delay
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._sessions: PerLoop[aiohttp.ClientSession] = PerLoop(
-            self._open, usable=lambda session: not session.closed)
+            self._open, usable=lambda session: not session.closed
+        )
 
     def _open(self) -> aiohttp.ClientSession:
         return aiohttp.ClientSession(
-            timeout=self.timeout, connector=aiohttp.TCPConnector(limit=32),
-            headers={"Authorization": f"Bearer {self.access_token}"})
+            timeout=self.timeout,
+            connector=aiohttp.TCPConnector(limit=32),
+            headers={"Authorization": f"Bearer {self.access_token}"},
+        )
 
     def _client(self) -> aiohttp.ClientSession:
         return self._sessions.get()
@@ -56,20 +68,29 @@ class GraphClient:
                     if 200 <= answer.status < 300:
                         return True
                     error = await _graph_error(answer)
-                    retryable = answer.status == 429 or answer.status >= 500 \
+                    retryable = (
+                        answer.status == 429
+                        or answer.status >= 500
                         or error.get("code") in RETRYABLE_CODES
+                    )
                     retry_after = _seconds(answer.headers.get("Retry-After"))
-                    outcome = (f"status={answer.status} code={error.get('code')} "
-                               f"subcode={error.get('error_subcode')} "
-                               f"type={error.get('type')} trace={error.get('fbtrace_id')}")
+                    outcome = (
+                        f"status={answer.status} code={error.get('code')} "
+                        f"subcode={error.get('error_subcode')} "
+                        f"type={error.get('type')} trace={error.get('fbtrace_id')}"
+                    )
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 retryable, outcome = True, f"network error {type(exc).__name__}"
             if not retryable or attempt == self.attempts:
-                logger.error("WhatsApp send failed (%s message, %d attempt(s)): %s",
-                             kind, attempt, outcome)
+                logger.error(
+                    "WhatsApp send failed (%s message, %d attempt(s)): %s", kind, attempt, outcome
+                )
                 return False
-            delay = min(self.max_delay, retry_after) if retry_after is not None \
+            delay = (
+                min(self.max_delay, retry_after)
+                if retry_after is not None
                 else self._delay(attempt)
+            )
             logger.warning("WhatsApp send retry %d in %.1fs: %s", attempt, delay, outcome)
             await asyncio.sleep(delay)
         return False

@@ -12,6 +12,7 @@ the patient's last message, under a hash of the BSUID; the conversation id it le
 is encrypted with a key derived from the BSUID itself (Fernet), so the store holds no
 phone number and reveals none without the BSUID, which only Meta and this practice know.
 """
+
 import base64
 import hashlib
 

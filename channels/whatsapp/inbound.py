@@ -1,4 +1,5 @@
 """A patient's message as both WhatsApp channels see it."""
+
 from dataclasses import dataclass, field
 from typing import Dict
 
@@ -18,15 +19,15 @@ class Inbound:
     """One patient message: who sent it, where replies go, and what it says."""
 
     message_id: str
-    sender_id: str                 # the patient as the provider names them
-    kind: str                      # TEXT, CHOICE (tapped button or list row) or NOT_TEXT
-    text: str = ""                 # the text or payload; the tapped reply's id for CHOICE;
-                                   # an attachment's caption for NOT_TEXT
-    title: str = ""                # the tapped reply's title
-    type: str = "text"             # the provider's message type
+    sender_id: str  # the patient as the provider names them
+    kind: str  # TEXT, CHOICE (tapped button or list row) or NOT_TEXT
+    text: str = ""  # the text or payload; the tapped reply's id for CHOICE;
+    # an attachment's caption for NOT_TEXT
+    title: str = ""  # the tapped reply's title
+    type: str = "text"  # the provider's message type
     to: Dict[str, str] = field(default_factory=dict)  # Cloud API reply address
-    wa_id: str = ""                # Cloud API: the phone number, when Meta gives it
-    user_id: str = ""              # Cloud API: the business-scoped user id (BSUID)
+    wa_id: str = ""  # Cloud API: the phone number, when Meta gives it
+    user_id: str = ""  # Cloud API: the business-scoped user id (BSUID)
 
 
 def not_text_notice() -> str:

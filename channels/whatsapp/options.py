@@ -4,13 +4,14 @@ Rasa buttons carry a payload ("/affirm", '/inform{"tr_severity": "severe"}' or a
 question). WhatsApp shows them as reply buttons, a list or numbered text; whichever
 way the patient answers, the channel hands Rasa the payload of the chosen button.
 """
+
 import json
 import re
 from typing import Sequence, Tuple
 
 from channels.whatsapp.store import Namespace, digest
 
-OPTIONS_TTL = 24 * 3600       # as long as the service window
+OPTIONS_TTL = 24 * 3600  # as long as the service window
 PAYLOAD_TTL = 30 * 24 * 3600  # long payloads behind old buttons still in the chat
 
 _NUMBER = re.compile(r"^\s*(?:option|no\.?|#)?\s*(\d{1,2})\s*[.)]?\s*$", re.I)
@@ -26,8 +27,9 @@ class OptionMemory:
         self.namespace = namespace
         self.ttl = ttl
 
-    async def remember(self, sender_id: str, choices: Sequence[Tuple[str, str]],
-                       numbered: bool) -> None:
+    async def remember(
+        self, sender_id: str, choices: Sequence[Tuple[str, str]], numbered: bool
+    ) -> None:
         """Keep (title, payload) pairs; `numbered` when the patient saw them numbered."""
         value = json.dumps({"numbered": numbered, "choices": [list(c) for c in choices]})
         await self.namespace.store.set(self.namespace.key("options", sender_id), value, self.ttl)
@@ -61,16 +63,17 @@ class OptionMemory:
         if len(INLINE_PREFIX) + len(payload) <= limit:
             return INLINE_PREFIX + payload
         ref = digest(payload)
-        await self.namespace.store.set(f"{self.namespace.prefix}payload:{ref}", payload,
-                                       PAYLOAD_TTL)
+        await self.namespace.store.set(
+            f"{self.namespace.prefix}payload:{ref}", payload, PAYLOAD_TTL
+        )
         return STORED_PREFIX + ref
 
     async def payload_for(self, reply_id: str, title: str) -> str:
         """The payload behind a tapped button or list row (its title if it is unknown)."""
         if reply_id.startswith(INLINE_PREFIX):
-            return reply_id[len(INLINE_PREFIX):]
+            return reply_id[len(INLINE_PREFIX) :]
         if reply_id.startswith(STORED_PREFIX):
-            ref = reply_id[len(STORED_PREFIX):]
+            ref = reply_id[len(STORED_PREFIX) :]
             stored = await self.namespace.store.get(f"{self.namespace.prefix}payload:{ref}")
             return stored or title or ""
         return reply_id or title or ""

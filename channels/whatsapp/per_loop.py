@@ -1,6 +1,7 @@
 """One client per event loop: aiohttp sessions and Redis connections belong to the
 loop that opened them, and the WhatsApp channels use two loops (the server's and the
 worker loop of the turns, see dispatch.py)."""
+
 import asyncio
 import weakref
 from typing import Any, Callable, Coroutine, Generic, List, Optional, TypeVar
@@ -11,12 +12,12 @@ T = TypeVar("T")
 class PerLoop(Generic[T]):
     """`get()` returns the client of the running loop, made by `make()` on first use."""
 
-    def __init__(self, make: Callable[[], T], usable: Callable[[T], bool] = lambda _: True
-                 ) -> None:
+    def __init__(self, make: Callable[[], T], usable: Callable[[T], bool] = lambda _: True) -> None:
         self._make = make
         self._usable = usable
-        self._items: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = \
+        self._items: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = (
             weakref.WeakKeyDictionary()
+        )
 
     def get(self) -> T:
         loop = asyncio.get_running_loop()

@@ -5,6 +5,7 @@ channels keep them until the turn ends and then send them, emergency advice firs
 each as its own message. A `custom` payload is never shown to the patient. Each reply
 keeps its language (set by the server's NLG), so the channel's own words match it.
 """
+
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
@@ -29,15 +30,22 @@ def reply_from_rasa(message: Dict[str, Any]) -> Optional[Reply]:
     """A Reply from Rasa's message dict; None when there is nothing to show."""
     custom = message.get("custom")
     emergency = custom.get("emergency") if isinstance(custom, dict) else None
-    buttons = [b for b in (message.get("buttons") or message.get("quick_replies") or [])
-               if isinstance(b, dict) and (b.get("payload") or b.get("title"))]
+    buttons = [
+        b
+        for b in (message.get("buttons") or message.get("quick_replies") or [])
+        if isinstance(b, dict) and (b.get("payload") or b.get("title"))
+    ]
     attachment = message.get("attachment")
     text = message.get("text") or ""
     if isinstance(attachment, str) and attachment:
         text = f"{text}\n{attachment}".strip()
-    reply = Reply(text=text, buttons=buttons, image=message.get("image") or "",
-                  emergency=emergency if isinstance(emergency, dict) else None,
-                  language=str(message.get("language") or ""))
+    reply = Reply(
+        text=text,
+        buttons=buttons,
+        image=message.get("image") or "",
+        emergency=emergency if isinstance(emergency, dict) else None,
+        language=str(message.get("language") or ""),
+    )
     if not (reply.text or reply.buttons or reply.image):
         return None
     return reply
@@ -57,8 +65,9 @@ class TurnBuffer:
     def take(self) -> List[Reply]:
         """Emergency advice first, the rest in Rasa's order; empties the buffer."""
         replies, self._replies = self._replies, []
-        return ([r for r in replies if r.emergency is not None]
-                + [r for r in replies if r.emergency is None])
+        return [r for r in replies if r.emergency is not None] + [
+            r for r in replies if r.emergency is None
+        ]
 
     def __len__(self) -> int:
         return len(self._replies)
@@ -87,15 +96,17 @@ class BufferedOutput:
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str,
-                                     buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
         await self.send_response(recipient_id, {"text": text, "buttons": buttons})
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"image": image})
 
-    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any],
-                               **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
         """Custom payloads (e.g. the emergency marker) are never shown as text."""
 
     async def take_sendable(self, recipient_id: str) -> List[Reply]:
@@ -104,7 +115,9 @@ class BufferedOutput:
         if replies and replies[-1].language:
             self.last_language = replies[-1].language
         if replies and self.window is not None and not await self.window.is_open(recipient_id):
-            logger.warning("WhatsApp message not sent: the patient's 24-hour window is closed "
-                           "(only approved templates may be sent)")
+            logger.warning(
+                "WhatsApp message not sent: the patient's 24-hour window is closed "
+                "(only approved templates may be sent)"
+            )
             return []
         return replies

@@ -1,4 +1,5 @@
 """Meta's `X-Hub-Signature-256` webhook signature: HMAC-SHA256 of the raw body."""
+
 import hashlib
 import hmac
 from typing import Optional

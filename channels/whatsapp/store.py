@@ -3,6 +3,7 @@
 Keys are hashed before they are stored, so phone numbers and message ids (which
 encode the phone number) never appear in Redis.
 """
+
 import hashlib
 import logging
 import threading
@@ -81,16 +82,22 @@ class RedisStore:
         import redis.asyncio as redis  # imported here: only needed with a Redis URL
 
         self._errors = (redis.RedisError, OSError)
-        self._clients = PerLoop(lambda: redis.from_url(
-            url, decode_responses=True, socket_connect_timeout=2, socket_timeout=2))
+        self._clients = PerLoop(
+            lambda: redis.from_url(
+                url, decode_responses=True, socket_connect_timeout=2, socket_timeout=2
+            )
+        )
         self._fallback = MemoryStore()
         self._warned_at = 0.0
 
     def _degraded(self, error: Exception) -> MemoryStore:
         if time.monotonic() - self._warned_at > 60:
             self._warned_at = time.monotonic()
-            logger.warning("WhatsApp state store: Redis unavailable (%s); using process "
-                           "memory until it is back", type(error).__name__)
+            logger.warning(
+                "WhatsApp state store: Redis unavailable (%s); using process "
+                "memory until it is back",
+                type(error).__name__,
+            )
         return self._fallback
 
     async def add(self, key: str, value: str, ttl: int) -> bool:
@@ -138,6 +145,8 @@ def open_store(redis_url: Optional[str]):
     """Redis when a URL is configured, else process memory (single instance only)."""
     if redis_url:
         return RedisStore(redis_url)
-    logger.warning("WhatsApp state store: no Redis URL; duplicate checks and numbered "
-                   "options live in process memory (one server instance only)")
+    logger.warning(
+        "WhatsApp state store: no Redis URL; duplicate checks and numbered "
+        "options live in process memory (one server instance only)"
+    )
     return MemoryStore()

@@ -1,4 +1,5 @@
 """A patient's message through Rasa: once per message id, in order, replies sent at the end."""
+
 import logging
 from functools import partial
 from typing import Any, Awaitable, Callable, Optional, Sequence
@@ -25,8 +26,12 @@ LANGUAGE_TTL = 24 * 3600  # the conversation's language, for notices sent withou
 class PatientTurns:
     """Shared state of a channel (seen ids, offered options, service windows) and its turns."""
 
-    def __init__(self, namespace: Namespace, closers: Sequence[Closer] = (),
-                 identities: Optional[Identities] = None) -> None:
+    def __init__(
+        self,
+        namespace: Namespace,
+        closers: Sequence[Closer] = (),
+        identities: Optional[Identities] = None,
+    ) -> None:
         self.closers = list(closers)  # the channel's clients, closed while the worker runs
         self.identities = identities  # Cloud API: phone number and BSUID, one conversation
         self.seen = SeenMessages(namespace)
@@ -44,14 +49,17 @@ class PatientTurns:
         await self.store.close()
         await self.queue.stop()
 
-    def submit(self, inbound: Inbound, output: Any, on_new_message: Handler,
-               input_channel: str) -> None:
+    def submit(
+        self, inbound: Inbound, output: Any, on_new_message: Handler, input_channel: str
+    ) -> None:
         """Queue the turn; the caller answers the webhook straight away."""
-        self.queue.submit(inbound.sender_id,
-                          partial(self.run, inbound, output, on_new_message, input_channel))
+        self.queue.submit(
+            inbound.sender_id, partial(self.run, inbound, output, on_new_message, input_channel)
+        )
 
-    async def run(self, inbound: Inbound, output: Any, on_new_message: Handler,
-                  input_channel: str) -> None:
+    async def run(
+        self, inbound: Inbound, output: Any, on_new_message: Handler, input_channel: str
+    ) -> None:
         if not await self.seen.first_time(inbound.message_id):
             logger.debug("WhatsApp message delivered again: ignored")
             return
@@ -68,14 +76,22 @@ class PatientTurns:
         else:  # typed text, or an attachment's caption
             text = await self.options.answer(sender, inbound.text)
         try:
-            await on_new_message(UserMessage(
-                text, output, sender, input_channel=input_channel,
-                message_id=inbound.message_id, metadata={"whatsapp_type": inbound.type}))
+            await on_new_message(
+                UserMessage(
+                    text,
+                    output,
+                    sender,
+                    input_channel=input_channel,
+                    message_id=inbound.message_id,
+                    metadata={"whatsapp_type": inbound.type},
+                )
+            )
         finally:  # what Rasa said before a failure (e.g. emergency advice) still goes out
             await output.flush(sender)
             if getattr(output, "last_language", ""):
-                await self.store.set(self.namespace.key("language", sender),
-                                     output.last_language, LANGUAGE_TTL)
+                await self.store.set(
+                    self.namespace.key("language", sender), output.last_language, LANGUAGE_TTL
+                )
             if inbound.kind == NOT_TEXT:  # a caption was answered first, then the notice
                 await self.attachment_notice(sender, output)
 

@@ -5,6 +5,7 @@ with the twilio package's `RequestValidator` (against a configurable public URL 
 the server sits behind a proxy), `ButtonPayload` is read when present, buttons are
 shown as numbered options, and turns run in the background like the Cloud channel.
 """
+
 import asyncio
 import logging
 import random
@@ -31,7 +32,7 @@ from channels.whatsapp.window import ServiceWindow
 logger = logging.getLogger(__name__)
 
 BODY_LIMIT = 1600  # Twilio's limit for one WhatsApp message body
-EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
 
@@ -48,9 +49,17 @@ class TwilioWhatsAppOutput(BufferedOutput, TwilioOutput):
     def name(cls) -> str:
         return "twilio_whatsapp"
 
-    def __init__(self, account_sid: str, auth_token: str, twilio_number: str,
-                 options: OptionMemory, window: Optional[ServiceWindow] = None,
-                 api_base_url: str = "", attempts: int = 5, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
+        options: OptionMemory,
+        window: Optional[ServiceWindow] = None,
+        api_base_url: str = "",
+        attempts: int = 5,
+        backoff: float = 0.5,
+    ) -> None:
         super().__init__(account_sid, auth_token, whatsapp_address(twilio_number))
         if api_base_url:  # a stand-in for api.twilio.com (tests)
             self.api.base_url = api_base_url.rstrip("/")
@@ -74,7 +83,9 @@ class TwilioWhatsAppOutput(BufferedOutput, TwilioOutput):
                 titles = [str(b.get("title") or b.get("payload")) for b in reply.buttons]
                 payloads = [str(b.get("payload") or b.get("title")) for b in reply.buttons]
                 await self.options.remember(recipient_id, list(zip(titles, payloads)), True)
-                options = numbered_options(titles, labels_for(reply.language).get("choose_number", ""))
+                options = numbered_options(
+                    titles, labels_for(reply.language).get("choose_number", "")
+                )
                 text = f"{text}\n\n{options}" if text else options
             if reply.image:
                 messages.append({"media_url": [reply.image]})
@@ -114,24 +125,37 @@ class TwilioWhatsAppInput(TwilioInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TwilioWhatsAppInput":
         credentials = {k: str(v or "").strip() for k, v in (credentials or {}).items()}
-        return cls(credentials.get("account_sid", ""), credentials.get("auth_token", ""),
-                   credentials.get("twilio_number", ""),
-                   public_url=credentials.get("public_url", ""),
-                   redis_url=credentials.get("redis_url", ""),
-                   api_base_url=credentials.get("api_base_url", ""))
+        return cls(
+            credentials.get("account_sid", ""),
+            credentials.get("auth_token", ""),
+            credentials.get("twilio_number", ""),
+            public_url=credentials.get("public_url", ""),
+            redis_url=credentials.get("redis_url", ""),
+            api_base_url=credentials.get("api_base_url", ""),
+        )
 
-    def __init__(self, account_sid: str, auth_token: str, twilio_number: str,
-                 public_url: str = "", redis_url: str = "", api_base_url: str = "",
-                 store: Any = None, key_prefix: str = "whatsapp:twilio:") -> None:
-        super().__init__(account_sid, auth_token, whatsapp_address(twilio_number),
-                         debug_mode=False)
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
+        public_url: str = "",
+        redis_url: str = "",
+        api_base_url: str = "",
+        store: Any = None,
+        key_prefix: str = "whatsapp:twilio:",
+    ) -> None:
+        super().__init__(account_sid, auth_token, whatsapp_address(twilio_number), debug_mode=False)
         self.public_url = public_url
         self.api_base_url = api_base_url
-        self.turns = PatientTurns(Namespace(
-            store if store is not None else open_store(redis_url), key_prefix))
+        self.turns = PatientTurns(
+            Namespace(store if store is not None else open_store(redis_url), key_prefix)
+        )
         if not self.configured:
-            logger.warning("Twilio WhatsApp channel refuses all requests until "
-                           "account_sid, auth_token and twilio_number are set")
+            logger.warning(
+                "Twilio WhatsApp channel refuses all requests until "
+                "account_sid, auth_token and twilio_number are set"
+            )
 
     @property
     def configured(self) -> bool:
@@ -168,10 +192,12 @@ class TwilioWhatsAppInput(TwilioInput):
         if not self.configured or not signature:
             return False
         return RequestValidator(self.auth_token).validate(
-            self.signed_url(request), fields, signature)
+            self.signed_url(request), fields, signature
+        )
 
-    def receive(self, request: Request,
-                on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    def receive(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
         fields = form_fields(request)
         if not self.is_signed(request, fields):
             return response.text("forbidden", status=403)
@@ -181,9 +207,14 @@ class TwilioWhatsAppInput(TwilioInput):
         return response.text(EMPTY_TWIML, content_type="text/xml")
 
     def output(self, window: Optional[ServiceWindow] = None) -> TwilioWhatsAppOutput:
-        return TwilioWhatsAppOutput(self.account_sid, self.auth_token, self.twilio_number,
-                                    self.turns.options, window=window,
-                                    api_base_url=self.api_base_url)
+        return TwilioWhatsAppOutput(
+            self.account_sid,
+            self.auth_token,
+            self.twilio_number,
+            self.turns.options,
+            window=window,
+            api_base_url=self.api_base_url,
+        )
 
     def get_output_channel(self) -> Optional[TwilioWhatsAppOutput]:
         """For messages not answering a turn: sent only inside the 24-hour window."""
@@ -211,8 +242,9 @@ def read_form(form: Any) -> Optional[Inbound]:
     media = str(form.get("NumMedia") or "0")
     if (media.isdigit() and int(media) > 0) or form.get("Latitude"):
         # the attachment is not read; its caption (Body) is screened like any text
-        return Inbound(kind=NOT_TEXT, text=body,
-                       **{**base, "type": form.get("MessageType") or "media"})
+        return Inbound(
+            kind=NOT_TEXT, text=body, **{**base, "type": form.get("MessageType") or "media"}
+        )
     if body:
         return Inbound(kind=TEXT, text=body, **base)
     return None

@@ -4,6 +4,7 @@ Free-form messages may only be sent within 24 hours of the patient's last messag
 outside it only approved templates may be sent. The assistant never starts a
 conversation, so sends that do not answer a patient are refused once the window closed.
 """
+
 from channels.whatsapp.store import Namespace
 
 WINDOW_SECONDS = 24 * 3600

@@ -12,6 +12,7 @@ told from other words; pass the names the conversation is known to hold (its
 `patient_name` slot) as `names`, and every occurrence of them, and of each of their
 words of three letters or more, is hidden too.
 """
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,8 +56,12 @@ def rules(path: Path = PATTERNS_FILE) -> Tuple[Tuple[str, "re.Pattern"], ...]:
     for entry in data["patterns"]:
         if entry["label"] not in LABELS:
             raise ValueError(f"unknown label {entry['label']!r} in {path}")
-        compiled.append((entry["label"], re.compile(_expand(_joined(entry["pattern"]), fragments),
-                                                    re.IGNORECASE)))
+        compiled.append(
+            (
+                entry["label"],
+                re.compile(_expand(_joined(entry["pattern"]), fragments), re.IGNORECASE),
+            )
+        )
     return tuple(compiled)
 
 
@@ -101,8 +106,8 @@ def segments(text: str, names: Sequence[str] = ()) -> List[Tuple[str, Optional[s
     at = 0
     for found in find(text, names):
         if found.start > at:
-            pieces.append((text[at:found.start], None))
-        pieces.append((text[found.start:found.end], found.label))
+            pieces.append((text[at : found.start], None))
+        pieces.append((text[found.start : found.end], found.label))
         at = found.end
     if at < len(text or ""):
         pieces.append((text[at:], None))
@@ -111,5 +116,7 @@ def segments(text: str, names: Sequence[str] = ()) -> List[Tuple[str, Optional[s
 
 def redact(text: str, names: Sequence[str] = (), placeholder: str = "<{label}>") -> str:
     """`text` with each piece of personal data replaced by `placeholder`."""
-    return "".join(piece if label is None else placeholder.format(label=label)
-                   for piece, label in segments(text, names))
+    return "".join(
+        piece if label is None else placeholder.format(label=label)
+        for piece, label in segments(text, names)
+    )

@@ -11,6 +11,7 @@ django-ipware: ipware matches its trusted-proxy list by position against the hea
 own trailing entries, never checks that REMOTE_ADDR is a proxy, and cannot walk past a
 variable number of trusted hops, so it cannot express this rule.
 """
+
 import ipaddress
 from typing import Iterable, List, Optional, Union
 
@@ -30,7 +31,8 @@ def parse_networks(value: str, name: str = "CONSOLE_TRUSTED_PROXIES") -> List[Ne
             networks.append(ipaddress.ip_network(entry, strict=False))
         except ValueError:
             raise ImproperlyConfigured(
-                f"{name}: {entry!r} is not an IP address or network") from None
+                f"{name}: {entry!r} is not an IP address or network"
+            ) from None
     return networks
 
 
@@ -58,7 +60,7 @@ def resolve(remote_addr: str, forwarded_for: str, proxies: Iterable[Network]) ->
     client = peer
     for hop in reversed(forwarded_for.split(",")):
         address = _address(hop)
-        if address is None:       # our proxy wrote something that is not an address
+        if address is None:  # our proxy wrote something that is not an address
             break
         client = address
         if not _trusted(address, proxies):
@@ -72,8 +74,13 @@ def client_ip(request) -> Optional[str]:
         return None
     cached = getattr(request, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        cached = resolve(request.META.get("REMOTE_ADDR", ""),
-                         request.META.get("HTTP_X_FORWARDED_FOR", ""),
-                         settings.CONSOLE_TRUSTED_PROXIES) or ""
+        cached = (
+            resolve(
+                request.META.get("REMOTE_ADDR", ""),
+                request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                settings.CONSOLE_TRUSTED_PROXIES,
+            )
+            or ""
+        )
         setattr(request, _CACHE_ATTRIBUTE, cached)
     return cached or None

@@ -1,4 +1,5 @@
 """Template context shared by every page: the user's abilities and the follow-up count."""
+
 from console.staff import two_factor
 from console.staff.models import ADMIN, CLINICIAN, Conversation
 

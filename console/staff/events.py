@@ -5,6 +5,7 @@ extraction (it re-sets every slot each turn), then for each action an `action` e
 followed by what the action did (`bot`, `slot`, `active_loop`, ...). So a slot event
 belongs to an action only when an `action` event came after the last `user` event.
 """
+
 import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Set
@@ -37,16 +38,22 @@ def patient_message(event: Event, low_confidence: float) -> Dict[str, Any]:
     text = data.get("text") or ""
     payload = text.startswith("/")
     return {
-        "id": event.id, "at": when(event.timestamp), "text": text,
+        "id": event.id,
+        "at": when(event.timestamp),
+        "text": text,
         "channel": data.get("input_channel") or "",
-        "intent": intent.get("full_retrieval_intent_name") or intent.get("name")
-                  or event.intent_name or "",
-        "predicted": predicted, "confidence": confidence,
+        "intent": intent.get("full_retrieval_intent_name")
+        or intent.get("name")
+        or event.intent_name
+        or "",
+        "predicted": predicted,
+        "confidence": confidence,
         "red_flags": [f for f in parse.get("red_flags") or [] if isinstance(f, dict)],
         "payload": payload,
         "fallback": predicted == "nlu_fallback" or intent.get("name") == "nlu_fallback",
-        "low_confidence": (not payload and isinstance(confidence, (int, float))
-                           and confidence < low_confidence),
+        "low_confidence": (
+            not payload and isinstance(confidence, (int, float)) and confidence < low_confidence
+        ),
     }
 
 
@@ -57,8 +64,11 @@ def answered_by_fallback(events: List[Event]) -> Set[int]:
     for event in events:
         if event.type_name == "user":
             turn = event.id
-        elif (turn is not None and event.type_name == "action"
-              and event.action_name in FALLBACK_ACTIONS):
+        elif (
+            turn is not None
+            and event.type_name == "action"
+            and event.action_name in FALLBACK_ACTIONS
+        ):
             found.add(turn)
     return found
 
@@ -77,12 +87,19 @@ def escalations(events: List[Event]) -> List[Dict[str, Any]]:
     for event in events:
         if event.type_name == "user":
             turn = None
-            flags = [f for f in (event.data.get("parse_data") or {}).get("red_flags") or []
-                     if isinstance(f, dict) and f.get("certainty", CONFIRMED) == CONFIRMED]
+            flags = [
+                f
+                for f in (event.data.get("parse_data") or {}).get("red_flags") or []
+                if isinstance(f, dict) and f.get("certainty", CONFIRMED) == CONFIRMED
+            ]
             if flags:
-                turn = {"event_id": event.id, "at": when(event.timestamp),
-                        "level": _flag_level(flags), "recorded": False,
-                        "categories": list(dict.fromkeys(f.get("category") for f in flags))}
+                turn = {
+                    "event_id": event.id,
+                    "at": when(event.timestamp),
+                    "level": _flag_level(flags),
+                    "recorded": False,
+                    "categories": list(dict.fromkeys(f.get("category") for f in flags)),
+                }
                 found.append(turn)
         elif event.type_name == "slot" and event.action_name in ESCALATION_SLOTS:
             # Set by the red-flag policy as part of its prediction (logged before the
@@ -90,8 +107,12 @@ def escalations(events: List[Event]) -> List[Dict[str, Any]]:
             value = event.data.get("value")
             if event.action_name == "escalation_level" and value:
                 if turn is None or turn["recorded"]:
-                    turn = {"event_id": event.id, "at": when(event.timestamp),
-                            "categories": [], "recorded": False}
+                    turn = {
+                        "event_id": event.id,
+                        "at": when(event.timestamp),
+                        "categories": [],
+                        "recorded": False,
+                    }
                     found.append(turn)
                 turn.update(level=str(value), recorded=True)
             elif event.action_name == "escalation_categories" and turn and value:
@@ -128,6 +149,7 @@ def _preview(text: str, events: List[Event]) -> str:
     """The list's last patient message, kept without personal data (the names the
     conversation's form recorded included)."""
     from console.staff.masking import known_names  # masking reads settings: import late
+
     shown = pii.redact(text, known_names(events))
     return re.sub(r"<[a-z]*$", "", shown[:200]) if len(shown) > 200 else shown
 
@@ -156,11 +178,23 @@ def timeline(events: List[Event], low_confidence: float) -> List[Dict[str, Any]]
             items.append({**base, **message})
         elif kind == "bot":
             buttons = [b.get("title", "") for b in (data.get("data") or {}).get("buttons") or []]
-            items.append({**base, "text": data.get("text") or "", "buttons": buttons,
-                          "utter": (data.get("metadata") or {}).get("utter_action", "")})
+            items.append(
+                {
+                    **base,
+                    "text": data.get("text") or "",
+                    "buttons": buttons,
+                    "utter": (data.get("metadata") or {}).get("utter_action", ""),
+                }
+            )
         elif kind == "action" and event.action_name not in HIDDEN_ACTIONS:
-            items.append({**base, "name": event.action_name or "",
-                          "policy": data.get("policy"), "confidence": data.get("confidence")})
+            items.append(
+                {
+                    **base,
+                    "name": event.action_name or "",
+                    "policy": data.get("policy"),
+                    "confidence": data.get("confidence"),
+                }
+            )
         elif kind == "slot" and event.action_name:
             value = data.get("value")
             if slots.get(event.action_name) != value:

@@ -6,6 +6,7 @@ and each selective one has a partial index ordered like the list (models.py), so
 page is an index walk that stops after PAGE_SIZE rows. Free text uses a trigram index
 on PostgreSQL (migration 0002).
 """
+
 from datetime import datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -13,8 +14,17 @@ from django.utils import timezone
 
 from console.staff.models import Conversation, ConversationTag, FlaggedMessage
 
-FILTER_KEYS = ("level", "followup", "channel", "date_from", "date_to", "reviewed", "tag",
-               "quality", "q")
+FILTER_KEYS = (
+    "level",
+    "followup",
+    "channel",
+    "date_from",
+    "date_to",
+    "reviewed",
+    "tag",
+    "quality",
+    "q",
+)
 
 
 def _start_of(day) -> datetime:
@@ -51,8 +61,11 @@ def conversations(data: dict) -> QuerySet:
     elif data.get("reviewed") == "no":
         qs = qs.filter(reviewed_at__isnull=True)
     if data.get("tag"):
-        qs = qs.filter(Exists(ConversationTag.objects.filter(
-            conversation=OuterRef("pk"), tag_id=int(data["tag"]))))
+        qs = qs.filter(
+            Exists(
+                ConversationTag.objects.filter(conversation=OuterRef("pk"), tag_id=int(data["tag"]))
+            )
+        )
     quality = data.get("quality")
     if quality == "fallback":
         qs = qs.filter(has_fallback=True)
@@ -66,8 +79,11 @@ def conversations(data: dict) -> QuerySet:
 
 
 def to_session(data: dict) -> dict:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in data.items() if k in FILTER_KEYS and v not in (None, "")}
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in data.items()
+        if k in FILTER_KEYS and v not in (None, "")
+    }
 
 
 def flagged_messages(data: dict) -> QuerySet:

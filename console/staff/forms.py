@@ -1,17 +1,26 @@
 """Forms of the console (all POSTed with a CSRF token)."""
+
 from django import forms
 from django.contrib.auth import password_validation
 
 from console.staff.models import ANSWERS, FOLLOWUP_STATUSES, RED_FLAG_LEVELS, ROLES, Tag, User
 from console.staff.tracker import APPOINTMENT_STATUSES
 
-LEVEL_CHOICES = [("", "Any"), ("escalated", "Any escalation"), ("EMERGENCY", "Emergency"),
-                 ("URGENT", "Urgent"), ("none", "No escalation")]
+LEVEL_CHOICES = [
+    ("", "Any"),
+    ("escalated", "Any escalation"),
+    ("EMERGENCY", "Emergency"),
+    ("URGENT", "Urgent"),
+    ("none", "No escalation"),
+]
 FOLLOWUP_CHOICES = [("", "Any"), ("open", "Awaiting follow-up")]
 REVIEWED_CHOICES = [("", "Any"), ("no", "Not reviewed"), ("yes", "Reviewed")]
-QUALITY_CHOICES = [("", "Any"), ("fallback", "Fallback turns"),
-                   ("low_confidence", "Low-confidence turns"),
-                   ("either", "Fallback or low confidence")]
+QUALITY_CHOICES = [
+    ("", "Any"),
+    ("fallback", "Fallback turns"),
+    ("low_confidence", "Low-confidence turns"),
+    ("either", "Fallback or low confidence"),
+]
 
 
 class FilterForm(forms.Form):
@@ -20,10 +29,12 @@ class FilterForm(forms.Form):
     level = forms.ChoiceField(label="Escalation", choices=LEVEL_CHOICES, required=False)
     followup = forms.ChoiceField(label="Follow-up", choices=FOLLOWUP_CHOICES, required=False)
     channel = forms.ChoiceField(label="Channel", required=False)
-    date_from = forms.DateField(label="Active from", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="Active until", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="Active from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Active until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     reviewed = forms.ChoiceField(label="Reviewed", choices=REVIEWED_CHOICES, required=False)
     tag = forms.ChoiceField(label="Tag", required=False)
     quality = forms.ChoiceField(label="NLU", choices=QUALITY_CHOICES, required=False)
@@ -33,7 +44,8 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [("", "Any")] + [(c, c) for c in channels]
         self.fields["tag"].choices = [("", "Any")] + [
-            (str(t.pk), t.name) for t in Tag.objects.all()]
+            (str(t.pk), t.name) for t in Tag.objects.all()
+        ]
 
     def clean(self):
         data = super().clean()
@@ -44,8 +56,12 @@ class FilterForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label="Follow-up status", choices=FOLLOWUP_STATUSES)
-    note = forms.CharField(label="Clinical note (optional)", required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Clinical note (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class NoteForm(forms.Form):
@@ -91,18 +107,26 @@ class UserCreateForm(forms.Form):
             raise forms.ValidationError("The passwords differ.")
         if data.get("password1"):
             password_validation.validate_password(
-                data["password1"], User(username=data.get("username", "")))
+                data["password1"], User(username=data.get("username", ""))
+            )
         return data
 
 
 class UserEditForm(forms.Form):
     role = forms.ChoiceField(choices=ROLES)
     is_active = forms.BooleanField(label="Active", required=False)
-    password = forms.CharField(label="New password (leave empty to keep)", required=False,
-                               widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label="New password (leave empty to keep)",
+        required=False,
+        widget=forms.PasswordInput,
+        strip=False,
+    )
     admin_password = forms.CharField(
-        label="Your own password (needed to set a new password)", required=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False)
+        label="Your own password (needed to set a new password)",
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
 
     def __init__(self, *args, user=None, admin=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,8 +140,9 @@ class UserEditForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("password") and not (self.admin and self.admin.check_password(
-                data.get("admin_password") or "")):
+        if data.get("password") and not (
+            self.admin and self.admin.check_password(data.get("admin_password") or "")
+        ):
             self.add_error("admin_password", "Type your own password to set someone's password.")
         return data
 
@@ -126,8 +151,10 @@ class ReauthForm(forms.Form):
     """An admin's own password, typed again before a change to someone's sign-in."""
 
     admin_password = forms.CharField(
-        label="Your own password", strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+        label="Your own password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args, admin=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +180,8 @@ class ErasureForm(forms.Form):
     sender_id = forms.CharField(label="Sender id", max_length=255)
     confirm = forms.CharField(label="Sender id again", max_length=255)
     appointments = forms.BooleanField(
-        label="Also delete this sender's appointment requests", required=False, initial=True)
+        label="Also delete this sender's appointment requests", required=False, initial=True
+    )
 
     def clean(self):
         data = super().clean()
@@ -162,9 +190,12 @@ class ErasureForm(forms.Form):
         return data
 
 
-CERTAINTY_CHOICES = [("possible", "Possible findings"), ("confirmed", "Confirmed findings only"),
-                     ("cancelled", "Cancelled by context only"),
-                     ("any", "Possible, confirmed and cancelled")]
+CERTAINTY_CHOICES = [
+    ("possible", "Possible findings"),
+    ("confirmed", "Confirmed findings only"),
+    ("cancelled", "Cancelled by context only"),
+    ("any", "Possible, confirmed and cancelled"),
+]
 ANSWER_CHOICES = [("", "Any")] + [(v, label) for v, label in ANSWERS if v]
 
 
@@ -172,15 +203,19 @@ class SafetyFilterForm(forms.Form):
     """Filters of the safety review list; in the URL (none of them names a patient)."""
 
     certainty = forms.ChoiceField(label="Findings", choices=CERTAINTY_CHOICES, required=False)
-    level = forms.ChoiceField(label="Level", choices=[("", "Any")] + RED_FLAG_LEVELS,
-                              required=False)
+    level = forms.ChoiceField(
+        label="Level", choices=[("", "Any")] + RED_FLAG_LEVELS, required=False
+    )
     category = forms.ChoiceField(label="Category", required=False)
-    answer = forms.ChoiceField(label="Answer to “happening now?”", choices=ANSWER_CHOICES,
-                               required=False)
-    date_from = forms.DateField(label="From", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="Until", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    answer = forms.ChoiceField(
+        label="Answer to “happening now?”", choices=ANSWER_CHOICES, required=False
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,8 +225,12 @@ class SafetyFilterForm(forms.Form):
 class MissedRedFlagForm(forms.Form):
     level = forms.ChoiceField(label="Expected level", choices=RED_FLAG_LEVELS)
     category = forms.ChoiceField(label="Category (optional)", required=False)
-    note = forms.CharField(label="Note (optional)", max_length=1000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ rotates usernames is stopped too, while a few colleagues' typos behind one hospi
 address do not lock everybody out). settings.AXES_LOCKOUT_PARAMETERS lists the two
 sets in this order.
 """
+
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum

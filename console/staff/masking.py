@@ -2,6 +2,7 @@
 numbers, e-mail addresses, Aadhaar and ABHA numbers, names), revealed one conversation
 at a time, for CONSOLE_REVEAL_MINUTES, by a clinician or an admin who asks for it
 (audited by the caller). The rules themselves are in console/pii."""
+
 import re
 import time
 from datetime import datetime, timezone
@@ -17,8 +18,13 @@ from console.staff.models import CLINICIAN
 # Slots of the appointment form that hold personal data, and what they hold.
 PII_SLOTS = {"patient_name": "name", "phone": "phone"}
 NAME_SLOTS = ("patient_name",)
-SHOWN_AS = {"name": "name", "phone": "phone number", "email": "e-mail",
-            "aadhaar": "Aadhaar number", "abha": "ABHA"}
+SHOWN_AS = {
+    "name": "name",
+    "phone": "phone number",
+    "email": "e-mail",
+    "aadhaar": "Aadhaar number",
+    "abha": "ABHA",
+}
 # What pii.redact leaves in stored text (previews, annotations): shown as hidden too.
 PLACEHOLDER = re.compile(r"<({})>".format("|".join(pii.LABELS)))
 SESSION_KEY = "revealed"
@@ -50,7 +56,7 @@ def html(text, names: Sequence[str] = ()) -> SafeString:
             continue
         at = 0
         for match in PLACEHOLDER.finditer(piece):
-            out.append(escape(piece[at:match.start()]))
+            out.append(escape(piece[at : match.start()]))
             out.append(_hidden(match.group(1)))
             at = match.end()
         out.append(escape(piece[at:]))
@@ -61,7 +67,7 @@ def shortened(text, length: int) -> SafeString:
     """Masked, then cut to about `length` characters (never inside a number)."""
     plain = pii.redact(str(text or ""))
     if len(plain) > length:
-        plain = plain[:length - 1].rstrip() + "…"
+        plain = plain[: length - 1].rstrip() + "…"
         plain = re.sub(r"<[a-z]*$", "", plain)  # a placeholder cut in two
     return html(plain)
 
@@ -78,6 +84,7 @@ def slot_value(name: str, value, names: Sequence[str]):
 
 
 # --- revealing one conversation
+
 
 def reveal(request, pk: int) -> datetime:
     """Show conversation `pk` unmasked to this session for CONSOLE_REVEAL_MINUTES."""

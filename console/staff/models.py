@@ -2,6 +2,7 @@
 with the tracker store, escalation follow-up, tags, notes, intent annotations, the
 safety review (flagged messages, missed red flags) and the audit log. The tracker store
 itself is only read (tracker.py)."""
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -51,24 +52,46 @@ class Conversation(models.Model):
     preview = models.CharField(max_length=200, blank=True)
     search_text = models.TextField(blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     tags = models.ManyToManyField(Tag, through="ConversationTag", related_name="conversations")
 
     class Meta:
         indexes = [
             # Newest first: every list page walks this index (or one below) backwards.
             models.Index(F("last_event_at").desc(), F("id").desc(), name="conv_recent"),
-            models.Index("escalation_level", F("last_event_at").desc(), F("id").desc(),
-                         name="conv_escalated", condition=~Q(escalation_level="")),
-            models.Index(F("last_event_at").desc(), F("id").desc(), name="conv_followup",
-                         condition=Q(needs_followup=True)),
-            models.Index(F("last_event_at").desc(), F("id").desc(), name="conv_fallback",
-                         condition=Q(has_fallback=True)),
-            models.Index(F("last_event_at").desc(), F("id").desc(), name="conv_lowconf",
-                         condition=Q(has_low_confidence=True)),
-            models.Index(F("last_event_at").desc(), F("id").desc(), name="conv_reviewed",
-                         condition=Q(reviewed_at__isnull=False)),
+            models.Index(
+                "escalation_level",
+                F("last_event_at").desc(),
+                F("id").desc(),
+                name="conv_escalated",
+                condition=~Q(escalation_level=""),
+            ),
+            models.Index(
+                F("last_event_at").desc(),
+                F("id").desc(),
+                name="conv_followup",
+                condition=Q(needs_followup=True),
+            ),
+            models.Index(
+                F("last_event_at").desc(),
+                F("id").desc(),
+                name="conv_fallback",
+                condition=Q(has_fallback=True),
+            ),
+            models.Index(
+                F("last_event_at").desc(),
+                F("id").desc(),
+                name="conv_lowconf",
+                condition=Q(has_low_confidence=True),
+            ),
+            models.Index(
+                F("last_event_at").desc(),
+                F("id").desc(),
+                name="conv_reviewed",
+                condition=Q(reviewed_at__isnull=False),
+            ),
             models.Index("channel", F("last_event_at").desc(), name="conv_channel"),
         ]
 
@@ -101,23 +124,25 @@ OPEN_STATUSES = ("pending", "no_answer")
 class Escalation(models.Model):
     """A red-flag or triage escalation found in the events, with its follow-up."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="escalations")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="escalations"
+    )
     event_id = models.BigIntegerField(help_text="tracker event the escalation is anchored to")
     at = models.DateTimeField()
     level = models.CharField(max_length=16)
     categories = models.JSONField(default=list)
     recorded = models.BooleanField(default=False, help_text="escalation slots were set")
-    followup_status = models.CharField(max_length=20, choices=FOLLOWUP_STATUSES,
-                                       default="pending")
-    followup_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    followup_status = models.CharField(max_length=20, choices=FOLLOWUP_STATUSES, default="pending")
+    followup_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     followup_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["event_id"]
-        constraints = [models.UniqueConstraint(fields=["conversation", "event_id"],
-                                               name="escalation_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "event_id"], name="escalation_once")
+        ]
 
     @property
     def is_open(self) -> bool:
@@ -129,8 +154,9 @@ class Note(models.Model):
 
     REVIEW, CLINICAL = "review", "clinical"
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
-    escalation = models.ForeignKey(Escalation, null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="notes")
+    escalation = models.ForeignKey(
+        Escalation, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
     kind = models.CharField(max_length=10, choices=[(REVIEW, "Review"), (CLINICAL, "Clinical")])
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(max_length=4000)
@@ -143,8 +169,9 @@ class Note(models.Model):
 class IntentAnnotation(models.Model):
     """A reviewer's verdict on the intent predicted for one patient message."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="annotations")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="annotations"
+    )
     event_id = models.BigIntegerField()
     text = models.TextField()
     predicted_intent = models.CharField(max_length=120)
@@ -154,8 +181,9 @@ class IntentAnnotation(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        constraints = [models.UniqueConstraint(fields=["conversation", "event_id"],
-                                               name="annotation_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "event_id"], name="annotation_once")
+        ]
 
     @property
     def corrected(self) -> bool:
@@ -164,8 +192,12 @@ class IntentAnnotation(models.Model):
 
 # What the patient answered to "Is this happening now?" (utter_ask_red_flag_now).
 ANSWERS = [
-    ("", "Not asked"), ("pending", "No answer yet"), ("yes", "Yes"), ("no", "No"),
-    ("not_sure", "Not sure"), ("other", "Wrote something else"),
+    ("", "Not asked"),
+    ("pending", "No answer yet"),
+    ("yes", "Yes"),
+    ("no", "No"),
+    ("not_sure", "Not sure"),
+    ("other", "Wrote something else"),
 ]
 RED_FLAG_LEVELS = [("EMERGENCY", "Emergency"), ("URGENT", "Urgent")]
 
@@ -175,25 +207,32 @@ class FlaggedMessage(models.Model):
     (recomputed with its conversation; no staff data lives here). The message text
     stays in the tracker store and is read when the review list is shown."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="flagged_messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="flagged_messages"
+    )
     event_id = models.BigIntegerField(help_text="the patient's `user` event")
     at = models.DateTimeField()
     level = models.CharField(max_length=16)
     certainty = models.CharField(max_length=16, help_text="possible if any finding is")
     categories = models.JSONField(default=list)
-    category_key = models.CharField(max_length=400, blank=True,
-                                    help_text="|cat|cat| for filtering on any database")
+    category_key = models.CharField(
+        max_length=400, blank=True, help_text="|cat|cat| for filtering on any database"
+    )
     findings = models.JSONField(default=list, help_text="category, level, certainty each")
     reply = models.CharField(max_length=120, blank=True, help_text="first action after it")
     answer = models.CharField(max_length=16, choices=ANSWERS, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["conversation", "event_id"],
-                                               name="flagged_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "event_id"], name="flagged_once")
+        ]
         indexes = [
-            models.Index(F("at").desc(), F("id").desc(), name="flag_possible",
-                         condition=Q(certainty="possible")),
+            models.Index(
+                F("at").desc(),
+                F("id").desc(),
+                name="flag_possible",
+                condition=Q(certainty="possible"),
+            ),
             models.Index("certainty", "level", F("at").desc(), name="flag_level"),
         ]
 
@@ -202,8 +241,9 @@ class MissedRedFlag(models.Model):
     """A reviewer's verdict that a patient message was a red flag the screen missed (or
     under-rated); exported as a test case of tests/redflags/. The text is kept redacted."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="missed_red_flags")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="missed_red_flags"
+    )
     event_id = models.BigIntegerField()
     text = models.TextField(help_text="the message, personal data redacted")
     level = models.CharField(max_length=16, choices=RED_FLAG_LEVELS)
@@ -214,8 +254,9 @@ class MissedRedFlag(models.Model):
 
     class Meta:
         ordering = ["-marked_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["conversation", "event_id"],
-                                               name="missed_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "event_id"], name="missed_once")
+        ]
 
 
 class SyncState(models.Model):
@@ -235,20 +276,32 @@ class AuditQuerySet(models.QuerySet):
 
 
 AUDIT_ACTIONS = [
-    ("login", "Login"), ("login_failed", "Failed login"), ("lockout", "Locked out"),
-    ("logout", "Logout"), ("password_change", "Password change"),
-    ("transcript_view", "Transcript view"), ("reveal", "Personal data revealed"),
+    ("login", "Login"),
+    ("login_failed", "Failed login"),
+    ("lockout", "Locked out"),
+    ("logout", "Logout"),
+    ("password_change", "Password change"),
+    ("transcript_view", "Transcript view"),
+    ("reveal", "Personal data revealed"),
     ("appointments_view", "Appointment requests view"),
-    ("export_csv", "CSV export"), ("export_nlu", "NLU export"),
-    ("annotation", "Annotation"), ("followup", "Follow-up status"),
+    ("export_csv", "CSV export"),
+    ("export_nlu", "NLU export"),
+    ("annotation", "Annotation"),
+    ("followup", "Follow-up status"),
     ("appointment_status", "Appointment status"),
-    ("erasure", "Erasure"), ("retention", "Retention run"),
-    ("user_created", "User created"), ("role_change", "Role change"),
-    ("user_change", "User change"), ("lockout_cleared", "Lockout cleared"),
-    ("2fa_enrolled", "Two-step sign-in turned on"), ("2fa_verified", "Sign-in code accepted"),
-    ("2fa_failed", "Wrong sign-in code"), ("2fa_reset", "Two-step sign-in reset"),
+    ("erasure", "Erasure"),
+    ("retention", "Retention run"),
+    ("user_created", "User created"),
+    ("role_change", "Role change"),
+    ("user_change", "User change"),
+    ("lockout_cleared", "Lockout cleared"),
+    ("2fa_enrolled", "Two-step sign-in turned on"),
+    ("2fa_verified", "Sign-in code accepted"),
+    ("2fa_failed", "Wrong sign-in code"),
+    ("2fa_reset", "Two-step sign-in reset"),
     ("reauth_failed", "Admin password wrong"),
-    ("missed_red_flag", "Missed red flag marked"), ("export_cases", "Red-flag cases export"),
+    ("missed_red_flag", "Missed red flag marked"),
+    ("export_cases", "Red-flag cases export"),
 ]
 
 

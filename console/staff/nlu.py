@@ -4,6 +4,7 @@ An example is left out when its text, normalised, is already a training example
 (under any intent: the same text under two intents would contradict the data) or
 appears twice among the corrections.
 """
+
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -77,8 +78,11 @@ def classify(annotations: Iterable[C]) -> List[Tuple[C, str]]:
         if not exportable(item.text):
             state = "not exportable"
         elif key in known:
-            state = "in training data" if known[key] == item.correct_intent \
+            state = (
+                "in training data"
+                if known[key] == item.correct_intent
                 else "conflicts with training data"
+            )
         elif key in seen:
             state = "duplicate"
         else:
@@ -103,8 +107,12 @@ def export_yaml(annotations: Iterable[Correction]) -> Tuple[str, int]:
     for item, state in classify(annotations):
         if state == "new":
             by_intent.setdefault(item.correct_intent, []).append(" ".join(item.text.split()))
-    lines = ["# Examples corrected by reviewers in the staff console.",
-             'version: "3.1"', "", "nlu:"]
+    lines = [
+        "# Examples corrected by reviewers in the staff console.",
+        'version: "3.1"',
+        "",
+        "nlu:",
+    ]
     for intent in sorted(by_intent):
         lines += [f"- intent: {intent}", "  examples: |"]
         lines += [f"    - {text}" for text in by_intent[intent]]

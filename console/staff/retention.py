@@ -2,6 +2,7 @@
 patient on request). Both remove the tracker events and what the console kept about
 them (summary, escalations, notes, annotations) and the call-back numbers left in the chat
 (`callback_requests`), and are audited."""
+
 import time
 from datetime import datetime, timezone
 from typing import Any, Dict, List
@@ -20,13 +21,26 @@ def erase_sender(request, sender_id: str, appointments: bool) -> Dict[str, int]:
     requests = tracker.delete_appointments_of(sender_id) if appointments else 0
     callbacks = delete_callbacks_of(sender_id)  # a number left for a call back, always
     with transaction.atomic():
-        conversations = Conversation.objects.filter(sender_id=sender_id).delete()[1].get(
-            "staff.Conversation", 0)
-        result = {"events": events, "appointment_requests": requests,
-                  "callback_requests": callbacks, "console_rows": conversations}
+        conversations = (
+            Conversation.objects.filter(sender_id=sender_id)
+            .delete()[1]
+            .get("staff.Conversation", 0)
+        )
+        result = {
+            "events": events,
+            "appointment_requests": requests,
+            "callback_requests": callbacks,
+            "console_rows": conversations,
+        }
         found = any(result.values())
-        audit.record(request, "erasure", target="one sender", sender_id=sender_id, **result,
-                     found=None if found else False)
+        audit.record(
+            request,
+            "erasure",
+            target="one sender",
+            sender_id=sender_id,
+            **result,
+            found=None if found else False,
+        )
     return {**result, "found": found}
 
 
@@ -42,8 +56,13 @@ def purge_older_than(days: int, request=None, actor: str = "") -> Dict[str, int]
         senders, deleted = tracker.delete_before(cutoff)
     removed = sync.resync(senders)
     callbacks = delete_callbacks_before(datetime.fromtimestamp(cutoff, tz=timezone.utc))
-    result = {"days": days, "events": deleted, "senders_touched": len(senders),
-              "conversations_removed": removed, "callback_requests": callbacks}
+    result = {
+        "days": days,
+        "events": deleted,
+        "senders_touched": len(senders),
+        "conversations_removed": removed,
+        "callback_requests": callbacks,
+    }
     detail: Dict[str, Any] = dict(result)
     if request is None:  # from the command line: no signed-in user to name
         detail["username"] = actor

@@ -1,4 +1,5 @@
 """Who may open what: every console view is wrapped in `role_required` (or is public)."""
+
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -9,6 +10,7 @@ from console.staff.models import ADMIN, CLINICIAN, REVIEWER  # noqa: F401  (re-e
 
 def role_required(role: str):
     """Anonymous -> login page; signed in without the role -> 403."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -17,5 +19,7 @@ def role_required(role: str):
             if not request.user.has_role(role):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
+
         return wrapped
+
     return decorator

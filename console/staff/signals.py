@@ -1,4 +1,5 @@
 """Audit entries for logins, failed logins, lockouts and logouts."""
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver

@@ -5,6 +5,7 @@ The console writes to `events` only to erase (erasure and retention) and to add 
 two indexes it needs; it changes only `status` in `appointment_requests`. It reads the
 assistant's `consents` table when there is one.
 """
+
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,8 +18,10 @@ from sqlalchemy.engine import Engine
 
 # (name, columns) of the indexes the console adds to Rasa's table. Rasa itself only
 # indexes sender_id; transcripts read one sender in id order, retention by timestamp.
-EVENT_INDEXES = [("console_events_sender_id_id", "sender_id, id"),
-                 ("console_events_timestamp", "timestamp")]
+EVENT_INDEXES = [
+    ("console_events_sender_id_id", "sender_id, id"),
+    ("console_events_timestamp", "timestamp"),
+]
 APPOINTMENT_STATUSES = ["new", "contacted", "booked", "closed"]
 
 
@@ -35,8 +38,11 @@ class Event:
 
 @lru_cache(maxsize=8)
 def _engine(url: str) -> Engine:
-    options = {"connect_args": {"timeout": 20}} if url.startswith("sqlite") else {
-        "pool_pre_ping": True, "pool_size": 4}
+    options = (
+        {"connect_args": {"timeout": 20}}
+        if url.startswith("sqlite")
+        else {"pool_pre_ping": True, "pool_size": 4}
+    )
     return create_engine(url, future=True, **options)
 
 
@@ -62,7 +68,8 @@ def ensure_indexes() -> List[str]:
         how = "CONCURRENTLY " if postgres else ""  # do not block Rasa's writes
         with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(
-                text(f"CREATE INDEX {how}IF NOT EXISTS {name} ON events ({columns})"))
+                text(f"CREATE INDEX {how}IF NOT EXISTS {name} ON events ({columns})")
+            )
         created.append(name)
     return created
 
@@ -94,17 +101,25 @@ def _event(row) -> Event:
         data = json.loads(row.data) if row.data else {}
     except ValueError:
         data = {}
-    return Event(row.id, row.sender_id, row.type_name, row.timestamp or 0.0,
-                 row.intent_name, row.action_name, data)
+    return Event(
+        row.id,
+        row.sender_id,
+        row.type_name,
+        row.timestamp or 0.0,
+        row.intent_name,
+        row.action_name,
+        data,
+    )
 
 
 def events_of_senders(senders: Sequence[str]) -> Iterator[Tuple[str, List[Event]]]:
     """All events of each sender, in order, grouped by sender."""
     if not senders:
         return
-    query = text("SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
-                 "FROM events WHERE sender_id IN :senders ORDER BY sender_id, id"
-                 ).bindparams(bindparam("senders", expanding=True))
+    query = text(
+        "SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
+        "FROM events WHERE sender_id IN :senders ORDER BY sender_id, id"
+    ).bindparams(bindparam("senders", expanding=True))
     current = ""
     batch: List[Event] = []
     with engine().connect() as connection:
@@ -127,34 +142,42 @@ def events_of(sender_id: str) -> List[Event]:
 def delete_sender(sender_id: str) -> int:
     """Erase every event of one sender; returns how many were deleted."""
     with engine().begin() as connection:
-        return connection.execute(text("DELETE FROM events WHERE sender_id = :s"),
-                                  {"s": sender_id}).rowcount
+        return connection.execute(
+            text("DELETE FROM events WHERE sender_id = :s"), {"s": sender_id}
+        ).rowcount
 
 
 def delete_before(cutoff: float) -> Tuple[List[str], int]:
     """Erase every event older than `cutoff` (epoch seconds); returns the senders
     touched and how many events were deleted."""
     with engine().begin() as connection:
-        senders = [r[0] for r in connection.execute(
-            text("SELECT DISTINCT sender_id FROM events WHERE timestamp < :c"), {"c": cutoff})]
-        deleted = connection.execute(text("DELETE FROM events WHERE timestamp < :c"),
-                                     {"c": cutoff}).rowcount
+        senders = [
+            r[0]
+            for r in connection.execute(
+                text("SELECT DISTINCT sender_id FROM events WHERE timestamp < :c"), {"c": cutoff}
+            )
+        ]
+        deleted = connection.execute(
+            text("DELETE FROM events WHERE timestamp < :c"), {"c": cutoff}
+        ).rowcount
     return senders, deleted
 
 
 def count_before(cutoff: float) -> Tuple[int, int]:
     """(events, senders) older than `cutoff`."""
     with engine().connect() as connection:
-        row = connection.execute(text(
-            "SELECT count(*), count(DISTINCT sender_id) FROM events WHERE timestamp < :c"),
-            {"c": cutoff}).one()
+        row = connection.execute(
+            text("SELECT count(*), count(DISTINCT sender_id) FROM events WHERE timestamp < :c"),
+            {"c": cutoff},
+        ).one()
     return int(row[0]), int(row[1])
 
 
 # --- appointment requests (the practice's table, written by the action server) ---
 
-APPOINTMENT_COLUMNS = "id, created_at, sender_id, channel, patient_name, phone, " \
-                      "preferred_time, reason, status"
+APPOINTMENT_COLUMNS = (
+    "id, created_at, sender_id, channel, patient_name, phone, preferred_time, reason, status"
+)
 
 
 def _typed(sql: str, **datetimes):
@@ -183,10 +206,16 @@ def appointments(status: Optional[str], offset: int, limit: int) -> Tuple[List[d
     params = {"status": status, "offset": offset, "limit": limit}
     with engine().connect() as connection:
         total = connection.execute(
-            text(f"SELECT count(*) FROM appointment_requests {where}"), params).scalar()
-        rows = connection.execute(_typed(
-            f"SELECT {APPOINTMENT_COLUMNS} FROM appointment_requests {where} "
-            "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", created_at=1), params)
+            text(f"SELECT count(*) FROM appointment_requests {where}"), params
+        ).scalar()
+        rows = connection.execute(
+            _typed(
+                f"SELECT {APPOINTMENT_COLUMNS} FROM appointment_requests {where} "
+                "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
+                created_at=1,
+            ),
+            params,
+        )
         return [_appointment_row(r) for r in rows], int(total or 0)
 
 
@@ -194,9 +223,13 @@ def appointment(request_id: int) -> Optional[dict]:
     if not has_table("appointment_requests"):
         return None
     with engine().connect() as connection:
-        row = connection.execute(_typed(
-            f"SELECT {APPOINTMENT_COLUMNS} FROM appointment_requests WHERE id = :id",
-            created_at=1), {"id": request_id}).first()
+        row = connection.execute(
+            _typed(
+                f"SELECT {APPOINTMENT_COLUMNS} FROM appointment_requests WHERE id = :id",
+                created_at=1,
+            ),
+            {"id": request_id},
+        ).first()
     return _appointment_row(row) if row else None
 
 
@@ -205,25 +238,33 @@ def appointment_names(sender_id: str) -> List[str]:
     if not has_table("appointment_requests"):
         return []
     with engine().connect() as connection:
-        return [r[0] for r in connection.execute(text(
-            "SELECT DISTINCT patient_name FROM appointment_requests WHERE sender_id = :s"),
-            {"s": sender_id}) if r[0]]
+        return [
+            r[0]
+            for r in connection.execute(
+                text("SELECT DISTINCT patient_name FROM appointment_requests WHERE sender_id = :s"),
+                {"s": sender_id},
+            )
+            if r[0]
+        ]
 
 
 def set_appointment_status(request_id: int, status: str) -> None:
     if status not in APPOINTMENT_STATUSES:
         raise ValueError(status)
     with engine().begin() as connection:
-        connection.execute(text("UPDATE appointment_requests SET status = :s WHERE id = :id"),
-                           {"s": status, "id": request_id})
+        connection.execute(
+            text("UPDATE appointment_requests SET status = :s WHERE id = :id"),
+            {"s": status, "id": request_id},
+        )
 
 
 def delete_appointments_of(sender_id: str) -> int:
     if not has_table("appointment_requests"):
         return 0
     with engine().begin() as connection:
-        return connection.execute(text("DELETE FROM appointment_requests WHERE sender_id = :s"),
-                                  {"s": sender_id}).rowcount
+        return connection.execute(
+            text("DELETE FROM appointment_requests WHERE sender_id = :s"), {"s": sender_id}
+        ).rowcount
 
 
 # --- consents (written by the assistant when a patient agrees to a notice; read only)
@@ -236,11 +277,18 @@ def consents_of(sender_id: str) -> List[dict]:
     if not has_table("consents"):
         return []
     with engine().connect() as connection:
-        rows = connection.execute(_typed(
-            f"SELECT {CONSENT_COLUMNS} FROM consents WHERE sender_id = :s "
-            "ORDER BY created_at, id", created_at=1), {"s": sender_id})
-        return [{**r._mapping, "granted": bool(r.granted), "created_at": _utc(r.created_at)}
-                for r in rows]
+        rows = connection.execute(
+            _typed(
+                f"SELECT {CONSENT_COLUMNS} FROM consents WHERE sender_id = :s "
+                "ORDER BY created_at, id",
+                created_at=1,
+            ),
+            {"s": sender_id},
+        )
+        return [
+            {**r._mapping, "granted": bool(r.granted), "created_at": _utc(r.created_at)}
+            for r in rows
+        ]
 
 
 def iter_chunks(items: Iterable[str], size: int) -> Iterator[List[str]]:

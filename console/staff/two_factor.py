@@ -6,6 +6,7 @@ Who needs it: everybody who has enrolled a device, and, when CONSOLE_REQUIRE_2FA
 Until the code is given, a signed-in session reaches only the enrolment and code pages
 and "sign out" (SecondFactorMiddleware, after django-otp's OTPMiddleware).
 """
+
 import io
 from base64 import b32encode
 from typing import Optional
@@ -52,7 +53,7 @@ def enrolment_device(user) -> TOTPDevice:
 def secret_text(device: TOTPDevice) -> str:
     """The key as an authenticator app takes it when typed: base32, in groups of four."""
     key = b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def qr_svg(device: TOTPDevice) -> SafeString:
@@ -61,8 +62,9 @@ def qr_svg(device: TOTPDevice) -> SafeString:
     out = io.BytesIO()
     qrcode.make(device.config_url, image_factory=SvgPathImage, border=2).save(out)
     svg = out.getvalue().decode()
-    svg = svg[svg.index("<svg"):].replace(
-        "<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1)
+    svg = svg[svg.index("<svg") :].replace(
+        "<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1
+    )
     return mark_safe(svg)
 
 
@@ -78,7 +80,10 @@ class SecondFactorMiddleware:
         if pending(request) and not request.path.startswith(settings.STATIC_URL):
             open_paths = {reverse(name) for name in self.OPEN}
             if request.path not in open_paths:
-                target = ("staff:two_factor_verify" if confirmed_device(request.user)
-                          else "staff:two_factor_setup")
+                target = (
+                    "staff:two_factor_verify"
+                    if confirmed_device(request.user)
+                    else "staff:two_factor_setup"
+                )
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

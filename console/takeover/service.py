@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from console import pii
+from console.settings import project_setting as value  # the project's settings.py, by path
 from console.staff import audit, tracker
 from console.staff.models import AuditEntry, Conversation
 from console.takeover import rasa
@@ -35,7 +36,6 @@ from contract import (
     UTTER_TAKEOVER_STARTED,
     split_conversation_id,
 )
-from console.settings import project_setting as value  # the project's settings.py, by path
 
 WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 # the channels a staff message can reach (the REST channel only answers its caller)

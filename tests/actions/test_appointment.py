@@ -10,6 +10,7 @@ from tests.conftest import POSTGRES_URL, load_tracker, run_action, slot_events
 
 def validate(method, value):
     from rasa_sdk.executor import CollectingDispatcher
+
     dispatcher = CollectingDispatcher()
     result = getattr(ValidateAppointmentForm(), method)(value, dispatcher, None, {})
     return result, [m.get("response") for m in dispatcher.messages]
@@ -30,8 +31,10 @@ def test_name_is_trimmed_and_bounded():
 
 
 def test_empty_answer_is_asked_again():
-    assert validate("validate_visit_reason", " ") == ({"visit_reason": None},
-                                                      ["utter_unclear_answer"])
+    assert validate("validate_visit_reason", " ") == (
+        {"visit_reason": None},
+        ["utter_unclear_answer"],
+    )
 
 
 def test_unset_slot_is_not_complained_about():
@@ -40,15 +43,27 @@ def test_unset_slot_is_not_complained_about():
 
 def rows(url):
     with create_engine(url).connect() as connection:
-        return connection.execute(text(
-            "select sender_id, channel, patient_name, phone, preferred_time, reason, status "
-            "from appointment_requests")).fetchall()
+        return connection.execute(
+            text(
+                "select sender_id, channel, patient_name, phone, preferred_time, reason, status "
+                "from appointment_requests"
+            )
+        ).fetchall()
 
 
 def test_confirmed_request_is_saved(sqlite_url):
     events, said = run_action(ActionSubmitAppointment(), load_tracker("appointment_confirmed"))
-    assert rows(sqlite_url) == [("patient-appointment-1", "rest", "Ravi Kumar", "+919876543210",
-                                 "monday morning", "second opinion for kyphoplasty", "new")]
+    assert rows(sqlite_url) == [
+        (
+            "patient-appointment-1",
+            "rest",
+            "Ravi Kumar",
+            "+919876543210",
+            "monday morning",
+            "second opinion for kyphoplasty",
+            "new",
+        )
+    ]
     assert [m["response"] for m in said] == ["utter_appointment_saved"]
     assert slot_events(events)["appointment_saved"] is True
     assert slot_events(events)["patient_name"] is None
@@ -73,9 +88,17 @@ def test_saving_never_creates_the_table(tmp_path):
     """DDL belongs to `python -m tables`: without it, saving fails and creates nothing."""
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     with pytest.raises(OperationalError, match="no such table: appointment_requests"):
-        save_request({"sender_id": "s", "channel": "rest", "patient_name": "A B",
-                      "phone": "+919876543210", "preferred_time": "any", "reason": "pain"},
-                     url=url)
+        save_request(
+            {
+                "sender_id": "s",
+                "channel": "rest",
+                "patient_name": "A B",
+                "phone": "+919876543210",
+                "preferred_time": "any",
+                "reason": "pain",
+            },
+            url=url,
+        )
     assert not inspect(create_engine(url)).has_table("appointment_requests")
 
 
@@ -87,10 +110,21 @@ def test_request_is_saved_in_postgresql():
         connection.execute(text("drop table if exists consents"))
         connection.execute(text("drop table if exists callback_requests"))
     assert sorted(create_tables(POSTGRES_URL)) == [
-        "appointment_requests", "callback_requests", "consents"]
-    assert create_tables(POSTGRES_URL) == []      # a second run changes nothing
-    new_id = save_request({"sender_id": "pg-1", "channel": "rest", "patient_name": "A B",
-                           "phone": "+919876543210", "preferred_time": "any", "reason": "pain"},
-                          url=POSTGRES_URL)
+        "appointment_requests",
+        "callback_requests",
+        "consents",
+    ]
+    assert create_tables(POSTGRES_URL) == []  # a second run changes nothing
+    new_id = save_request(
+        {
+            "sender_id": "pg-1",
+            "channel": "rest",
+            "patient_name": "A B",
+            "phone": "+919876543210",
+            "preferred_time": "any",
+            "reason": "pain",
+        },
+        url=POSTGRES_URL,
+    )
     assert new_id >= 1
     assert rows(POSTGRES_URL) == [("pg-1", "rest", "A B", "+919876543210", "any", "pain", "new")]

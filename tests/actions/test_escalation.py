@@ -37,8 +37,10 @@ def alert_server(monkeypatch):
 def test_escalation_is_recorded_in_slots_without_a_webhook():
     events, said = run_action(ActionRecordEscalation(), load_tracker("emergency_message"))
     assert said == []
-    assert slot_events(events) == {"escalation_level": "EMERGENCY",
-                                   "escalation_categories": ["bladder", "infection"]}
+    assert slot_events(events) == {
+        "escalation_level": "EMERGENCY",
+        "escalation_categories": ["bladder", "infection"],
+    }
 
 
 def test_nothing_is_recorded_for_a_message_without_red_flags():

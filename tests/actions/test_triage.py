@@ -1,4 +1,5 @@
 """The triage result and a triage button tapped after the form: what is said and recorded."""
+
 import json
 
 import pytest
@@ -7,10 +8,22 @@ from actions.triage import ActionTriageLateAnswer, ActionTriageResult
 from actions.triage_questions import TRIAGE_SLOTS
 from tests.conftest import load_tracker, run_action, slot_events
 
-NO_FLAGS = {"tr_bladder": "no", "tr_bowel": "no", "tr_saddle": "no", "tr_leg_weakness": "no",
-            "tr_leg_pain": "no", "tr_injury": "no", "tr_recent_procedure": "no", "tr_cancer": "no",
-            "tr_duration": "over_3_months", "tr_severity": "severe", "tr_fever": "no",
-            "tr_weight_loss": "no", "tr_night_pain": "no", "tr_tb_risk": "no"}
+NO_FLAGS = {
+    "tr_bladder": "no",
+    "tr_bowel": "no",
+    "tr_saddle": "no",
+    "tr_leg_weakness": "no",
+    "tr_leg_pain": "no",
+    "tr_injury": "no",
+    "tr_recent_procedure": "no",
+    "tr_cancer": "no",
+    "tr_duration": "over_3_months",
+    "tr_severity": "severe",
+    "tr_fever": "no",
+    "tr_weight_loss": "no",
+    "tr_night_pain": "no",
+    "tr_tb_risk": "no",
+}
 MILD_AND_HELPED = {**NO_FLAGS, "tr_severity": "mild", "tr_care_helped": "yes"}
 
 
@@ -50,8 +63,10 @@ def test_emergency_result_gives_the_advice_then_next_steps_and_keeps_the_session
     assert slots["emergency_active"] is True and slots["escalation_level"] == "EMERGENCY"
 
 
-@pytest.mark.parametrize("language, reason", [
-    ("hi", "बहुत तेज़ दर्द"), ("hinglish", "bahut tez dard"), ("en", "severe pain")])
+@pytest.mark.parametrize(
+    "language, reason",
+    [("hi", "बहुत तेज़ दर्द"), ("hinglish", "bahut tez dard"), ("en", "severe pain")],
+)
 def test_the_reason_is_in_the_conversation_language(language, reason):
     slots, _, said = result(**NO_FLAGS, language=language)
     assert said[0]["triage_reason"] == reason == slots["triage_reason"]
@@ -65,19 +80,24 @@ def test_the_escalation_record_stays_in_english_for_staff():
 
 # --- a triage button tapped after the form ended
 
+
 def late_tap(question, answer, **slots):
     tracker = load_tracker("faq_message", **slots)
     tracker.latest_message = {
         "text": "/answer" + json.dumps({"tr_question": question, "tr_answer": answer}),
         "intent": {"name": "answer"},
-        "entities": [{"entity": "tr_question", "value": question},
-                     {"entity": "tr_answer", "value": answer}]}
+        "entities": [
+            {"entity": "tr_question", "value": question},
+            {"entity": "tr_answer", "value": answer},
+        ],
+    }
     events, said = run_action(ActionTriageLateAnswer(), tracker)
     return slot_events(events), [m["response"] for m in said]
 
 
-@pytest.mark.parametrize("question, answer", [("tr_bladder", "yes"), ("tr_leg_weakness", "unsure"),
-                                              ("tr_chest", "yes")])
+@pytest.mark.parametrize(
+    "question, answer", [("tr_bladder", "yes"), ("tr_leg_weakness", "unsure"), ("tr_chest", "yes")]
+)
 def test_a_late_yes_to_an_emergency_question_gives_the_emergency_advice(question, answer):
     slots, said = late_tap(question, answer)
     assert said == ["utter_emergency_advice", "utter_triage_next_steps_emergency"]
@@ -89,8 +109,9 @@ def test_a_late_yes_to_an_urgent_question_gives_the_urgent_advice():
     assert said == ["utter_triage_urgent"] and slots["escalation_level"] == "URGENT"
 
 
-@pytest.mark.parametrize("question, answer", [("tr_bladder", "no"), ("tr_age", "yes"),
-                                              ("tr_severity", "severe")])
+@pytest.mark.parametrize(
+    "question, answer", [("tr_bladder", "no"), ("tr_age", "yes"), ("tr_severity", "severe")]
+)
 def test_a_late_answer_that_means_nothing_urgent_offers_the_check_again(question, answer):
     assert late_tap(question, answer) == ({}, ["utter_triage_late_answer"])
 

@@ -1,5 +1,6 @@
 """Replies to the triage questions: typed words, button taps (current and older), and
 non-answers."""
+
 import json
 
 import pytest
@@ -21,8 +22,11 @@ FIRST_FOUR_NO = {**NO_SO_FAR, "tr_saddle": "no", "tr_leg_weakness": "no"}
 
 
 def message(text, intent, **entities):
-    return {"text": text, "intent": {"name": intent, "confidence": 0.9},
-            "entities": [{"entity": name, "value": value} for name, value in entities.items()]}
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [{"entity": name, "value": value} for name, value in entities.items()],
+    }
 
 
 def tap(question, answer):
@@ -39,25 +43,42 @@ def form_turn(latest, requested, **answers):
     return slot_events(events), [m["response"] for m in said]
 
 
-@pytest.mark.parametrize("text, intent, value", [
-    # the NLU's intent for typed words (checked against the trained model in test_triage_nlu.py)
-    ("haan", "affirm", "yes"), ("haan thoda", "affirm", "yes"), ("ji haan", "affirm", "yes"),
-    ("yes a bit", "affirm", "yes"), ("sometimes", "affirm", "yes"), ("कभी कभी", "affirm", "yes"),
-    ("nahi", "deny", "no"), ("नहीं", "deny", "no"), ("no", "deny", "no"),
-    ("pata nahi", "not_sure", "unsure"), ("पता नहीं", "not_sure", "unsure"),
-    # a plain payload is a plain answer to the question asked
-    ("/affirm", "affirm", "yes"), ("/not_sure", "not_sure", "unsure"),
-])
+@pytest.mark.parametrize(
+    "text, intent, value",
+    [
+        # the NLU's intent for typed words (checked against the trained model in test_triage_nlu.py)
+        ("haan", "affirm", "yes"),
+        ("haan thoda", "affirm", "yes"),
+        ("ji haan", "affirm", "yes"),
+        ("yes a bit", "affirm", "yes"),
+        ("sometimes", "affirm", "yes"),
+        ("कभी कभी", "affirm", "yes"),
+        ("nahi", "deny", "no"),
+        ("नहीं", "deny", "no"),
+        ("no", "deny", "no"),
+        ("pata nahi", "not_sure", "unsure"),
+        ("पता नहीं", "not_sure", "unsure"),
+        # a plain payload is a plain answer to the question asked
+        ("/affirm", "affirm", "yes"),
+        ("/not_sure", "not_sure", "unsure"),
+    ],
+)
 def test_typed_yes_no_and_not_sure_fill_the_question_asked(text, intent, value):
     assert read_reply(message(text, intent), "tr_saddle") == Reply("answer", "tr_saddle", value)
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("purple", "nlu_fallback"), ("hello", "greet"), ("thanks", "thank"),
-    ("my back hurts", "report_back_pain"), ("Ravi Kumar", "inform"),
-    # an old button that names no question, or a malformed one, is not guessed
-    ('/inform{"tr_severity": "severe"}', "inform"),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("purple", "nlu_fallback"),
+        ("hello", "greet"),
+        ("thanks", "thank"),
+        ("my back hurts", "report_back_pain"),
+        ("Ravi Kumar", "inform"),
+        # an old button that names no question, or a malformed one, is not guessed
+        ('/inform{"tr_severity": "severe"}', "inform"),
+    ],
+)
 def test_anything_else_is_unclear_and_asked_again(text, intent):
     assert read_reply(message(text, intent), "tr_saddle") == Reply("unclear", "tr_saddle")
     slots, said = form_turn(message(text, intent), "tr_saddle", **NO_SO_FAR)
@@ -70,40 +91,66 @@ def test_a_malformed_tap_is_unclear(tapped):
     assert read_reply(tapped, "tr_saddle") == Reply("unclear", "tr_saddle")
 
 
-@pytest.mark.parametrize("intent", ["faq", "request_human", "bot_challenge", "cancel",
-                                    "call_emergency", "red_flag_emergency", "red_flag_urgent"])
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "faq",
+        "request_human",
+        "bot_challenge",
+        "cancel",
+        "call_emergency",
+        "red_flag_emergency",
+        "red_flag_urgent",
+    ],
+)
 def test_questions_and_requests_are_left_to_the_dialogue_rules(intent):
     slots, said = form_turn(message("what is kyphoplasty", intent), "tr_saddle", **NO_SO_FAR)
     assert said == [] and slots == {"requested_slot": "tr_saddle"}  # Rasa then rejects the form
 
 
-@pytest.mark.parametrize("slot, text, value", [
-    ("tr_age", "62", "yes"), ("tr_age", "I am 47", "no"),
-    ("tr_age", "mummy ki umar 71 saal hai", "yes"), ("tr_age", "६५ साल", "yes"),
-    ("tr_age", "50", "yes"),
-    ("tr_duration", "3 hafte se", "under_6_weeks"),
-    ("tr_duration", "2 months", "6_weeks_to_3_months"),
-    ("tr_duration", "do saal se", "over_3_months"),
-    ("tr_duration", "3 महीने से ज़्यादा", "over_3_months"),
-    ("tr_duration", "6 hafte se 3 mahine", "6_weeks_to_3_months"),
-    ("tr_duration", "6 हफ़्ते से कम", "under_6_weeks"),
-    ("tr_severity", "bahut tez dard", "severe"), ("tr_severity", "halka sa", "mild"),
-    ("tr_severity", "बहुत तेज़", "severe"), ("tr_severity", "मध्यम", "moderate"),
-    ("tr_care_helped", "thoda aaram hai", "yes"), ("tr_care_helped", "नहीं, आराम नहीं", "no"),
-    ("tr_care_helped", "अभी आज़माया नहीं", "not_tried"), ("tr_care_helped", "haan", "yes"),
-])
+@pytest.mark.parametrize(
+    "slot, text, value",
+    [
+        ("tr_age", "62", "yes"),
+        ("tr_age", "I am 47", "no"),
+        ("tr_age", "mummy ki umar 71 saal hai", "yes"),
+        ("tr_age", "६५ साल", "yes"),
+        ("tr_age", "50", "yes"),
+        ("tr_duration", "3 hafte se", "under_6_weeks"),
+        ("tr_duration", "2 months", "6_weeks_to_3_months"),
+        ("tr_duration", "do saal se", "over_3_months"),
+        ("tr_duration", "3 महीने से ज़्यादा", "over_3_months"),
+        ("tr_duration", "6 hafte se 3 mahine", "6_weeks_to_3_months"),
+        ("tr_duration", "6 हफ़्ते से कम", "under_6_weeks"),
+        ("tr_severity", "bahut tez dard", "severe"),
+        ("tr_severity", "halka sa", "mild"),
+        ("tr_severity", "बहुत तेज़", "severe"),
+        ("tr_severity", "मध्यम", "moderate"),
+        ("tr_care_helped", "thoda aaram hai", "yes"),
+        ("tr_care_helped", "नहीं, आराम नहीं", "no"),
+        ("tr_care_helped", "अभी आज़माया नहीं", "not_tried"),
+        ("tr_care_helped", "haan", "yes"),
+    ],
+)
 def test_typed_words_for_the_other_questions(slot, text, value):
     assert read_reply(message(text, "inform"), slot) == Reply("answer", slot, value)
 
 
-@pytest.mark.parametrize("text, table, expected", [
-    ("less than 6 weeks", DURATION, "under_6_weeks"), ("3 din se", DURATION, "under_6_weeks"),
-    ("Over 3 months", DURATION, "over_3_months"),
-    ("6 weeks to 3 months", DURATION, "6_weeks_to_3_months"),
-    ("severe pain, it limits my movement", SEVERITY, "severe"), ("bahut halka", SEVERITY, "mild"),
-    ("कमर में दर्द है", SEVERITY, None), ("have not tried it", CARE_HELPED, "not_tried"),
-    ("no it has not helped", CARE_HELPED, "no"), ("banana", SEVERITY, None),
-])
+@pytest.mark.parametrize(
+    "text, table, expected",
+    [
+        ("less than 6 weeks", DURATION, "under_6_weeks"),
+        ("3 din se", DURATION, "under_6_weeks"),
+        ("Over 3 months", DURATION, "over_3_months"),
+        ("6 weeks to 3 months", DURATION, "6_weeks_to_3_months"),
+        ("severe pain, it limits my movement", SEVERITY, "severe"),
+        ("bahut halka", SEVERITY, "mild"),
+        ("कमर में दर्द है", SEVERITY, None),
+        ("have not tried it", CARE_HELPED, "not_tried"),
+        ("no it has not helped", CARE_HELPED, "no"),
+        ("banana", SEVERITY, None),
+    ],
+)
 def test_word_tables(text, table, expected):
     assert classify(text, table) == expected
 
@@ -113,6 +160,7 @@ def test_no_age_in_words_without_a_number():
 
 
 # --- button taps are bound to their question
+
 
 def test_a_tap_answers_the_question_it_was_shown_with():
     slots, said = form_turn(tap("tr_saddle", "no"), "tr_saddle", **NO_SO_FAR)
@@ -146,9 +194,16 @@ def test_an_older_not_sure_to_a_red_flag_question_escalates_too():
 
 
 def test_a_later_no_on_an_older_question_never_lowers_the_level():
-    answers = {**FIRST_FOUR_NO, "tr_leg_pain": "no", "tr_injury": "no", "tr_recent_procedure": "no",
-               "tr_cancer": "no", "tr_duration": "over_3_months", "tr_severity": "mild",
-               "tr_fever": "unsure"}
+    answers = {
+        **FIRST_FOUR_NO,
+        "tr_leg_pain": "no",
+        "tr_injury": "no",
+        "tr_recent_procedure": "no",
+        "tr_cancer": "no",
+        "tr_duration": "over_3_months",
+        "tr_severity": "mild",
+        "tr_fever": "unsure",
+    }
     slots, said = form_turn(tap("tr_fever", "no"), "tr_weight_loss", **answers)
     assert slots["tr_fever"] == "unsure" and said == ["utter_triage_answer_kept"]
 

@@ -1,4 +1,5 @@
 """The triage form's domain: questions, buttons and results in three languages, bound buttons."""
+
 import asyncio
 import json
 import re
@@ -17,19 +18,33 @@ from assistant.nlg import PracticeNLG
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "hi", "hinglish")
 DEVANAGARI = re.compile(r"[\u0900-\u097f]")
-RESULTS = ["utter_triage_urgent", "utter_triage_routine", "utter_triage_self_care",
-           "utter_triage_next_steps_emergency"]
-FORM_MESSAGES = ["utter_triage_intro", "utter_unclear_answer", "utter_triage_cancelled",
-                 "utter_triage_answer_updated", "utter_triage_answer_kept", "utter_call_emergency",
-                 "utter_triage_late_answer"]
+RESULTS = [
+    "utter_triage_urgent",
+    "utter_triage_routine",
+    "utter_triage_self_care",
+    "utter_triage_next_steps_emergency",
+]
+FORM_MESSAGES = [
+    "utter_triage_intro",
+    "utter_unclear_answer",
+    "utter_triage_cancelled",
+    "utter_triage_answer_updated",
+    "utter_triage_answer_kept",
+    "utter_call_emergency",
+    "utter_triage_late_answer",
+]
 TRIAGE_RESPONSES = [f"utter_ask_{slot}" for slot in TRIAGE_SLOTS] + RESULTS + FORM_MESSAGES
-NEXT_STEPS = {"utter_triage_urgent": ["/request_appointment", "/request_human", "/call_emergency"],
-              "utter_triage_routine": ["/request_appointment", "/request_human"],
-              "utter_triage_self_care": ["/request_appointment", "/request_human"],
-              "utter_triage_next_steps_emergency": ["/call_emergency", "/request_human"]}
-WARNING_SIGNS = {"en": ["legs", "both legs", "between", "urine or stool", "chest pain"],
-                 "hi": ["पैरों", "दोनों पैरों", "टाँगों के बीच", "पेशाब", "सीने"],
-                 "hinglish": ["pairon", "dono pairon", "taangon ke beech", "peshab", "seene"]}
+NEXT_STEPS = {
+    "utter_triage_urgent": ["/request_appointment", "/request_human", "/call_emergency"],
+    "utter_triage_routine": ["/request_appointment", "/request_human"],
+    "utter_triage_self_care": ["/request_appointment", "/request_human"],
+    "utter_triage_next_steps_emergency": ["/call_emergency", "/request_human"],
+}
+WARNING_SIGNS = {
+    "en": ["legs", "both legs", "between", "urine or stool", "chest pain"],
+    "hi": ["पैरों", "दोनों पैरों", "टाँगों के बीच", "पेशाब", "सीने"],
+    "hinglish": ["pairon", "dono pairon", "taangon ke beech", "peshab", "seene"],
+}
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +59,9 @@ def language_of(variation) -> str:
 
 
 def render(name: str, language: str) -> dict:
-    tracker = DialogueStateTracker.from_events("s", [SlotSet("language", language)],
-                                               slots=domain().slots)
+    tracker = DialogueStateTracker.from_events(
+        "s", [SlotSet("language", language)], slots=domain().slots
+    )
     return asyncio.run(PracticeNLG(domain=domain()).generate(name, tracker, "rest"))
 
 
@@ -75,7 +91,7 @@ def test_every_button_names_its_own_question(question):
     for variation in domain().responses[f"utter_ask_{question.slot}"]:
         payloads = [button["payload"] for button in variation["buttons"]]
         assert all(p.startswith("/answer{") for p in payloads)
-        bound = [json.loads(p[len("/answer"):]) for p in payloads]
+        bound = [json.loads(p[len("/answer") :]) for p in payloads]
         assert [b["tr_question"] for b in bound] == [question.slot] * len(question.answers)
         assert [b["tr_answer"] for b in bound] == list(question.answers)
 

@@ -1,5 +1,6 @@
 """The prebuilt validator accepts and refuses exactly what Rasa's own check does, and
 checks Rasa's schema against the meta-schema once, not once per reply."""
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -8,9 +9,13 @@ from assistant import action_reply_check
 
 REPLIES = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "tr_severity", "value": "mild"},
-                {"event": "active_loop", "name": None}],
-     "responses": [{"response": "utter_triage_self_care"}]},
+    {
+        "events": [
+            {"event": "slot", "name": "tr_severity", "value": "mild"},
+            {"event": "active_loop", "name": None},
+        ],
+        "responses": [{"response": "utter_triage_self_care"}],
+    },
     {"events": [{"event": "followup", "name": "action_x"}]},
     {"events": "not a list"},
     {"events": [{"event": "no_such_event"}]},
@@ -42,8 +47,11 @@ def test_the_schema_is_checked_against_the_meta_schema_once(monkeypatch):
     validator_class = jsonschema.validators.validator_for(schema)
     checks = []
     real = validator_class.check_schema
-    monkeypatch.setattr(validator_class, "check_schema",
-                        classmethod(lambda cls, schema: checks.append(1) or real(schema)))
+    monkeypatch.setattr(
+        validator_class,
+        "check_schema",
+        classmethod(lambda cls, schema: checks.append(1) or real(schema)),
+    )
     action_reply_check.reply_validator.cache_clear()
     action = RemoteAction("action_x", None)
     for reply in REPLIES[:3] * 5:
@@ -51,4 +59,4 @@ def test_the_schema_is_checked_against_the_meta_schema_once(monkeypatch):
     assert len(checks) == 1
     for reply in REPLIES[:3]:
         jsonschema.validate(reply, RemoteAction.action_response_format_spec())
-    assert len(checks) == 4   # what Rasa's own check costs, for comparison
+    assert len(checks) == 4  # what Rasa's own check costs, for comparison

@@ -1,4 +1,5 @@
 """The TF-IDF + logistic-regression intent classifier and FAQ selector, trained on a small set."""
+
 import pytest
 import skops.io as sio
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -14,13 +15,25 @@ from assistant.classifiers import FaqSelector, TfidfLogisticIntentClassifier
 EXAMPLES = {
     "greet": ["hello", "hi there", "namaste", "good morning", "hey"],
     "thank": ["thank you", "thanks a lot", "dhanyavaad", "many thanks", "thanks doctor"],
-    "faq/kyphoplasty": ["what is kyphoplasty", "explain kyphoplasty", "kyphoplasty kya hai",
-                        "tell me about kyphoplasty", "how does kyphoplasty work"],
-    "faq/recovery": ["how long is recovery", "when can i walk again", "recovery time kitna hai",
-                     "how soon do i go home", "how long to heal after the procedure"],
+    "faq/kyphoplasty": [
+        "what is kyphoplasty",
+        "explain kyphoplasty",
+        "kyphoplasty kya hai",
+        "tell me about kyphoplasty",
+        "how does kyphoplasty work",
+    ],
+    "faq/recovery": [
+        "how long is recovery",
+        "when can i walk again",
+        "recovery time kitna hai",
+        "how soon do i go home",
+        "how long to heal after the procedure",
+    ],
 }
-RESPONSES = {"utter_faq/kyphoplasty": [{"text": "Kyphoplasty lifts the bone with a balloon."}],
-             "utter_faq/recovery": [{"text": "Most people walk the same day."}]}
+RESPONSES = {
+    "utter_faq/kyphoplasty": [{"text": "Kyphoplasty lifts the bone with a balloon."}],
+    "utter_faq/recovery": [{"text": "Most people walk the same day."}],
+}
 
 
 def message(text, label=None):
@@ -38,10 +51,17 @@ def trained(tmp_path_factory):
     storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
     context = ExecutionContext(GraphSchema({}), "test")
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-    featurizers = [CountVectorsFeaturizer.create(
-        {**CountVectorsFeaturizer.get_default_config(), **config}, storage,
-        Resource(f"cvf{i}"), context) for i, config in enumerate(
-            [{"max_ngram": 2}, {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}])]
+    featurizers = [
+        CountVectorsFeaturizer.create(
+            {**CountVectorsFeaturizer.get_default_config(), **config},
+            storage,
+            Resource(f"cvf{i}"),
+            context,
+        )
+        for i, config in enumerate(
+            [{"max_ngram": 2}, {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}]
+        )
+    ]
     examples = [message(text, label) for label, texts in EXAMPLES.items() for text in texts]
     data = TrainingData(examples, responses=RESPONSES)
     tokenizer.process_training_data(data)
@@ -66,9 +86,15 @@ def trained(tmp_path_factory):
     return featurized, load, storage, resources
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("hello doctor", "greet"), ("thanks", "thank"), ("what is kyphoplsty", "faq"),
-    ("recovery kitne din", "faq")])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("hello doctor", "greet"),
+        ("thanks", "thank"),
+        ("what is kyphoplsty", "faq"),
+        ("recovery kitne din", "faq"),
+    ],
+)
 def test_intents_of_unseen_messages_after_a_save_and_load(trained, text, intent):
     featurized, load, *_ = trained
     [msg] = load(TfidfLogisticIntentClassifier).process([featurized(text)])
@@ -78,8 +104,13 @@ def test_intents_of_unseen_messages_after_a_save_and_load(trained, text, intent)
     assert sum(confidences) == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("text, topic", [
-    ("kyphoplasty kya hota hai", "faq/kyphoplasty"), ("how long until i can walk", "faq/recovery")])
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("kyphoplasty kya hota hai", "faq/kyphoplasty"),
+        ("how long until i can walk", "faq/recovery"),
+    ],
+)
 def test_faq_selector_writes_what_response_selector_writes(trained, text, topic):
     featurized, load, *_ = trained
     [msg] = load(FaqSelector).process([featurized(text)])

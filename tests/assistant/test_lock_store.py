@@ -1,4 +1,5 @@
 """The cluster's lock store (assistant/lock_store.py) on the real Redis, beside Rasa's own."""
+
 import asyncio
 import logging
 import os
@@ -34,8 +35,12 @@ def prefix(redis_client):
 
 
 def make_store(prefix, kind=TransactionalRedisLockStore):
-    settings = {"url": "127.0.0.1", "port": 6379, "db": int(REDIS_URL.rsplit("/", 1)[1]),
-                "key_prefix": prefix}
+    settings = {
+        "url": "127.0.0.1",
+        "port": 6379,
+        "db": int(REDIS_URL.rsplit("/", 1)[1]),
+        "key_prefix": prefix,
+    }
     if kind is RedisLockStore:
         return RedisLockStore(host=settings.pop("url"), **settings)
     return kind(EndpointConfig(**settings))
@@ -43,21 +48,22 @@ def make_store(prefix, kind=TransactionalRedisLockStore):
 
 async def wait_for_turn(store, conversation, lifetime, poll, timeout):
     """Enter the conversation's lock; the ticket that was being served inside it."""
+
     async def enter():
-        async with store.lock(conversation, lock_lifetime=lifetime,
-                              wait_time_in_seconds=poll):
+        async with store.lock(conversation, lock_lifetime=lifetime, wait_time_in_seconds=poll):
             return store.get_lock(conversation).now_serving
+
     return await asyncio.wait_for(enter(), timeout)
 
 
 def test_a_waiter_outlives_its_lifetime_behind_a_crashed_replica_and_keeps_its_place(prefix):
     store = make_store(prefix)
-    crashed = store.issue_ticket("patient-1", lock_lifetime=2)   # never released
+    crashed = store.issue_ticket("patient-1", lock_lifetime=2)  # never released
     started = time.monotonic()
     served = asyncio.run(wait_for_turn(store, "patient-1", lifetime=0.5, poll=0.1, timeout=5))
-    assert served == crashed + 1                       # its first ticket, not a new one
-    assert 1.8 < time.monotonic() - started < 3.5      # served once the crashed one expired
-    assert store.get_lock("patient-1") is None         # released and deleted
+    assert served == crashed + 1  # its first ticket, not a new one
+    assert 1.8 < time.monotonic() - started < 3.5  # served once the crashed one expired
+    assert store.get_lock("patient-1") is None  # released and deleted
 
 
 def test_rasas_own_store_strands_that_waiter(prefix):
@@ -71,11 +77,10 @@ def test_rasas_own_store_strands_that_waiter(prefix):
 def test_a_waiter_whose_ticket_was_lost_queues_again(prefix, caplog):
     """A replica that stalls longer than a lifetime between two looks loses its ticket."""
     store = make_store(prefix)
-    store.issue_ticket("patient-1", lock_lifetime=0.5)   # the crashed replica's
+    store.issue_ticket("patient-1", lock_lifetime=0.5)  # the crashed replica's
     with caplog.at_level(logging.WARNING, logger="assistant.lock_store"):
-        served = asyncio.run(wait_for_turn(store, "patient-1", lifetime=0.5, poll=1.5,
-                                           timeout=5))
-    assert served == 0          # the queue was empty again: a new first ticket
+        served = asyncio.run(wait_for_turn(store, "patient-1", lifetime=0.5, poll=1.5, timeout=5))
+    assert served == 0  # the queue was empty again: a new first ticket
     assert "expired while it waited" in caplog.text
 
 
@@ -101,7 +106,7 @@ def test_messages_of_one_conversation_are_served_one_at_a_time_in_arrival_order(
 
 
 def test_two_replicas_issuing_tickets_at_once_never_get_the_same_number(prefix):
-    replicas = [make_store(prefix), make_store(prefix)]   # separate connections
+    replicas = [make_store(prefix), make_store(prefix)]  # separate connections
     numbers = [[], []]
 
     def issue(index):
@@ -129,11 +134,15 @@ def test_releasing_keeps_the_lock_only_while_someone_waits(prefix):
 
 
 def test_the_cluster_endpoints_select_it(monkeypatch):
-    for name, value in {"ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
-                        "DATABASE_URL": "postgresql://127.0.0.1/test",
-                        "LOCK_STORE_HOST": "127.0.0.1", "LOCK_STORE_PORT": "6379",
-                        "LOCK_STORE_DB": "12", "LOCK_STORE_PASSWORD": "",
-                        "LOCK_STORE_KEY_PREFIX": "assistant"}.items():
+    for name, value in {
+        "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
+        "DATABASE_URL": "postgresql://127.0.0.1/test",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_PORT": "6379",
+        "LOCK_STORE_DB": "12",
+        "LOCK_STORE_PASSWORD": "",
+        "LOCK_STORE_KEY_PREFIX": "assistant",
+    }.items():
         monkeypatch.setenv(name, value)
     config = read_endpoint_config(str(ROOT / "cluster/endpoints.yml"), "lock_store")
     store = LockStore.create(config)

@@ -4,8 +4,9 @@ from assistant.red_flag_screen import RedFlagScreen
 
 
 def screened(text, intent="faq"):
-    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9},
-                            "entities": []})
+    message = Message(
+        data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    )
     RedFlagScreen().process([message])
     return message
 
@@ -71,10 +72,14 @@ def test_the_facts_and_signs_for_the_conversation_are_in_the_parse_output():
 def test_concepts_cancelled_by_context_are_published_for_review():
     message = screened("no numbness in my legs")
     assert message.get("red_flags") == []
-    assert message.get("red_flags_cancelled") == [{"category": "leg_numbness",
-                                                   "level": "EMERGENCY",
-                                                   "text": "numbness in my legs",
-                                                   "reason": "negated"}]
+    assert message.get("red_flags_cancelled") == [
+        {
+            "category": "leg_numbness",
+            "level": "EMERGENCY",
+            "text": "numbness in my legs",
+            "reason": "negated",
+        }
+    ]
     [resolved] = screened("my leg weakness went away last year").get("red_flags_cancelled")
     assert (resolved["category"], resolved["reason"]) == ("leg_weakness", "resolved")
     assert "red_flags_cancelled" in message.as_dict(only_output_properties=True)

@@ -1,4 +1,5 @@
 """One spelling per word in the tokens' lemmas; the message text itself is left alone."""
+
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.tokenizer import SpellingTokenizer, spelling_key

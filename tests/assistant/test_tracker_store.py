@@ -1,4 +1,5 @@
 """The cached SQL tracker store (assistant/tracker_store.py) on SQLite and PostgreSQL."""
+
 import asyncio
 import json
 import os
@@ -27,7 +28,7 @@ def store_url(request, tmp_path):
         return
     engine = require_postgres(POSTGRES_URL)
     yield POSTGRES_URL
-    with engine.begin() as connection:   # this test's conversations only
+    with engine.begin() as connection:  # this test's conversations only
         connection.execute(text("DELETE FROM events WHERE sender_id LIKE 'cache-test-%'"))
     engine.dispose()
 
@@ -42,16 +43,23 @@ def run(coroutine):
 
 
 def turn(tracker, text, reply):
-    tracker.update_with_events([
-        UserUttered(text, {"name": "greet", "confidence": 1.0}),
-        ActionExecuted("utter_greet"), BotUttered(reply), ActionExecuted("action_listen")],
-        DOMAIN)
+    tracker.update_with_events(
+        [
+            UserUttered(text, {"name": "greet", "confidence": 1.0}),
+            ActionExecuted("utter_greet"),
+            BotUttered(reply),
+            ActionExecuted("action_listen"),
+        ],
+        DOMAIN,
+    )
 
 
 def new_conversation(sender):
     tracker = DialogueStateTracker(sender, DOMAIN.slots)
-    tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                ActionExecuted("action_listen")], DOMAIN)
+    tracker.update_with_events(
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        DOMAIN,
+    )
     return tracker
 
 
@@ -110,16 +118,17 @@ def test_a_message_that_failed_before_saving_leaves_nothing_behind(store_url, se
     half_done = run(store.retrieve(sender))
     turn(half_done, "never saved", "lost")
     reloaded = run(store.retrieve(sender))
-    assert [e.text for e in reloaded.events if isinstance(e, UserUttered)] == [
-        "hello", "hi again"]
+    assert [e.text for e in reloaded.events if isinstance(e, UserUttered)] == ["hello", "hi again"]
 
 
 def test_a_session_started_in_memory_is_read_back_from_the_database(store_url, sender):
     store = CachedSQLTrackerStore(domain=DOMAIN, host=store_url)
     tracker = saved_twice(store, sender)
     tracker = run(store.retrieve(sender))
-    tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                ActionExecuted("action_listen")], DOMAIN)
+    tracker.update_with_events(
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        DOMAIN,
+    )
     turn(tracker, "new day", "Hello!")
     run(store.save(tracker))
     reloaded = run(store.retrieve(sender))
@@ -133,19 +142,28 @@ def test_a_session_started_in_memory_is_read_back_from_the_database(store_url, s
 def test_it_writes_the_rows_rasas_own_store_writes(tmp_path, sender):
     """The staff console reads these rows (type, intent and action columns, data)."""
     tracker = new_conversation(sender)
-    tracker.update_with_events([
-        UserUttered("what is kyphoplasty?", {"name": "faq", "confidence": 0.9}),
-        ActionExecuted("utter_faq"), BotUttered("Kyphoplasty is ..."),
-        SlotSet("emergency_active", False), ActionExecuted("action_listen")], DOMAIN)
+    tracker.update_with_events(
+        [
+            UserUttered("what is kyphoplasty?", {"name": "faq", "confidence": 0.9}),
+            ActionExecuted("utter_faq"),
+            BotUttered("Kyphoplasty is ..."),
+            SlotSet("emergency_active", False),
+            ActionExecuted("action_listen"),
+        ],
+        DOMAIN,
+    )
     rows = {}
     for kind in (SQLTrackerStore, CachedSQLTrackerStore):
         url = f"sqlite:///{tmp_path / kind.__name__}.db"
         run(kind(domain=DOMAIN, host=url).save(tracker))
         engine = create_engine(url)
         with engine.connect() as connection:
-            rows[kind] = connection.execute(text(
-                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
-                "FROM events ORDER BY id")).fetchall()
+            rows[kind] = connection.execute(
+                text(
+                    "SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                    "FROM events ORDER BY id"
+                )
+            ).fetchall()
         engine.dispose()
     assert len(rows[SQLTrackerStore]) == len(tracker.events)
     assert rows[CachedSQLTrackerStore] == rows[SQLTrackerStore]
@@ -159,31 +177,48 @@ def test_the_cache_holds_at_most_cache_size_conversations(store_url, sender):
     assert run(store.retrieve(f"{sender}-2")) is trackers[2]
 
 
-CONVERSATION = ["hello", "what is kyphoplasty?", "I want to book an appointment", "yes",
-                "Meena Gupta", "+91 98100 12345", "friday evening",
-                "osteoporosis fracture consultation", "/affirm", "what are the risks?",
-                "mujhe peshab par control nahi ho raha", "thank you"]
+CONVERSATION = [
+    "hello",
+    "what is kyphoplasty?",
+    "I want to book an appointment",
+    "yes",
+    "Meena Gupta",
+    "+91 98100 12345",
+    "friday evening",
+    "osteoporosis fracture consultation",
+    "/affirm",
+    "what are the risks?",
+    "mujhe peshab par control nahi ho raha",
+    "thank you",
+]
 
 
 @pytest.mark.servers
-def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_path,
-                                                                         monkeypatch):
+def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_path, monkeypatch):
     """The trained assistant with `make run`'s endpoints: after every message the
     tracker kept in memory is the one Rasa's own store rebuilds from the database."""
     database_url = f"sqlite:///{tmp_path / 'assistant.db'}"
     port = free_port()
-    env = {"DATABASE_URL": database_url, "ACTION_PORT": str(port),
-           "ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook"}
+    env = {
+        "DATABASE_URL": database_url,
+        "ACTION_PORT": str(port),
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook",
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    with running([ROOT / "scripts/run_actions.sh"], dict(os.environ), tmp_path / "actions.log",
-                 probe=f"http://127.0.0.1:{port}/health"):   # env set above
+    with running(
+        [ROOT / "scripts/run_actions.sh"],
+        dict(os.environ),
+        tmp_path / "actions.log",
+        probe=f"http://127.0.0.1:{port}/health",
+    ):  # env set above
 
         async def converse():
             endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
-            agent = await load_agent(model_path=str(ROOT / "models/assistant.tar.gz"),
-                                     endpoints=endpoints)
-            store = agent.tracker_store._tracker_store   # inside Rasa's FailSafeTrackerStore
+            agent = await load_agent(
+                model_path=str(ROOT / "models/assistant.tar.gz"), endpoints=endpoints
+            )
+            store = agent.tracker_store._tracker_store  # inside Rasa's FailSafeTrackerStore
             assert type(store) is CachedSQLTrackerStore
             plain = SQLTrackerStore(domain=agent.domain, host=database_url)
             served_from_memory = 0
@@ -195,11 +230,12 @@ def test_a_real_conversation_from_memory_equals_one_read_from_the_database(tmp_p
                 rebuilt = await plain.retrieve("patient-1")
                 if kept is not None:
                     assert as_json(kept) == as_json(rebuilt), message
-                    assert (json.loads(json.dumps(kept.current_state()))
-                            == json.loads(json.dumps(rebuilt.current_state()))), message
+                    assert json.loads(json.dumps(kept.current_state())) == json.loads(
+                        json.dumps(rebuilt.current_state())
+                    ), message
             return served_from_memory, rebuilt
 
         served_from_memory, final = run(converse())
     assert served_from_memory >= len(CONVERSATION) - 2
-    assert final.get_slot("emergency_active") is True     # the red flag was kept
+    assert final.get_slot("emergency_active") is True  # the red flag was kept
     assert [e.text for e in final.events if isinstance(e, UserUttered)] == CONVERSATION

@@ -51,8 +51,11 @@ def test_the_page_follows_the_environment():
     from webchat.serve import page_settings, render_page
 
     page = (WEBCHAT / "site" / "index.html").read_text(encoding="utf-8")
-    assert page_settings({}) == {"serverUrl": "http://localhost:5005", "emergencyNumber": "112",
-                                 "clinicPhone": "+91 11 4000 0000"}
+    assert page_settings({}) == {
+        "serverUrl": "http://localhost:5005",
+        "emergencyNumber": "112",
+        "clinicPhone": "+91 11 4000 0000",
+    }
     assert page_settings({"CLINIC_PHONE": "011 4055 5000"})["clinicPhone"] == "011 4055 5000"
     settings = page_settings({"RASA_PORT": "5999", "EMERGENCY_NUMBER": "+91 11 2345 6789"})
     rendered = render_page(page, settings)

@@ -5,6 +5,7 @@ panel as a modal dialog, "Clear conversation" with a confirmation that keeps an 
 notice, and the Call buttons while the assistant can't be reached. axe-core finds no
 serious or critical violation in any language.
 """
+
 import pytest
 from playwright.sync_api import expect
 
@@ -18,10 +19,12 @@ TEL = f'a[href="tel:{EMERGENCY_NUMBER}"]'
 RED_FLAG_HINDI = "पेशाब पर कंट्रोल नहीं है"
 
 
-IN_PANEL = ("() => { const host = document.activeElement;"
-            " if (!host || host.id !== 'spine-chat-widget') return false;"
-            " const root = host.shadowRoot;"
-            " return root.querySelector('.sc-panel').contains(root.activeElement); }")
+IN_PANEL = (
+    "() => { const host = document.activeElement;"
+    " if (!host || host.id !== 'spine-chat-widget') return false;"
+    " const root = host.shadowRoot;"
+    " return root.querySelector('.sc-panel').contains(root.activeElement); }"
+)
 
 
 def slot(chat, name):
@@ -65,8 +68,7 @@ def test_the_language_control_switches_replies_and_labels(new_chat):
     expect(control).to_have_text("हिंदी")
     before = chat.bot.count()
     control.click()
-    expect(chat.bot.nth(before)).to_contain_text("अब से मैं हिंदी में लिखूँगा",
-                                                 timeout=REPLY_TIMEOUT_MS)
+    expect(chat.bot.nth(before)).to_contain_text("अब से मैं हिंदी में लिखूँगा", timeout=REPLY_TIMEOUT_MS)
     chat.wait_until_idle()
     expect(chat.user).to_have_count(0)  # the control's payload is not shown as a message
     expect(chat.page.get_by_role("button", name="बातचीत मिटाएँ")).to_be_visible()
@@ -107,8 +109,7 @@ def test_hinglish_on_a_phone_modal_panel_and_tappable_clinic_number(new_chat):
     before = chat.bot.count()
     chat.bot.last.get_by_role("button", name="Appointment lein").tap()
     # the privacy notice and its consent question come first (DPDP)
-    expect(chat.bot.nth(before)).to_contain_text("privacy ke baare mein",
-                                                 timeout=REPLY_TIMEOUT_MS)
+    expect(chat.bot.nth(before)).to_contain_text("privacy ke baare mein", timeout=REPLY_TIMEOUT_MS)
     chat.wait_until_idle()
     assert chat.focused_class() == "sc-log"
 

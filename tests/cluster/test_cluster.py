@@ -80,7 +80,7 @@ def test_a_conversation_alternating_between_replicas_keeps_its_form_and_slots(cl
     replies = []
     for number, message in enumerate(APPOINTMENT[:-1]):
         replies = cluster.say(cluster.replica_urls[number % 2], sender, message)
-        if number == 2:   # the consent went to replica 2, the name to replica 1
+        if number == 2:  # the consent went to replica 2, the name to replica 1
             assert texts(replies) == [
                 "Which mobile number can the clinic call? For example 98765 43210 or "
                 "+91 98765 43210."

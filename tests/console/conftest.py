@@ -4,6 +4,7 @@ The console's own tables live in a throw-away PostgreSQL database (as in product
 each test runs in a transaction that is rolled back. The tracker store a test reads is
 chosen with the `tracker` fixture (a SQLite file, or a PostgreSQL database).
 """
+
 import atexit
 import os
 import shutil
@@ -78,6 +79,7 @@ def module_db(django_db_setup):
 def db(django_db_setup, monkeypatch):
     """The console database, rolled back after the test; sync never throttled."""
     from console.staff import sync
+
     monkeypatch.setattr(sync, "_last_run", 0.0)
     monkeypatch.setattr(sync, "sync_quietly", _sync_now)
     with transaction.atomic():
@@ -87,6 +89,7 @@ def db(django_db_setup, monkeypatch):
 
 def _sync_now(min_interval=0.0):
     from console.staff.sync import sync
+
     while not sync(settings.CONSOLE_SYNC_MAX_EVENTS)[1]:
         pass
 
@@ -105,6 +108,7 @@ def postgres_scratch_url():
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     from console.staff import tracker as store
+
     store._engine.cache_clear()
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name], check=True)
 
@@ -133,6 +137,7 @@ def client_for(staff):
         if role:
             client.force_login(staff[role])
         return client
+
     return signed_in
 
 
@@ -143,6 +148,7 @@ def postgres_tracker_url():
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     from console.staff import tracker as store
+
     store._engine.cache_clear()
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name], check=True)
 
@@ -158,9 +164,16 @@ CONVERSATIONS = {
     # so the tests read the predictions (fallback_texts) and need at least one
     "c-fallback": ["zxcvbnm", "xyzzy plugh", "qwzx vbnm plk"],
     "c-triage": ["I have back pain", "/affirm"],
-    "c-appointment": ["I want to book an appointment", "yes", "Meena Gupta", "12345",
-                      "+91 98100 12345", "friday evening", "osteoporosis fracture consultation",
-                      "/affirm"],
+    "c-appointment": [
+        "I want to book an appointment",
+        "yes",
+        "Meena Gupta",
+        "12345",
+        "+91 98100 12345",
+        "friday evening",
+        "osteoporosis fracture consultation",
+        "/affirm",
+    ],
 }
 
 
@@ -169,14 +182,16 @@ def predictions(url: str) -> dict:
     import json
 
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url, future=True)
     found: dict = {}
     with engine.connect() as connection:
-        for sender, data in connection.execute(text(
-                "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id")):
+        for sender, data in connection.execute(
+            text("SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id")
+        ):
             parse = json.loads(data).get("parse_data") or {}
             intent = (parse.get("screened_intent") or parse.get("intent") or {}).get("name")
-            sender = sender[len("rest:"):] if sender.startswith("rest:") else sender
+            sender = sender[len("rest:") :] if sender.startswith("rest:") else sender
             found.setdefault(sender, []).append((json.loads(data).get("text"), intent))
     engine.dispose()
     return found
@@ -192,9 +207,12 @@ def fallback_texts(url: str) -> list:
 def _talk(directory, url):
     """Send CONVERSATIONS through the trained assistant storing into `url`."""
     from tests.servers import assistant_servers
+
     with assistant_servers(directory, extra_env={"DATABASE_URL": url}) as servers:
-        return {sender: [servers.say(sender, text) for text in messages]
-                for sender, messages in CONVERSATIONS.items()}
+        return {
+            sender: [servers.say(sender, text) for text in messages]
+            for sender, messages in CONVERSATIONS.items()
+        }
 
 
 @pytest.fixture(scope="session")
@@ -202,8 +220,10 @@ def assistant_stores(tmp_path_factory, postgres_tracker_url):
     """{"sqlite"|"postgresql": (url, replies)}: both assistants run side by side, as
     starting one takes most of a minute."""
     directory = tmp_path_factory.mktemp("assistant-sqlite")
-    jobs = {"sqlite": (directory, f"sqlite:///{directory / 'assistant.db'}"),
-            "postgresql": (tmp_path_factory.mktemp("assistant-pg"), postgres_tracker_url)}
+    jobs = {
+        "sqlite": (directory, f"sqlite:///{directory / 'assistant.db'}"),
+        "postgresql": (tmp_path_factory.mktemp("assistant-pg"), postgres_tracker_url),
+    }
     with ThreadPoolExecutor(max_workers=2) as pool:
         started = {name: pool.submit(_talk, *job) for name, job in jobs.items()}
         return {name: (jobs[name][1], future.result()) for name, future in started.items()}

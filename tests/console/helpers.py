@@ -1,6 +1,7 @@
 """Helpers for the console tests: a tracker store with Rasa's `events` schema filled
 event by event (for cases real conversations cannot produce, such as old timestamps),
 and staff accounts."""
+
 import itertools
 import json
 import time
@@ -25,6 +26,7 @@ def create_tracker(url: str) -> None:
     appointment table as `python -m tables` creates it (not `consents`: the console works
     without it, and tests/console/test_consents.py creates its own)."""
     from tables import appointment_requests, metadata
+
     engine = create_engine(url, future=True)
     ddl = EVENTS_DDL
     if url.startswith("postgresql"):  # Rasa numbers PostgreSQL's events from a sequence
@@ -32,7 +34,8 @@ def create_tracker(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(ddl))
         connection.execute(
-            text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"))
+            text("CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)")
+        )
     metadata.create_all(engine, tables=[appointment_requests])
     engine.dispose()
 
@@ -45,41 +48,76 @@ class Tracker:
         self.engine = create_engine(url, future=True)
         self.clock = time.time() - 3600
 
-    def add(self, sender: str, type_name: str, data: dict, *, ts: Optional[float] = None,
-            intent: Optional[str] = None, action: Optional[str] = None,
-            event_id: Optional[int] = None) -> int:
+    def add(
+        self,
+        sender: str,
+        type_name: str,
+        data: dict,
+        *,
+        ts: Optional[float] = None,
+        intent: Optional[str] = None,
+        action: Optional[str] = None,
+        event_id: Optional[int] = None,
+    ) -> int:
         self.clock += 1
         ts = self.clock if ts is None else ts
-        row = {"sender_id": sender, "type_name": type_name, "timestamp": ts,
-               "intent_name": intent, "action_name": action,
-               "data": json.dumps({"event": type_name, "timestamp": ts, **data})}
+        row = {
+            "sender_id": sender,
+            "type_name": type_name,
+            "timestamp": ts,
+            "intent_name": intent,
+            "action_name": action,
+            "data": json.dumps({"event": type_name, "timestamp": ts, **data}),
+        }
         columns = "sender_id, type_name, timestamp, intent_name, action_name, data"
         values = ":sender_id, :type_name, :timestamp, :intent_name, :action_name, :data"
         if event_id is not None:
             row["id"], columns, values = event_id, "id, " + columns, ":id, " + values
         with self.engine.begin() as connection:
             result = connection.execute(
-                text(f"INSERT INTO events ({columns}) VALUES ({values}) RETURNING id"), row)
+                text(f"INSERT INTO events ({columns}) VALUES ({values}) RETURNING id"), row
+            )
             return result.scalar_one()
 
-    def user(self, sender: str, message: str, intent: str = "greet", confidence: float = 0.99,
-             red_flags: Optional[List[dict]] = None, channel: str = "rest", **kwargs) -> int:
-        parse = {"intent": {"name": intent, "confidence": confidence}, "entities": [],
-                 "text": message, "red_flags": red_flags or []}
+    def user(
+        self,
+        sender: str,
+        message: str,
+        intent: str = "greet",
+        confidence: float = 0.99,
+        red_flags: Optional[List[dict]] = None,
+        channel: str = "rest",
+        **kwargs,
+    ) -> int:
+        parse = {
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": [],
+            "text": message,
+            "red_flags": red_flags or [],
+        }
         if red_flags:
             level = "EMERGENCY" if any(f["level"] == "EMERGENCY" for f in red_flags) else "URGENT"
             parse["screened_intent"] = parse["intent"]
             parse["intent"] = {"name": f"red_flag_{level.lower()}", "confidence": 1.0}
-        return self.add(sender, "user", {"text": message, "parse_data": parse,
-                                         "input_channel": channel},
-                        intent=parse["intent"]["name"], **kwargs)
+        return self.add(
+            sender,
+            "user",
+            {"text": message, "parse_data": parse, "input_channel": channel},
+            intent=parse["intent"]["name"],
+            **kwargs,
+        )
 
     def bot(self, sender: str, message: str, **kwargs) -> int:
         return self.add(sender, "bot", {"text": message, "data": {}, "metadata": {}}, **kwargs)
 
     def action(self, sender: str, name: str, **kwargs) -> int:
-        return self.add(sender, "action", {"name": name, "policy": "RulePolicy",
-                                           "confidence": 1.0}, action=name, **kwargs)
+        return self.add(
+            sender,
+            "action",
+            {"name": name, "policy": "RulePolicy", "confidence": 1.0},
+            action=name,
+            **kwargs,
+        )
 
     def slot(self, sender: str, name: str, value: Any, **kwargs) -> int:
         return self.add(sender, "slot", {"name": name, "value": value}, action=name, **kwargs)
@@ -93,8 +131,14 @@ class Tracker:
         self.action(sender, "action_listen", ts=ts)
         return event_id
 
-    def escalation(self, sender: str, message: str, level: str = "EMERGENCY",
-                   category: str = "bladder", **kwargs) -> int:
+    def escalation(
+        self,
+        sender: str,
+        message: str,
+        level: str = "EMERGENCY",
+        category: str = "bladder",
+        **kwargs,
+    ) -> int:
         """A red-flag message, its advice and the recorded escalation slots."""
         ts = kwargs.pop("ts", None)
         flags = [{"category": category, "level": level, "text": message}]
@@ -108,13 +152,17 @@ class Tracker:
 
     def appointment(self, sender: str, name: str = "Meena Gupta") -> int:
         from datetime import datetime, timezone
+
         with self.engine.begin() as connection:
-            return connection.execute(text(
-                "INSERT INTO appointment_requests (created_at, sender_id, channel, "
-                "patient_name, phone, preferred_time, reason, status) "
-                "VALUES (:c, :s, 'rest', :n, '+919810012345', 'friday', 'back pain', 'new') "
-                "RETURNING id"),
-                {"c": datetime.now(timezone.utc), "s": sender, "n": name}).scalar_one()
+            return connection.execute(
+                text(
+                    "INSERT INTO appointment_requests (created_at, sender_id, channel, "
+                    "patient_name, phone, preferred_time, reason, status) "
+                    "VALUES (:c, :s, 'rest', :n, '+919810012345', 'friday', 'back pain', 'new') "
+                    "RETURNING id"
+                ),
+                {"c": datetime.now(timezone.utc), "s": sender, "n": name},
+            ).scalar_one()
 
     def count(self, sql: str, **params) -> int:
         with self.engine.connect() as connection:
@@ -153,5 +201,7 @@ class QuickArgon2PasswordHasher(Argon2PasswordHasher):
 
 def make_user(role: str, username: Optional[str] = None):
     from console.staff.models import User
-    return User.objects.create_user(username or f"{role}-{next(_names)}", password=PASSWORD,
-                                    role=role)
+
+    return User.objects.create_user(
+        username or f"{role}-{next(_names)}", password=PASSWORD, role=role
+    )

@@ -6,6 +6,7 @@ docs/privacy-redaction.md made from them:
 A piece of personal data counts as hidden when redacted spans cover all of it; a
 redacted span counts as right when it overlaps a piece of personal data.
 """
+
 from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List
@@ -33,9 +34,19 @@ def examples() -> List[dict]:
 
 
 def measure(items: List[dict]) -> Dict:
-    stats = {"examples": len(items), "pieces": 0, "hidden": 0, "spans": 0, "right_spans": 0,
-             "clean": 0, "clean_untouched": 0, "misses": [], "false_alarms": [],
-             "by_kind": defaultdict(lambda: [0, 0]), "by_lang": defaultdict(lambda: [0, 0, 0, 0])}
+    stats = {
+        "examples": len(items),
+        "pieces": 0,
+        "hidden": 0,
+        "spans": 0,
+        "right_spans": 0,
+        "clean": 0,
+        "clean_untouched": 0,
+        "misses": [],
+        "false_alarms": [],
+        "by_kind": defaultdict(lambda: [0, 0]),
+        "by_lang": defaultdict(lambda: [0, 0, 0, 0]),
+    }
     for item in items:
         text, gold = item["text"], item.get("pii") or []
         spans = [(f.start, f.end) for f in find(text)]
@@ -82,11 +93,11 @@ def report(stats: Dict) -> str:
         "`console/pii` (rules in `console/pii/patterns.yml`) finds Indian phone numbers",
         "(mobile in every common form, landlines with STD codes), e-mail addresses, Aadhaar-like",
         "(12 digits) and ABHA-like (14 digits, or `name@abdm`) numbers, and names given after",
-        "\"my name is\", \"mera naam ... hai\", \"मेरा नाम ... है\" and the like. The staff console",
+        '"my name is", "mera naam ... hai", "मेरा नाम ... है" and the like. The staff console',
         "masks them for reviewers (and for clinicians and admins until they reveal a",
         "conversation), and the NLU export replaces them with `<phone>`, `<email>`, `<aadhaar>`,",
         "`<abha>` and `<name>`. Names typed on their own (the appointment form's answer",
-        "\"Meena Gupta\") are hidden from the conversation's own `patient_name` slot, which",
+        '"Meena Gupta") are hidden from the conversation\'s own `patient_name` slot, which',
         "this measurement does not use: it measures the patterns alone.",
         "",
         f"Set: `tests/console/pii_examples.yml`, {stats['examples']} messages written for it "
@@ -120,18 +131,22 @@ def report(stats: Dict) -> str:
     lines += ["", "## Hidden although not personal data", ""]
     false_alarms = [f"- `{piece}` in “{text}”" for text, piece in stats["false_alarms"]]
     lines += false_alarms or ["None."]
-    lines += ["", "The misses are names introduced without a phrase the rules know "
-              "(\"I'm Neha\",", "\"this is ...\", \"my wife Pooja\"): words like \"I'm\" and "
-              "\"this is\" are followed",
-              "far more often by other words (\"I'm in pain\", \"this is painful\"), so the rules",
-              "leave them. In the console, such a name is still hidden when it is the one the",
-              "appointment form recorded. The NLU export goes to `data/nlu/` in git: an admin",
-              "still reads it before committing it.", "",
-              "The set was written together with the rules, so these figures are optimistic:",
-              "real messages will hold forms nobody thought of. Add each one found to the set",
-              "(and to the rules when it is common), and keep the false alarms in view: a",
-              "hidden word costs a reviewer some context, a visible name costs a patient",
-              "their privacy.", ""]
+    lines += [
+        "",
+        'The misses are names introduced without a phrase the rules know ("I\'m Neha",',
+        '"this is ...", "my wife Pooja"): words like "I\'m" and "this is" are followed',
+        'far more often by other words ("I\'m in pain", "this is painful"), so the rules',
+        "leave them. In the console, such a name is still hidden when it is the one the",
+        "appointment form recorded. The NLU export goes to `data/nlu/` in git: an admin",
+        "still reads it before committing it.",
+        "",
+        "The set was written together with the rules, so these figures are optimistic:",
+        "real messages will hold forms nobody thought of. Add each one found to the set",
+        "(and to the rules when it is common), and keep the false alarms in view: a",
+        "hidden word costs a reviewer some context, a visible name costs a patient",
+        "their privacy.",
+        "",
+    ]
     return "\n".join(lines)
 
 

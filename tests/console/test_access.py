@@ -3,6 +3,7 @@
 A URL added to console/staff/urls.py (or another app's urls.py) without a rule here fails
 test_every_url_has_a_rule, so nobody can add a page without deciding who may see it.
 """
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -77,6 +78,7 @@ def console_url_names():
                 walk(pattern.url_patterns, prefix + namespace)
             elif isinstance(pattern, URLPattern):
                 names.append(prefix + (pattern.name or f"<unnamed {pattern.pattern}>"))
+
     walk(get_resolver().url_patterns)
     return names
 
@@ -93,6 +95,7 @@ def test_no_url_can_carry_patient_data():
     from console.staff import urls
     from console.takeover import urls as takeover_urls
     from console.worklist import urls as worklist_urls
+
     patterns = urls.urlpatterns + takeover_urls.urlpatterns + worklist_urls.urlpatterns
     for pattern in patterns:
         assert all(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
@@ -103,6 +106,7 @@ def world(module_db, tmp_path_factory):
     """One conversation with an escalation, one appointment request, a user per role."""
     from console.staff.models import Conversation
     from console.staff.sync import sync
+
     with helpers.tracker_at(tmp_path_factory.mktemp("access")) as tracker:
         tracker.turn("access-patient", "hello")
         message = tracker.escalation("access-patient", "I cannot pass urine")
@@ -110,9 +114,14 @@ def world(module_db, tmp_path_factory):
         sync()
         conversation = Conversation.objects.get(sender_id="access-patient")
         staff = {role: helpers.make_user(role) for role in ROLES}
-        yield {"pk": conversation.pk, "event_id": message,
-               "escalation_pk": conversation.escalations.get().pk,
-               "request_id": request_id, "user_pk": staff["reviewer"].pk, "staff": staff}
+        yield {
+            "pk": conversation.pk,
+            "event_id": message,
+            "escalation_pk": conversation.escalations.get().pk,
+            "request_id": request_id,
+            "user_pk": staff["reviewer"].pk,
+            "staff": staff,
+        }
 
 
 @pytest.fixture
@@ -122,12 +131,14 @@ def client_for(world, db):
         if role:
             client.force_login(world["staff"][role])
         return client
+
     return signed_in
 
 
 def url_of(name, world):
     from console.staff import urls
     from console.takeover import urls as takeover_urls
+
     namespace, _, short = name.rpartition(":")
     patterns = takeover_urls.urlpatterns if namespace == "takeover" else urls.urlpatterns
     pattern = next(p for p in patterns if p.name == short)
@@ -135,8 +146,9 @@ def url_of(name, world):
     return reverse(f"{namespace or 'staff'}:{short}", kwargs=kwargs)
 
 
-CASES = [(name, role, method) for name in RULES for role in [None] + ROLES
-         for method in ("get", "post")]
+CASES = [
+    (name, role, method) for name in RULES for role in [None] + ROLES for method in ("get", "post")
+]
 
 # url name -> the exact status of (GET, POST), without form data, for a user who may use
 # it: 200 a page, 302 done and sent on (never to the login page), 405 the method the view
@@ -190,8 +202,9 @@ def test_every_url_has_its_expected_statuses():
     assert sorted(PUBLIC_ANONYMOUS) == sorted(n for n, rule in RULES.items() if rule is PUBLIC)
 
 
-@pytest.mark.parametrize("name,role,method", CASES,
-                         ids=[f"{n}-{r or 'anonymous'}-{m}" for n, r, m in CASES])
+@pytest.mark.parametrize(
+    "name,role,method", CASES, ids=[f"{n}-{r or 'anonymous'}-{m}" for n, r, m in CASES]
+)
 def test_access(world, client_for, name, role, method, monkeypatch):
     monkeypatch.setenv("CONSOLE_RASA_URL", "http://127.0.0.1:9")  # nothing answers there
     monkeypatch.setenv("RASA_AUTH_TOKEN", "access-test")
@@ -214,14 +227,22 @@ def test_access(world, client_for, name, role, method, monkeypatch):
         assert response.status_code == 403
 
 
-WORKLIST_CASES = [(name, role, method) for name in WORKLIST_RULES for role in [None] + ROLES
-                  for method in ("get", "post")]
+WORKLIST_CASES = [
+    (name, role, method)
+    for name in WORKLIST_RULES
+    for role in [None] + ROLES
+    for method in ("get", "post")
+]
 
 
-@pytest.mark.parametrize("name,role,method", WORKLIST_CASES,
-                         ids=[f"{n}-{r or 'anonymous'}-{m}" for n, r, m in WORKLIST_CASES])
+@pytest.mark.parametrize(
+    "name,role,method",
+    WORKLIST_CASES,
+    ids=[f"{n}-{r or 'anonymous'}-{m}" for n, r, m in WORKLIST_CASES],
+)
 def test_worklist_access(world, client_for, name, role, method):
     from console.worklist import urls
+
     pattern = next(p for p in urls.urlpatterns if p.name == name.split(":")[1])
     url = reverse(name, kwargs={k: world[k] for k in pattern.pattern.converters})
     response = getattr(client_for(role), method)(url)
@@ -237,9 +258,14 @@ def test_worklist_access(world, client_for, name, role, method):
         assert response.status_code == 403
 
 
-@pytest.mark.parametrize("role,home", [("reviewer", "staff:conversations"),
-                                       ("clinician", "worklist:list"),
-                                       ("admin", "worklist:list")])
+@pytest.mark.parametrize(
+    "role,home",
+    [
+        ("reviewer", "staff:conversations"),
+        ("clinician", "worklist:list"),
+        ("admin", "worklist:list"),
+    ],
+)
 def test_the_home_page_is_the_worklist_for_clinicians_and_admins(world, client_for, role, home):
     response = client_for(role).get(reverse("staff:home"))
     assert response.status_code == 302 and response["Location"] == reverse(home)

@@ -1,4 +1,5 @@
 """The audit log records who did what, when, from where; nothing can change it."""
+
 import pytest
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.urls import reverse
@@ -23,21 +24,30 @@ def test_each_kind_of_access_is_recorded(conversation, client_for, staff):
     admin, clinician = client_for("admin"), client_for("clinician")
     clinician.get(reverse("staff:transcript", args=[conversation.pk]))
     message = conversation.escalations.get().event_id
-    client_for("reviewer").post(reverse("staff:intent", args=[conversation.pk, message]),
-                                {"verdict": "corrected", "intent": "report_back_pain"})
+    client_for("reviewer").post(
+        reverse("staff:intent", args=[conversation.pk, message]),
+        {"verdict": "corrected", "intent": "report_back_pain"},
+    )
     esc = conversation.escalations.get()
-    clinician.post(reverse("staff:followup", args=[conversation.pk, esc.pk]),
-                   {"status": "advised", "note": "Told to go to emergency."})
+    clinician.post(
+        reverse("staff:followup", args=[conversation.pk, esc.pk]),
+        {"status": "advised", "note": "Told to go to emergency."},
+    )
     admin.post(reverse("staff:export_csv"))
-    admin.post(reverse("staff:user_edit", args=[staff["reviewer"].pk]),
-               {"role": "clinician", "is_active": "on"})
+    admin.post(
+        reverse("staff:user_edit", args=[staff["reviewer"].pk]),
+        {"role": "clinician", "is_active": "on"},
+    )
     by_action = {e.action: e for e in AuditEntry.objects.all()}
     assert by_action["transcript_view"].username == staff["clinician"].username
     assert by_action["transcript_view"].ip == "10.1.2.3"
     assert by_action["transcript_view"].target == f"conversation #{conversation.pk}"
     assert by_action["annotation"].detail["correct"] == "report_back_pain"
-    assert by_action["followup"].detail == {"escalation": esc.pk, "before": "pending",
-                                            "after": "advised"}
+    assert by_action["followup"].detail == {
+        "escalation": esc.pk,
+        "before": "pending",
+        "after": "advised",
+    }
     assert by_action["export_csv"].detail["rows"] == 1
     assert by_action["role_change"].detail == {"before": "reviewer", "after": "clinician"}
     assert all(e.at for e in by_action.values())

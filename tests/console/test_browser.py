@@ -2,6 +2,7 @@
 (scripts/run_console.sh, gunicorn, development settings): sign in, filter to
 escalations, open a transcript, set the follow-up status. The transcript's screenshot
 is docs/console-escalations.png."""
+
 import os
 import shutil
 import signal
@@ -26,18 +27,31 @@ pytestmark = pytest.mark.servers
 def console(tmp_path, assistant_store_sqlite):
     source = Path(assistant_store_sqlite[0].split(":///", 1)[1])
     shutil.copy(source, tmp_path / "assistant.db")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "CONSOLE_"))}  # development defaults
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'assistant.db'}",
-               CONSOLE_VAR_DIR=str(tmp_path), CONSOLE_PORT=str(PORT), CONSOLE_WORKERS="1",
-               CONSOLE_ADMIN_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CONSOLE_"))
+    }  # development defaults
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'assistant.db'}",
+        CONSOLE_VAR_DIR=str(tmp_path),
+        CONSOLE_PORT=str(PORT),
+        CONSOLE_WORKERS="1",
+        CONSOLE_ADMIN_PASSWORD=PASSWORD,
+        PYTHONPATH=str(ROOT),
+    )
     manage = [sys.executable, str(ROOT / "console" / "manage.py")]
     subprocess.run(manage + ["migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
-    subprocess.run(manage + ["create_admin", "boss"], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
+    subprocess.run(
+        manage + ["create_admin", "boss"], env=env, check=True, cwd=ROOT, capture_output=True
+    )
     log = open(tmp_path / "console.log", "w")
-    server = subprocess.Popen([str(ROOT / "scripts" / "run_console.sh")], env=env, cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [str(ROOT / "scripts" / "run_console.sh")],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -46,8 +60,9 @@ def console(tmp_path, assistant_store_sqlite):
                     break
             except requests.RequestException:
                 pass
-            assert server.poll() is None and time.monotonic() < deadline, \
-                (tmp_path / "console.log").read_text()[-3000:]
+            assert server.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "console.log"
+            ).read_text()[-3000:]
             time.sleep(0.5)
         yield tmp_path
     finally:
@@ -58,8 +73,10 @@ def console(tmp_path, assistant_store_sqlite):
 def test_sign_in_filter_open_and_follow_up(console):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{BASE}/conversations/")
         expect(page).to_have_url(f"{BASE}/login/?next=/conversations/")

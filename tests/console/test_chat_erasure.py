@@ -1,6 +1,7 @@
 """A patient's "delete my data" in the chat runs the console's own erasure (one code path):
 the conversation's events, its appointment requests, the console's rows and the consent
 records go, and the audit log says so (with a keyed hash of the id, never the id)."""
+
 from actions import consent, erasure
 from console.staff.audit import sender_hash
 from console.staff.models import AuditEntry, Conversation
@@ -28,8 +29,10 @@ def test_the_chat_erasure_removes_the_conversation_requests_and_consents(db, tra
     assert result["events"] == 10 and result["appointment_requests"] == 1
     assert result["consents"] == 1 and result["console_rows"] == 1
     assert tracker.count("SELECT count(*) FROM events WHERE sender_id = :s", s=PATIENT) == 0
-    assert tracker.count("SELECT count(*) FROM appointment_requests WHERE sender_id = :s",
-                         s=PATIENT) == 0
+    assert (
+        tracker.count("SELECT count(*) FROM appointment_requests WHERE sender_id = :s", s=PATIENT)
+        == 0
+    )
     assert consent.count_for(PATIENT, url=tracker.url) == 0
     assert consent.count_for(OTHER, url=tracker.url) == 1
     assert tracker.count("SELECT count(*) FROM events WHERE sender_id = :s", s=OTHER) == 4

@@ -1,4 +1,5 @@
 """The management commands run by people and by scripts/run_console.sh."""
+
 import io
 
 import pytest
@@ -37,6 +38,7 @@ def test_create_admin_refuses_a_weak_or_missing_password(db, monkeypatch):
 def test_the_sign_in_page_says_how_to_create_the_first_admin(db):
     def page():
         return Client(HTTP_HOST="localhost").get(reverse("staff:login")).content
+
     assert b"create_admin" in page()
     User.objects.create_user("someone", password=STRONG)
     assert b"create_admin" not in page()

@@ -1,5 +1,6 @@
 """Personal data is masked in transcripts, lists and exports; clinicians and admins
 reveal one conversation with a click that is audited; the NLU export never holds it."""
+
 import re
 import time
 
@@ -13,8 +14,16 @@ from console.staff.models import AuditEntry, Conversation, IntentAnnotation, Not
 from console.staff.sync import sync
 
 SENDER = "919810012345"  # a WhatsApp conversation's id is the patient's number
-SECRETS = ["Meena", "Gupta", "98100", "9810012345", "meena.gupta@gmail.com",
-           "2345 6789 0123", "91-1234-5678-9012", "meena.g@abdm"]
+SECRETS = [
+    "Meena",
+    "Gupta",
+    "98100",
+    "9810012345",
+    "meena.gupta@gmail.com",
+    "2345 6789 0123",
+    "91-1234-5678-9012",
+    "meena.g@abdm",
+]
 
 
 @pytest.fixture
@@ -27,8 +36,12 @@ def world(db, tracker):
     tracker.action(SENDER, "validate_appointment_form")
     tracker.slot(SENDER, "phone", "+919810012345")
     tracker.bot(SENDER, "Thanks Meena Gupta, we will call +919810012345.")
-    tracker.turn(SENDER, "my email is meena.gupta@gmail.com, aadhaar 2345 6789 0123, "
-                         "abha 91-1234-5678-9012 or meena.g@abdm", intent="inform")
+    tracker.turn(
+        SENDER,
+        "my email is meena.gupta@gmail.com, aadhaar 2345 6789 0123, "
+        "abha 91-1234-5678-9012 or meena.g@abdm",
+        intent="inform",
+    )
     tracker.action(SENDER, "action_submit_appointment")
     tracker.slot(SENDER, "patient_name", None)  # the form resets its slots
     tracker.slot(SENDER, "phone", None)
@@ -70,10 +83,12 @@ def test_transcripts_are_masked_for_everyone_by_default(world, client_for, role)
 def test_lists_are_masked(world, client_for):
     reviewer = client_for("reviewer")
     assert_masked(reviewer.get(reverse("staff:conversations")).content.decode())
-    reviewer.post(reverse("staff:intent", args=[world["conversation"].pk, world["name"]]),
-                  {"verdict": "corrected", "intent": "greet"})
+    reviewer.post(
+        reverse("staff:intent", args=[world["conversation"].pk, world["name"]]),
+        {"verdict": "corrected", "intent": "greet"},
+    )
     annotation = IntentAnnotation.objects.get()
-    assert annotation.text == "<name>"   # never stored
+    assert annotation.text == "<name>"  # never stored
     assert_masked(reviewer.get(reverse("staff:annotations")).content.decode())
 
 
@@ -84,8 +99,13 @@ def test_a_clinician_reveals_a_conversation_and_it_is_audited(world, client_for,
     assert response.status_code == 302
     assert response["Location"] == reverse("staff:transcript", args=[pk])
     page = transcript(clinician, world)
-    for secret in ("Meena Gupta", "+91 98100 12345", "meena.gupta@gmail.com", "2345 6789 0123",
-                   SENDER):
+    for secret in (
+        "Meena Gupta",
+        "+91 98100 12345",
+        "meena.gupta@gmail.com",
+        "2345 6789 0123",
+        SENDER,
+    ):
         assert secret in page, secret
     assert "Personal data shown until" in page
     entry = AuditEntry.objects.get(action="reveal")
@@ -110,17 +130,29 @@ def test_reviewers_cannot_reveal(world, client_for):
 def test_the_nlu_export_holds_no_personal_data(world, client_for):
     reviewer = client_for("reviewer")
     pk = world["conversation"].pk
-    reviewer.post(reverse("staff:intent", args=[pk, world["phone"]]),
-                  {"verdict": "corrected", "intent": "greet"})
-    reviewer.post(reverse("staff:intent", args=[pk, world["name"]]),
-                  {"verdict": "corrected", "intent": "out_of_scope"})
+    reviewer.post(
+        reverse("staff:intent", args=[pk, world["phone"]]),
+        {"verdict": "corrected", "intent": "greet"},
+    )
+    reviewer.post(
+        reverse("staff:intent", args=[pk, world["name"]]),
+        {"verdict": "corrected", "intent": "out_of_scope"},
+    )
     # a correction saved before texts were redacted on the way in
-    IntentAnnotation.objects.create(conversation=world["conversation"], event_id=999,
-                                    text="mera naam Meena Gupta hai, 9810012345",
-                                    predicted_intent="inform", correct_intent="greet")
-    IntentAnnotation.objects.create(conversation=world["conversation"], event_id=998,
-                                    text="thanks Meena, bye", predicted_intent="greet",
-                                    correct_intent="goodbye")
+    IntentAnnotation.objects.create(
+        conversation=world["conversation"],
+        event_id=999,
+        text="mera naam Meena Gupta hai, 9810012345",
+        predicted_intent="inform",
+        correct_intent="greet",
+    )
+    IntentAnnotation.objects.create(
+        conversation=world["conversation"],
+        event_id=998,
+        text="thanks Meena, bye",
+        predicted_intent="greet",
+        correct_intent="goodbye",
+    )
     content = client_for("admin").post(reverse("staff:annotation_export")).content.decode()
     assert not [s for s in SECRETS if s.lower() in content.lower()], content
     examples = {item["intent"]: item["examples"] for item in yaml.safe_load(content)["nlu"]}

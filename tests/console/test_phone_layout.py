@@ -2,6 +2,7 @@
 no page may be wider than the screen. The pages are rendered by Django's test client
 and handed to the browser through Playwright's request routing, with the console's
 own stylesheet, so no server is started."""
+
 import os
 from pathlib import Path
 
@@ -38,11 +39,12 @@ def _width(browser, html: str) -> int:
     page = browser.new_page(viewport=PHONE, device_scale_factor=1)
 
     def serve(route):
-        path = route.request.url[len(ORIGIN):].split("?")[0]
+        path = route.request.url[len(ORIGIN) :].split("?")[0]
         if path.startswith("/static/"):
-            route.fulfill(path=str(STATIC / path[len("/static/"):]), content_type="text/css")
+            route.fulfill(path=str(STATIC / path[len("/static/") :]), content_type="text/css")
         else:
             route.fulfill(body=html, content_type="text/html; charset=utf-8")
+
     page.route(f"{ORIGIN}/**", serve)
     page.goto(f"{ORIGIN}/page")
     page.wait_for_load_state("load")
@@ -58,8 +60,11 @@ def _width(browser, html: str) -> int:
 def busy(db, tracker):
     for n in range(8):
         sender = f"5f0c2a4e-{n:04d}-4c7e-9a55-0d6f3b1e{n:04d}"
-        tracker.turn(sender, "mujhe kamar mein bahut dard hai aur pair sunn ho rahe hain "
-                             "kya mujhe kyphoplasty karwani chahiye?" * 2)
+        tracker.turn(
+            sender,
+            "mujhe kamar mein bahut dard hai aur pair sunn ho rahe hain "
+            "kya mujhe kyphoplasty karwani chahiye?" * 2,
+        )
         if n % 2:
             tracker.escalation(sender, "I cannot pass urine since yesterday evening")
     sync()
@@ -80,11 +85,17 @@ def test_the_transcript_fits_a_phone(busy, client_for):
 
 def test_the_safety_review_and_a_marked_message_fit_a_phone(busy, client_for):
     from console.staff.tracker import events_of
+
     message = next(e.id for e in events_of(busy.sender_id) if e.type_name == "user")
     client = client_for("clinician")
-    client.post(reverse("staff:missed_red_flag", args=[busy.pk, message]),
-                {"level": "EMERGENCY", "category": "bilateral_symptoms",
-                 "note": "numbness in both legs written as pair sunn ho rahe hain " * 4})
+    client.post(
+        reverse("staff:missed_red_flag", args=[busy.pk, message]),
+        {
+            "level": "EMERGENCY",
+            "category": "bilateral_symptoms",
+            "note": "numbness in both legs written as pair sunn ho rahe hain " * 4,
+        },
+    )
     html = client.get(reverse("staff:transcript", args=[busy.pk])).content.decode()
     assert "Marked as a missed red flag" in html
     assert page_width(html) <= PHONE["width"]

@@ -1,4 +1,5 @@
 """Retention and erasure delete exactly what they should, and leave an audit record."""
+
 import time
 
 from django.core.management import call_command
@@ -34,8 +35,13 @@ def test_retention_deletes_events_older_than_the_period(db, tracker):
     assert not Note.objects.exists()
     assert Conversation.objects.get(sender_id="mixed").message_count == 1
     entry = AuditEntry.objects.get(action="retention")
-    assert entry.detail == {"days": 30, "events": 14, "senders_touched": 2,
-                            "conversations_removed": 1, "callback_requests": 0}
+    assert entry.detail == {
+        "days": 30,
+        "events": 14,
+        "senders_touched": 2,
+        "conversations_removed": 1,
+        "callback_requests": 0,
+    }
     assert entry.username == "purge_old_conversations command"
 
 
@@ -54,17 +60,26 @@ def test_erasure_removes_one_sender_everywhere(db, tracker, client_for, staff):
         tracker.appointment(sender)
     sync()
     target = Conversation.objects.get(sender_id="erase-me")
-    IntentAnnotation.objects.create(conversation=target, event_id=1, text="hello",
-                                    predicted_intent="greet", correct_intent="greet")
+    IntentAnnotation.objects.create(
+        conversation=target,
+        event_id=1,
+        text="hello",
+        predicted_intent="greet",
+        correct_intent="greet",
+    )
     Note.objects.create(conversation=target, kind="clinical", body="called")
     client = client_for("admin")
-    mismatch = client.post(reverse("staff:erasure"),
-                           {"sender_id": "erase-me", "confirm": "erase-m", "appointments": "on"})
+    mismatch = client.post(
+        reverse("staff:erasure"),
+        {"sender_id": "erase-me", "confirm": "erase-m", "appointments": "on"},
+    )
     assert b"differ" in mismatch.content
     assert tracker.count("SELECT count(*) FROM events WHERE sender_id = 'erase-me'") == 10
 
-    response = client.post(reverse("staff:erasure"),
-                           {"sender_id": "erase-me", "confirm": "erase-me", "appointments": "on"})
+    response = client.post(
+        reverse("staff:erasure"),
+        {"sender_id": "erase-me", "confirm": "erase-me", "appointments": "on"},
+    )
 
     assert b"Erased 10 events, 1 console conversation and 1 appointment request" in response.content
     assert tracker.count("SELECT count(*) FROM events WHERE sender_id = 'erase-me'") == 0
@@ -75,8 +90,12 @@ def test_erasure_removes_one_sender_everywhere(db, tracker, client_for, staff):
     entry = AuditEntry.objects.get(action="erasure")
     assert entry.sender_hash == sender_hash("erase-me")
     assert entry.username == staff["admin"].username
-    assert entry.detail == {"events": 10, "appointment_requests": 1, "callback_requests": 0,
-                            "console_rows": 1}
+    assert entry.detail == {
+        "events": 10,
+        "appointment_requests": 1,
+        "callback_requests": 0,
+        "console_rows": 1,
+    }
     assert "erase-me" not in entry.target + str(entry.detail)
     sync()  # nothing comes back
     assert not Conversation.objects.filter(sender_id="erase-me").exists()
@@ -86,16 +105,22 @@ def test_erasing_an_unknown_sender_id_warns(db, tracker, client_for):
     tracker.turn("erase-me", "hello")
     sync()
     response = client_for("admin").post(
-        reverse("staff:erasure"), {"sender_id": "erase-mee", "confirm": "erase-mee",
-                                   "appointments": "on"})
+        reverse("staff:erasure"),
+        {"sender_id": "erase-mee", "confirm": "erase-mee", "appointments": "on"},
+    )
     page = response.content.decode()
     assert "Erased" not in page
     assert 'class="flash warning"' in page and "Nothing was erased" in page
     assert 'value="erase-mee"' in page  # the id stays in the form, to be corrected
     assert tracker.count("SELECT count(*) FROM events") == 4
     entry = AuditEntry.objects.get(action="erasure")
-    assert entry.detail == {"events": 0, "appointment_requests": 0, "callback_requests": 0,
-                            "console_rows": 0, "found": False}
+    assert entry.detail == {
+        "events": 0,
+        "appointment_requests": 0,
+        "callback_requests": 0,
+        "console_rows": 0,
+        "found": False,
+    }
 
 
 @override_settings(CONSOLE_RETENTION_DAYS=10)

@@ -1,5 +1,6 @@
 """Accounts and web security: Argon2, lockout, session expiry, cookies, CSRF on every
 form, headers, escaping, nothing about patients in URLs or logs."""
+
 import importlib
 import logging
 import os
@@ -31,13 +32,19 @@ def login(client, username, password=helpers.PASSWORD):
 def world(db, tracker, staff):
     from console.staff.models import Conversation
     from console.staff.sync import sync
+
     message = tracker.escalation("sec-patient", "peshab ruk gaya hai")
     request_id = tracker.appointment("sec-patient")
     sync()
     conversation = Conversation.objects.get(sender_id="sec-patient")
-    return {"pk": conversation.pk, "event_id": message, "request_id": request_id,
-            "escalation_pk": conversation.escalations.get().pk,
-            "user_pk": staff["reviewer"].pk, "staff": staff}
+    return {
+        "pk": conversation.pk,
+        "event_id": message,
+        "request_id": request_id,
+        "escalation_pk": conversation.escalations.get().pk,
+        "user_pk": staff["reviewer"].pk,
+        "staff": staff,
+    }
 
 
 def test_passwords_are_hashed_with_argon2(db):
@@ -63,8 +70,9 @@ def test_a_form_with_its_token_goes_through(world):
     client.force_login(world["staff"]["reviewer"])
     page = client.get(reverse("staff:transcript", args=[world["pk"]])).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    response = client.post(reverse("staff:note", args=[world["pk"]]),
-                           {"body": "checked", "csrfmiddlewaretoken": token})
+    response = client.post(
+        reverse("staff:note", args=[world["pk"]]), {"body": "checked", "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
 
 
@@ -112,7 +120,8 @@ def test_session_expires_after_inactivity(db, staff):
     assert client.get(reverse("staff:conversations")).status_code == 200
     assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE <= 3600
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1))
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
     response = client.get(reverse("staff:conversations"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("staff:login"))
 
@@ -130,10 +139,12 @@ def test_security_headers(world, client_for):
 def test_no_patient_data_in_urls_or_logs(world, client_for, caplog):
     caplog.set_level(logging.DEBUG)
     client = client_for("admin")
-    pages = [client.get(reverse("staff:conversations")),
-             client.get(reverse("staff:transcript", args=[world["pk"]])),
-             client.get(reverse("staff:appointments")),
-             client.get(reverse("staff:safety_review"), {"certainty": "any"})]
+    pages = [
+        client.get(reverse("staff:conversations")),
+        client.get(reverse("staff:transcript", args=[world["pk"]])),
+        client.get(reverse("staff:appointments")),
+        client.get(reverse("staff:safety_review"), {"certainty": "any"}),
+    ]
     assert "peshab" in pages[-1].content.decode()  # the flagged message is listed
     links = re.findall(r'(?:href|action)="([^"]+)"', "".join(p.content.decode() for p in pages))
     assert links and not any("sec-patient" in link or "peshab" in link for link in links)

@@ -1,4 +1,5 @@
 """Keeping the summary table in step with the events table, incrementally."""
+
 from django.test import override_settings
 
 from console.staff import tracker as store
@@ -22,7 +23,7 @@ def test_new_events_update_only_their_conversation(db, tracker):
 
 
 def test_an_event_committed_late_with_a_lower_id_is_not_missed(db, tracker):
-    tracker.turn("fast", "hello")                 # ids 1..4
+    tracker.turn("fast", "hello")  # ids 1..4
     tracker.user("fast", "thanks", event_id=10)
     sync()
     tracker.user("slow", "kamar dard", event_id=7)  # committed after id 10
@@ -42,7 +43,11 @@ def test_escalations_are_found_once_and_staff_data_is_kept(db, tracker, staff):
     conversation = Conversation.objects.get(sender_id="p")
     [esc] = conversation.escalations.all()
     assert (esc.event_id, esc.level, esc.categories, esc.recorded) == (
-        first, "EMERGENCY", ["leg_weakness"], True)
+        first,
+        "EMERGENCY",
+        ["leg_weakness"],
+        True,
+    )
     assert conversation.escalation_level == "EMERGENCY" and conversation.needs_followup
     esc.followup_status = "called_back"
     esc.save()
@@ -88,8 +93,9 @@ def test_no_events_table_yet(db, tmp_path):
 def test_an_escalation_recorded_inside_the_rasa_server_is_recorded(db, tracker):
     """The red-flag policy sets the escalation slots as its prediction's events, which
     Rasa logs before the advice's action event, not after an action."""
-    flags = [{"category": "bladder", "level": "EMERGENCY", "text": "bladder",
-              "certainty": "confirmed"}]
+    flags = [
+        {"category": "bladder", "level": "EMERGENCY", "text": "bladder", "certainty": "confirmed"}
+    ]
     tracker.user("policy", "I can't control my bladder", intent="inform", red_flags=flags)
     tracker.slot("policy", "escalation_level", "EMERGENCY")
     tracker.slot("policy", "escalation_categories", ["bladder"])
@@ -109,16 +115,20 @@ def test_an_emergency_from_the_conversation_context_is_an_escalation(db, tracker
     tracker.action("context", "utter_emergency_advice")
     sync()
     esc = Escalation.objects.get(conversation__sender_id="context")
-    assert (esc.level, esc.categories, esc.recorded) == (
-        "EMERGENCY", ["post_procedure_leg"], True)
+    assert (esc.level, esc.categories, esc.recorded) == ("EMERGENCY", ["post_procedure_leg"], True)
 
 
 def test_a_possible_emergency_alone_is_not_an_escalation(db, tracker):
     """It is listed for safety review; it becomes an escalation when the patient says yes."""
-    flags = [{"category": "saddle_numbness", "level": "EMERGENCY", "text": "bottom",
-              "certainty": "possible"}]
-    tracker.user("maybe", "I think maybe I can't feel my bottom", intent="inform",
-                 red_flags=flags)
+    flags = [
+        {
+            "category": "saddle_numbness",
+            "level": "EMERGENCY",
+            "text": "bottom",
+            "certainty": "possible",
+        }
+    ]
+    tracker.user("maybe", "I think maybe I can't feel my bottom", intent="inform", red_flags=flags)
     tracker.action("maybe", "utter_ask_red_flag_now")
     tracker.user("maybe", "no", intent="deny")
     tracker.action("maybe", "utter_red_flag_not_now")

@@ -1,5 +1,6 @@
 """What the transcript and the list say about single turns: fallbacks of the bot itself,
 and the intent-correction form that must never pick an intent for the reviewer."""
+
 import re
 
 import pytest
@@ -14,8 +15,15 @@ def fallback_turn(tracker, sender, text, intent, confidence, action):
     event_id = tracker.user(sender, text, intent=intent, confidence=confidence)
     tracker.action(sender, action)
     if action == "utter_default":
-        tracker.add(sender, "bot", {"text": "Sorry, I'm not sure I understood.", "data": {},
-                                    "metadata": {"utter_action": "utter_default"}})
+        tracker.add(
+            sender,
+            "bot",
+            {
+                "text": "Sorry, I'm not sure I understood.",
+                "data": {},
+                "metadata": {"utter_action": "utter_default"},
+            },
+        )
     tracker.action(sender, "action_listen")
     return event_id
 
@@ -55,13 +63,18 @@ def test_the_correction_dropdown_chooses_nothing_by_itself(db, tracker, client_f
     assert [value for value, selected in options if selected] == [""]
     assert ("affirm", "") in options
     # saving the untouched form records nothing
-    response = client.post(reverse("staff:intent", args=[pk, gibberish]),
-                           {"verdict": "corrected", "intent": ""}, follow=True)
+    response = client.post(
+        reverse("staff:intent", args=[pk, gibberish]),
+        {"verdict": "corrected", "intent": ""},
+        follow=True,
+    )
     assert "Choose one of the assistant" in response.content.decode()
     assert not IntentAnnotation.objects.exists()
     # a saved correction is shown as chosen
-    client.post(reverse("staff:intent", args=[pk, gibberish]),
-                {"verdict": "corrected", "intent": "out_of_scope"})
+    client.post(
+        reverse("staff:intent", args=[pk, gibberish]),
+        {"verdict": "corrected", "intent": "out_of_scope"},
+    )
     page = client.get(reverse("staff:transcript", args=[pk])).content.decode()
     options = re.findall(r'<option value="([^"]*)"( selected)?>', intent_select(page, gibberish))
     assert [value for value, selected in options if selected] == ["out_of_scope"]

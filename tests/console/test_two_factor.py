@@ -2,6 +2,7 @@
 server) when CONSOLE_REQUIRE_2FA is on, and give its code at every sign-in; the codes
 here are computed by the test itself (RFC 6238), not by the library under test. Admins
 type their own password again before resetting someone's password or app."""
+
 import base64
 import hashlib
 import hmac
@@ -23,8 +24,8 @@ def totp(key: bytes, at: float, step: int = 30, digits: int = 6) -> str:
     counter = int(at // step).to_bytes(8, "big")
     mac = hmac.new(key, counter, hashlib.sha1).digest()
     offset = mac[-1] & 0x0F
-    number = int.from_bytes(mac[offset:offset + 4], "big") & 0x7FFFFFFF
-    return f"{number % 10 ** digits:0{digits}d}"
+    number = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{number % 10**digits:0{digits}d}"
 
 
 def sign_in(username, password=helpers.PASSWORD):
@@ -66,23 +67,30 @@ def test_a_clinician_enrols_at_first_sign_in(db, staff):
     assert device.confirmed and device.bin_key == key
     assert "Spine%20clinic%20console" in device.config_url
     assert clinician.get(reverse("staff:conversations")).status_code == 200
-    assert AuditEntry.objects.filter(action="2fa_enrolled", username=staff["clinician"].username,
-                                     ip="10.7.7.7").exists()
+    assert AuditEntry.objects.filter(
+        action="2fa_enrolled", username=staff["clinician"].username, ip="10.7.7.7"
+    ).exists()
 
     # the next sign-in asks for the code; a wrong one is refused and recorded
     again = sign_in(staff["clinician"].username)
     assert again.get(reverse("staff:conversations"))["Location"].startswith(
-        reverse("staff:two_factor_verify"))
-    wrong = again.post(reverse("staff:two_factor_verify"), {"token": "000000"
-                       if totp(key, time.time() + 30) != "000000" else "111111"})
+        reverse("staff:two_factor_verify")
+    )
+    wrong = again.post(
+        reverse("staff:two_factor_verify"),
+        {"token": "000000" if totp(key, time.time() + 30) != "000000" else "111111"},
+    )
     assert wrong.status_code == 200 and "That code is not right" in wrong.content.decode()
     assert again.get(reverse("staff:conversations")).status_code == 302
     assert AuditEntry.objects.filter(action="2fa_failed").count() == 1
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0,
-                                                   throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     # a code is used once: the enrolment's is spent, the app's next one works
-    right = again.post(reverse("staff:two_factor_verify") + "?next=/appointments/",
-                       {"token": totp(key, time.time() + 30), "next": "/appointments/"})
+    right = again.post(
+        reverse("staff:two_factor_verify") + "?next=/appointments/",
+        {"token": totp(key, time.time() + 30), "next": "/appointments/"},
+    )
     assert right.status_code == 302 and right["Location"] == "/appointments/"
     assert again.get(reverse("staff:appointments")).status_code == 200
     assert AuditEntry.objects.filter(action="2fa_verified").count() == 1
@@ -92,6 +100,7 @@ def test_a_clinician_enrols_at_first_sign_in(db, staff):
 def test_nothing_is_done_before_the_code(db, tracker, staff):
     from console.staff.models import Conversation
     from console.staff.sync import sync
+
     tracker.turn("patient", "hello")
     sync()
     pk = Conversation.objects.get(sender_id="patient").pk
@@ -149,6 +158,7 @@ def test_production_turns_it_on():
     from pathlib import Path
 
     import yaml
+
     deploy = Path(__file__).resolve().parents[2] / "deploy"
     assert "\nCONSOLE_REQUIRE_2FA=1\n" in (deploy / "env.example").read_text()
     console = yaml.safe_load((deploy / "docker-compose.yml").read_text())["services"]["console"]

@@ -81,7 +81,8 @@ def test_cancelling_the_form_saves_nothing(servers):
     sender = new_sender("cancel")  # a patient writing Hinglish is answered in Hinglish
     servers.say(sender, "appointment chahiye")
     assert texts(servers.say(sender, "cancel")) == [
-        "Theek hai, maine rok diya hai. Kuch bhi save nahi hua."]
+        "Theek hai, maine rok diya hai. Kuch bhi save nahi hua."
+    ]
 
 
 def tap(question, answer):
@@ -89,29 +90,41 @@ def tap(question, answer):
     return "/answer" + json.dumps({"tr_question": question, "tr_answer": answer})
 
 
-SCREENING = ["tr_bladder", "tr_bowel", "tr_saddle", "tr_leg_weakness", "tr_leg_pain", "tr_injury",
-             "tr_recent_procedure", "tr_cancer"]
+SCREENING = [
+    "tr_bladder",
+    "tr_bowel",
+    "tr_saddle",
+    "tr_leg_weakness",
+    "tr_leg_pain",
+    "tr_injury",
+    "tr_recent_procedure",
+    "tr_cancer",
+]
 NO_SIGNS = [tap(q, "no") for q in SCREENING]
 TRIAGE_PATHS = {
     "EMERGENCY": ["/affirm"],
-    "URGENT": NO_SIGNS + [tap("tr_duration", "under_6_weeks"), tap("tr_severity", "mild"),
-                          tap("tr_fever", "unsure")],
-    "ROUTINE": NO_SIGNS + [tap("tr_duration", "over_3_months"), tap("tr_severity", "severe")]
-               + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain",
-                                         "tr_tb_risk")],
-    "SELF_CARE": NO_SIGNS + ["2 weeks", tap("tr_severity", "mild")]
-                 + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain",
-                                           "tr_tb_risk")]
-                 + ["I am 45", tap("tr_care_helped", "yes")],
+    "URGENT": NO_SIGNS
+    + [tap("tr_duration", "under_6_weeks"), tap("tr_severity", "mild"), tap("tr_fever", "unsure")],
+    "ROUTINE": NO_SIGNS
+    + [tap("tr_duration", "over_3_months"), tap("tr_severity", "severe")]
+    + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk")],
+    "SELF_CARE": NO_SIGNS
+    + ["2 weeks", tap("tr_severity", "mild")]
+    + [tap(q, "no") for q in ("tr_fever", "tr_weight_loss", "tr_night_pain", "tr_tb_risk")]
+    + ["I am 45", tap("tr_care_helped", "yes")],
 }
-TRIAGE_OPENINGS = {"EMERGENCY": "⚠️ You mentioned new trouble passing",
-                   "URGENT": "Based on your answers (fever, chills or night sweats with back pain)",
-                   "ROUTINE": "Based on your answers (severe pain)",
-                   "SELF_CARE": "From your answers (mild pain; non-surgical care is helping)"}
-NEXT_STEPS = {"EMERGENCY": ["/call_emergency", "/request_human"],
-              "URGENT": ["/request_appointment", "/request_human", "/call_emergency"],
-              "ROUTINE": ["/request_appointment", "/request_human"],
-              "SELF_CARE": ["/request_appointment", "/request_human"]}
+TRIAGE_OPENINGS = {
+    "EMERGENCY": "⚠️ You mentioned new trouble passing",
+    "URGENT": "Based on your answers (fever, chills or night sweats with back pain)",
+    "ROUTINE": "Based on your answers (severe pain)",
+    "SELF_CARE": "From your answers (mild pain; non-surgical care is helping)",
+}
+NEXT_STEPS = {
+    "EMERGENCY": ["/call_emergency", "/request_human"],
+    "URGENT": ["/request_appointment", "/request_human", "/call_emergency"],
+    "ROUTINE": ["/request_appointment", "/request_human"],
+    "SELF_CARE": ["/request_appointment", "/request_human"],
+}
 
 
 @pytest.mark.parametrize("level", TRIAGE_PATHS)

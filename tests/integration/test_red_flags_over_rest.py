@@ -59,7 +59,8 @@ def most_urgent(categories):
 FLAGGED = sample(
     ((most_urgent(c["expect"]), language(c["text"])), c["text"])
     for c in sorted(cases(), key=lambda c: len(c["expect"]))
-    if c["expect"] and not c.get("possible")
+    if c["expect"]
+    and not c.get("possible")
     and (len(c["expect"]) == 1 or LEVEL[most_urgent(c["expect"])] == EMERGENCY)
 )
 # language -> a phrase with a possible emergency only (it gets the number and a question)
@@ -115,9 +116,11 @@ def test_a_possible_emergency_gets_the_number_and_the_question_first(servers, la
     assert first_text(replies).startswith("⚠️"), replies
     assert emergency and emergency[0] == {"level": "POSSIBLE", "call": "112", "hospital_line": ""}
     payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
-    assert payloads == ['/red_flag_now{"red_flag_answer": "yes"}',
-                        '/red_flag_now{"red_flag_answer": "no"}',
-                        '/red_flag_now{"red_flag_answer": "unsure"}']
+    assert payloads == [
+        '/red_flag_now{"red_flag_answer": "yes"}',
+        '/red_flag_now{"red_flag_answer": "no"}',
+        '/red_flag_now{"red_flag_answer": "unsure"}',
+    ]
 
 
 @pytest.mark.parametrize("key", sorted(NO_FLAG), ids="-".join)
@@ -128,10 +131,21 @@ def test_a_message_without_a_red_flag_does_not_escalate(servers, key):
 
 def test_false_alarms_on_the_blind_held_out_set_stay_rare(servers):
     assert len(HELDOUT_NO_FLAG_PHRASES) >= 50
-    answers = [servers.say(f"heldout-no-flag-{number}", phrase)
-               for number, phrase in enumerate(HELDOUT_NO_FLAG_PHRASES)]
-    levels = [next((r["custom"]["emergency"]["level"] for r in replies
-                    if "emergency" in r.get("custom", {})), None) for replies in answers]
+    answers = [
+        servers.say(f"heldout-no-flag-{number}", phrase)
+        for number, phrase in enumerate(HELDOUT_NO_FLAG_PHRASES)
+    ]
+    levels = [
+        next(
+            (
+                r["custom"]["emergency"]["level"]
+                for r in replies
+                if "emergency" in r.get("custom", {})
+            ),
+            None,
+        )
+        for replies in answers
+    ]
     alarms = [p for p, level in zip(HELDOUT_NO_FLAG_PHRASES, levels) if level == EMERGENCY]
     asked = [p for p, level in zip(HELDOUT_NO_FLAG_PHRASES, levels) if level == "POSSIBLE"]
     assert len(alarms) / len(HELDOUT_NO_FLAG_PHRASES) <= MAX_HELDOUT_FALSE_ALARM_RATE, alarms

@@ -1,5 +1,6 @@
 """Several Sanic apps of the same name (Rasa's, rasa-sdk's) are built in one test process:
 Sanic's test mode lets them be, as it does for the channel tests."""
+
 import pytest
 from sanic import Sanic
 

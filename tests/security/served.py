@@ -1,8 +1,9 @@
 """Serve a Sanic app on 127.0.0.1 in a background thread for a test (no model, no Rasa agent).
 
-    with Served(app) as served:
-        requests.post(served.url + "/webhook", ...)
+with Served(app) as served:
+    requests.post(served.url + "/webhook", ...)
 """
+
 import asyncio
 import socket
 import threading

@@ -6,6 +6,7 @@ conversations under the bare sender id. These tests build the Rasa server's app 
 `rasa run` does (rasa.core.run.configure_app) with a stand-in agent that records the
 conversation id of every message and answers through the message's output channel.
 """
+
 import pytest
 import requests
 from rasa.core import run
@@ -27,7 +28,8 @@ class RecordingAgent:
     async def handle_message(self, message: UserMessage):
         self.messages.append((message.sender_id, message.input_channel))
         await message.output_channel.send_response(
-            message.sender_id, {"text": f"conversation {message.sender_id}"})
+            message.sender_id, {"text": f"conversation {message.sender_id}"}
+        )
 
 
 class WhatsAppLike(InputChannel):
@@ -43,9 +45,16 @@ class WhatsAppLike(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request):
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(request.json["message"], collector,
-                                             request.json["sender"], input_channel="whatsapp"))
+            await on_new_message(
+                UserMessage(
+                    request.json["message"],
+                    collector,
+                    request.json["sender"],
+                    input_channel="whatsapp",
+                )
+            )
             return response.json(collector.messages)
+
         return webhook
 
 
@@ -66,8 +75,9 @@ def test_a_rest_caller_naming_a_whatsapp_patient_reaches_a_conversation_of_its_o
     server.agent.messages.clear()
     post(server, "whatsapp", {"sender": PATIENT, "message": "I'd like an appointment"})
     for sender in (PATIENT, f"whatsapp:{PATIENT}", conversation_id("whatsapp", PATIENT)):
-        answer = post(server, "rest", {"sender": sender, "message": "/affirm",
-                                       "input_channel": "whatsapp"})
+        answer = post(
+            server, "rest", {"sender": sender, "message": "/affirm", "input_channel": "whatsapp"}
+        )
         assert answer.status_code == 200
         assert answer.json()[0]["recipient_id"] == sender  # the caller's own id, as before
     stored = [conversation for conversation, _ in server.agent.messages]
@@ -79,8 +89,7 @@ def test_a_rest_caller_naming_a_whatsapp_patient_reaches_a_conversation_of_its_o
 
 def test_replies_reach_the_channel_s_own_sender_id(server):
     answer = post(server, "whatsapp", {"sender": PATIENT, "message": "hi"})
-    assert answer.json() == [{"recipient_id": PATIENT,
-                              "text": f"conversation whatsapp:{PATIENT}"}]
+    assert answer.json() == [{"recipient_id": PATIENT, "text": f"conversation whatsapp:{PATIENT}"}]
 
 
 def test_the_patches_refuse_another_rasa_version():
@@ -91,22 +100,39 @@ def test_the_patches_refuse_another_rasa_version():
 
 def test_conversation_ids_round_trip():
     assert split_conversation_id(conversation_id("twilio_whatsapp", "whatsapp:+91987")) == (
-        "twilio_whatsapp", "whatsapp:+91987")
+        "twilio_whatsapp",
+        "whatsapp:+91987",
+    )
     assert split_conversation_id("no-channel") == ("", "no-channel")
 
 
-@pytest.mark.parametrize("body", [b"[1, 2]", b'"x"', b"1", b"null", b"not json", b"",
-                                  b'{"sender": 5, "message": "hi"}', b'{"sender": "a"}',
-                                  b'{"sender": "a", "message": ["hi"]}',
-                                  b'{"sender": "", "message": "hi"}',
-                                  b'{"sender": "a", "message": "hi", "metadata": [1]}',
-                                  b'{"message": "' + b"x" * 70000 + b'"}',
-                                  b'{"message": "hi", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
-                                  b'{"message": "hi", "x": ' + b'{"a":' * 900 + b"1" + b"}" * 900
-                                  + b"}"], ids=lambda body: repr(body[:30]) + f"[{len(body)}]")
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1, 2]",
+        b'"x"',
+        b"1",
+        b"null",
+        b"not json",
+        b"",
+        b'{"sender": 5, "message": "hi"}',
+        b'{"sender": "a"}',
+        b'{"sender": "a", "message": ["hi"]}',
+        b'{"sender": "", "message": "hi"}',
+        b'{"sender": "a", "message": "hi", "metadata": [1]}',
+        b'{"message": "' + b"x" * 70000 + b'"}',
+        b'{"message": "hi", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        b'{"message": "hi", "x": ' + b'{"a":' * 900 + b"1" + b"}" * 900 + b"}",
+    ],
+    ids=lambda body: repr(body[:30]) + f"[{len(body)}]",
+)
 def test_the_rest_channel_answers_400_to_a_body_that_is_not_a_message(server, body):
     """The finding: [1,2] or "x" as the body got 500 (64 of 400 fuzzed bodies)."""
-    answer = requests.post(f"{server.url}/webhooks/rest/webhook", data=body, timeout=10,
-                           headers={"Content-Type": "application/json"})
+    answer = requests.post(
+        f"{server.url}/webhooks/rest/webhook",
+        data=body,
+        timeout=10,
+        headers={"Content-Type": "application/json"},
+    )
     assert answer.status_code == 400
     assert set(answer.json()) == {"error"}

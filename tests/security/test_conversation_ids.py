@@ -1,4 +1,5 @@
 """Old conversation ids are renamed to channel-scoped ones, once, on SQLite and PostgreSQL."""
+
 import json
 import subprocess
 import uuid
@@ -21,6 +22,7 @@ OLD = {  # old sender id -> channel of its messages
 
 def seed(engine) -> None:
     from rasa.core.tracker_store import SQLTrackerStore
+
     SQLTrackerStore.Base.metadata.create_all(engine)
     create_tables(engine)
     with engine.begin() as connection:
@@ -29,19 +31,36 @@ def seed(engine) -> None:
                 data = {"event": kind, "timestamp": n}
                 if kind == "user":
                     data["input_channel"] = channel
-                connection.execute(text(
-                    "INSERT INTO events (sender_id, type_name, timestamp, data) "
-                    "VALUES (:s, :t, :ts, :d)"), {"s": sender, "t": kind, "ts": n,
-                                                   "d": json.dumps(data)})
-        connection.execute(text(
-            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
-            "('api-made', 'user', 1, '{\"event\": \"user\"}')"))
-        connection.execute(text(
-            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
-            "('whatsapp:919000000001', 'user', 1, '{\"input_channel\": \"whatsapp\"}')"))
-    store.save_request({"sender_id": "919876543210", "channel": "whatsapp",
-                        "patient_name": "A", "phone": "+919876543210", "preferred_time": "t",
-                        "reason": "r"}, url=str(engine.url))
+                connection.execute(
+                    text(
+                        "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                        "VALUES (:s, :t, :ts, :d)"
+                    ),
+                    {"s": sender, "t": kind, "ts": n, "d": json.dumps(data)},
+                )
+        connection.execute(
+            text(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
+                "('api-made', 'user', 1, '{\"event\": \"user\"}')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
+                "('whatsapp:919000000001', 'user', 1, '{\"input_channel\": \"whatsapp\"}')"
+            )
+        )
+    store.save_request(
+        {
+            "sender_id": "919876543210",
+            "channel": "whatsapp",
+            "patient_name": "A",
+            "phone": "+919876543210",
+            "preferred_time": "t",
+            "reason": "r",
+        },
+        url=str(engine.url),
+    )
 
 
 def senders(engine, table):
@@ -54,9 +73,13 @@ def check(engine) -> None:
     first = migrate(engine)
     assert first == {"conversations": 4, "events": 16, "appointment_requests": 1}
     assert set(senders(engine, "events")) == {
-        "whatsapp:919876543210", "twilio_whatsapp:whatsapp:+919812345678",
-        "socketio:0123456789abcdef0123456789abcdef", "rest:tester", "api-made",
-        "whatsapp:919000000001"}
+        "whatsapp:919876543210",
+        "twilio_whatsapp:whatsapp:+919812345678",
+        "socketio:0123456789abcdef0123456789abcdef",
+        "rest:tester",
+        "api-made",
+        "whatsapp:919000000001",
+    }
     assert senders(engine, "appointment_requests") == ["whatsapp:919876543210"]
     before = senders(engine, "events")
     assert migrate(engine) == {"conversations": 0, "events": 0, "appointment_requests": 0}

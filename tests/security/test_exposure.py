@@ -1,6 +1,7 @@
 """What is reachable from where: in production only socket.io, the WhatsApp and Twilio
 webhooks (and the console, on its own port) are public; under `make run` every server
 listens on loopback only."""
+
 from pathlib import Path
 
 import yaml
@@ -33,14 +34,18 @@ def test_compose_publishes_only_nginx_and_the_console_and_shares_the_action_secr
     published = {name for name, service in services.items() if service.get("ports")}
     assert published == {"nginx", "console"}
     for name in ("rasa-1", "actions-1"):
-        assert services[name]["environment"]["ACTION_SERVER_TOKEN"] == \
-            "${ACTION_SERVER_TOKEN:?set ACTION_SERVER_TOKEN}"
+        assert (
+            services[name]["environment"]["ACTION_SERVER_TOKEN"]
+            == "${ACTION_SERVER_TOKEN:?set ACTION_SERVER_TOKEN}"
+        )
     assert services["actions-1"]["entrypoint"] == ["python", "-m", "actions.server"]
 
 
 def test_make_run_binds_every_server_to_loopback_by_default():
-    scripts = {name: (ROOT / "scripts" / name).read_text()
-               for name in ("run_rasa.sh", "run_actions.sh", "run_console.sh", "run_web.sh")}
+    scripts = {
+        name: (ROOT / "scripts" / name).read_text()
+        for name in ("run_rasa.sh", "run_actions.sh", "run_console.sh", "run_web.sh")
+    }
     # the servers' defaults are settings.py's, which scripts/env.sh exports
     assert settings.DEFAULTS["RASA_INTERFACE"] == settings.DEFAULTS["ACTION_HOST"] == "127.0.0.1"
     assert '--interface "$RASA_INTERFACE"' in scripts["run_rasa.sh"]

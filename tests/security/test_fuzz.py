@@ -8,6 +8,7 @@ handed on exactly once (a WhatsApp delivery repeated is still handed on once). T
 benchmark bench/fuzz_endpoints.py runs the same strategies, 10,000 and more per
 endpoint, against the real servers.
 """
+
 import json
 import logging
 import os
@@ -35,8 +36,13 @@ from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
 from tests.whatsapp.conftest import cloud_settings, fast_graph
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
-FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 TWILIO_TOKEN = "twilio-fuzz-token"
 ACTION_TOKEN = "fuzz-action-token"
 
@@ -50,9 +56,16 @@ def errors_in(caplog):
 @pytest.fixture(scope="module")
 def rasa_app():
     """REST and socket.io channels as `rasa run` registers them, with a recording agent."""
-    channels = [RestInput(), SocketIOInput.from_credentials(
-        {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
-         "session_persistence": True})]
+    channels = [
+        RestInput(),
+        SocketIOInput.from_credentials(
+            {
+                "user_message_evt": "user_uttered",
+                "bot_message_evt": "bot_uttered",
+                "session_persistence": True,
+            }
+        ),
+    ]
     app = run.configure_app(channels, enable_api=False, route="/webhooks/")
     app.ctx.agent = RecordingAgent()
     with Served(app) as served:
@@ -68,8 +81,9 @@ def test_rest_channel(rasa_app, caplog):
     @given(fuzz.rest_bodies)
     def post(body):
         before = len(rasa_app.agent.messages)
-        answer = session.post(url, data=body, headers={"Content-Type": "application/json"},
-                              timeout=30)
+        answer = session.post(
+            url, data=body, headers={"Content-Type": "application/json"}, timeout=30
+        )
         try:
             fields = read_body(body)
         except BadRequest:
@@ -78,7 +92,8 @@ def test_rest_channel(rasa_app, caplog):
             return
         assert answer.status_code == 200
         assert rasa_app.agent.messages[before:] == [
-            ("rest:" + (fields["sender"] or "default"), "rest")]
+            ("rest:" + (fields["sender"] or "default"), "rest")
+        ]
 
     with caplog.at_level(logging.WARNING):
         post()
@@ -140,20 +155,26 @@ def test_whatsapp_cloud_webhook(graph, caplog):
         @FUZZ
         @given(fuzz.cloud_bodies)
         def post(body):
-            headers = {"Content-Type": "application/json",
-                       "X-Hub-Signature-256": meta.signature(body)}
+            headers = {
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": meta.signature(body),
+            }
             for _ in range(2):  # each delivery twice, as Meta may
-                answer = session.post(app.url + "/webhook", data=body, headers=headers,
-                                      timeout=30)
+                answer = session.post(app.url + "/webhook", data=body, headers=headers, timeout=30)
                 assert answer.status_code == 200, body[:80]
 
         post()
         good = [meta.message_id() for _ in range(5)]
         for mid in good + good:
-            body, headers = meta.signed(meta.one("919800000001", meta.text(
-                "919800000001", "after the fuzz", mid=mid)))
-            assert session.post(app.url + "/webhook", data=body, headers=headers,
-                                timeout=30).status_code == 200
+            body, headers = meta.signed(
+                meta.one("919800000001", meta.text("919800000001", "after the fuzz", mid=mid))
+            )
+            assert (
+                session.post(
+                    app.url + "/webhook", data=body, headers=headers, timeout=30
+                ).status_code
+                == 200
+            )
         app.drain(60)
     ids = [m.message_id for m in bot.received]
     assert len(ids) == len(set(ids)), "a message was handed on twice"
@@ -162,8 +183,9 @@ def test_whatsapp_cloud_webhook(graph, caplog):
 
 
 def test_twilio_webhook(graph, caplog):
-    channel = TwilioWhatsAppInput("AC" + "0" * 32, TWILIO_TOKEN, "+14155238886",
-                                  api_base_url=graph.url, store=MemoryStore())
+    channel = TwilioWhatsAppInput(
+        "AC" + "0" * 32, TWILIO_TOKEN, "+14155238886", api_base_url=graph.url, store=MemoryStore()
+    )
     bot = ScriptedBot()
     validator = RequestValidator(TWILIO_TOKEN)
     with caplog.at_level(logging.WARNING), ChannelApp(channel, bot) as app:
@@ -171,8 +193,10 @@ def test_twilio_webhook(graph, caplog):
         session = requests.Session()
 
         def send(fields):
-            headers = {"Content-Type": "application/x-www-form-urlencoded",
-                       "X-Twilio-Signature": validator.compute_signature(url, fields)}
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": validator.compute_signature(url, fields),
+            }
             return session.post(url, data=fuzz.twilio_body(fields), headers=headers, timeout=30)
 
         @FUZZ
@@ -184,8 +208,12 @@ def test_twilio_webhook(graph, caplog):
         post()
         good = ["SM" + uuid.uuid4().hex for _ in range(5)]
         for sid in good + good:
-            assert send({"From": "whatsapp:+919800000002", "Body": "after the fuzz",
-                         "MessageSid": sid}).status_code == 200
+            assert (
+                send(
+                    {"From": "whatsapp:+919800000002", "Body": "after the fuzz", "MessageSid": sid}
+                ).status_code
+                == 200
+            )
         app.drain(60)
     ids = [m.message_id for m in bot.received]
     assert len(ids) == len(set(ids)) and set(good) <= set(ids)
@@ -202,8 +230,7 @@ def test_action_server(caplog, sqlite_url):
             headers = {"Content-Type": "application/json"}
             if signed:
                 headers["Authorization"] = f"Bearer {ACTION_TOKEN}"
-            answer = session.post(server.url + "/webhook", data=body, headers=headers,
-                                  timeout=30)
+            answer = session.post(server.url + "/webhook", data=body, headers=headers, timeout=30)
             if not signed:
                 assert answer.status_code == 401
             else:

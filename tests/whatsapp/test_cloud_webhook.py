@@ -1,4 +1,5 @@
 """Cloud API webhook: handshake, signatures, payload reading, duplicates, background turns."""
+
 import logging
 import threading
 import time
@@ -29,6 +30,7 @@ def texts(sent):
 
 # --- verification handshake
 
+
 def handshake(app, mode="subscribe", token=meta.VERIFY_TOKEN, challenge="1158201444"):
     params = {"hub.mode": mode, "hub.verify_token": token, "hub.challenge": challenge}
     return requests.get(app.url + "/webhook", params=params, timeout=5)
@@ -41,9 +43,15 @@ def test_handshake_echoes_the_challenge_for_the_right_token(make_cloud):
     assert answer.text == "1158201444"
 
 
-@pytest.mark.parametrize("mode,token", [("subscribe", "wrong-token"), ("subscribe", ""),
-                                        ("unsubscribe", meta.VERIFY_TOKEN),
-                                        ("", meta.VERIFY_TOKEN)])
+@pytest.mark.parametrize(
+    "mode,token",
+    [
+        ("subscribe", "wrong-token"),
+        ("subscribe", ""),
+        ("unsubscribe", meta.VERIFY_TOKEN),
+        ("", meta.VERIFY_TOKEN),
+    ],
+)
 def test_handshake_refuses_a_wrong_token_or_mode(make_cloud, mode, token):
     with ChannelApp(make_cloud()) as app:
         answer = handshake(app, mode=mode, token=token)
@@ -63,6 +71,7 @@ def test_without_configuration_every_request_is_refused(graph):
 
 
 # --- signatures
+
 
 def test_a_signed_message_is_answered(make_cloud, graph):
     bot = ScriptedBot()
@@ -93,8 +102,10 @@ def forged_requests():
         "sha1 header": (body, {**headers, "X-Hub-Signature-256": "sha1=" + "0" * 40}),
         "body changed after signing": (body.replace(b"hello", b"HELLO"), headers),
         "signature of another body": (other_body, headers),
-        "bare hex digest": (body, {**headers, "X-Hub-Signature-256":
-                                   headers["X-Hub-Signature-256"][len("sha256="):]}),
+        "bare hex digest": (
+            body,
+            {**headers, "X-Hub-Signature-256": headers["X-Hub-Signature-256"][len("sha256=") :]},
+        ),
     }
 
 
@@ -115,8 +126,12 @@ def test_a_replayed_signed_request_is_processed_once(make_cloud, graph):
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         for _ in range(3):
-            assert requests.post(app.url + "/webhook", data=body, headers=headers,
-                                 timeout=5).status_code == 200
+            assert (
+                requests.post(
+                    app.url + "/webhook", data=body, headers=headers, timeout=5
+                ).status_code
+                == 200
+            )
         app.drain()
     assert len(bot.received) == 1
     assert len(graph.settle()) == 1
@@ -124,13 +139,19 @@ def test_a_replayed_signed_request_is_processed_once(make_cloud, graph):
 
 # --- payloads
 
+
 def test_every_entry_change_and_message_is_handled(make_cloud, graph):
     payload = meta.webhook(
-        [meta.value([meta.text(PATIENT, "one"), meta.text(PATIENT, "two")],
-                    [meta.contact(PATIENT)]),
-         meta.value(statuses=[meta.status(PATIENT, "delivered"), meta.status(PATIENT, "read")])],
-        [meta.value([meta.text(OTHER, "three")], [meta.contact(OTHER, name="Ravi")]),
-         meta.value([meta.text(PATIENT, "four")], [meta.contact(PATIENT)])],
+        [
+            meta.value(
+                [meta.text(PATIENT, "one"), meta.text(PATIENT, "two")], [meta.contact(PATIENT)]
+            ),
+            meta.value(statuses=[meta.status(PATIENT, "delivered"), meta.status(PATIENT, "read")]),
+        ],
+        [
+            meta.value([meta.text(OTHER, "three")], [meta.contact(OTHER, name="Ravi")]),
+            meta.value([meta.text(PATIENT, "four")], [meta.contact(PATIENT)]),
+        ],
     )
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
@@ -186,8 +207,9 @@ def test_signed_but_malformed_json_is_acknowledged_and_dropped(make_cloud, graph
     assert "unreadable" in caplog.text and PATIENT not in caplog.text
 
 
-def test_a_signed_body_nested_5000_levels_deep_is_acknowledged_and_dropped(make_cloud, graph,
-                                                                           caplog):
+def test_a_signed_body_nested_5000_levels_deep_is_acknowledged_and_dropped(
+    make_cloud, graph, caplog
+):
     bot = ScriptedBot()
     deep = b'{"entry": ' + b"[" * 5000 + b"]" * 5000 + b"}"
     deeper = b'{"entry": [' + b'{"a": ' * 5000 + b"1" + b"}" * 5000 + b"]}"
@@ -204,9 +226,13 @@ def test_odd_payloads_are_accepted_and_their_good_messages_answered(make_cloud, 
     good = meta.text(PATIENT, "still answered")
     odd_message = {**meta.text(PATIENT, "x"), "text": "not an object"}
     no_id = {k: v for k, v in meta.text(PATIENT, "no id").items() if k != "id"}
-    payloads = [[1, 2], {"entry": "nonsense"}, {"entry": [{"changes": 7}]},
-                {"entry": [{"changes": [{"field": "messages", "value": {"messages": "x"}}]}]},
-                meta.webhook([meta.value([odd_message, no_id, good], [meta.contact(PATIENT)])])]
+    payloads = [
+        [1, 2],
+        {"entry": "nonsense"},
+        {"entry": [{"changes": 7}]},
+        {"entry": [{"changes": [{"field": "messages", "value": {"messages": "x"}}]}]},
+        meta.webhook([meta.value([odd_message, no_id, good], [meta.contact(PATIENT)])]),
+    ]
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         answers = [post(app, payload).status_code for payload in payloads]
@@ -218,8 +244,17 @@ def test_odd_payloads_are_accepted_and_their_good_messages_answered(make_cloud, 
 
 
 def test_an_interactive_message_of_an_unknown_kind_gets_the_polite_reply(make_cloud, graph):
-    flow = meta._message(PATIENT, "interactive", {"interactive": {
-        "type": "nfm_reply", "nfm_reply": {"response_json": "{}", "body": "Sent"}}}, None)
+    flow = meta._message(
+        PATIENT,
+        "interactive",
+        {
+            "interactive": {
+                "type": "nfm_reply",
+                "nfm_reply": {"response_json": "{}", "body": "Sent"},
+            }
+        },
+        None,
+    )
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         assert post(app, meta.one(PATIENT, flow)).status_code == 200
@@ -230,10 +265,16 @@ def test_an_interactive_message_of_an_unknown_kind_gets_the_polite_reply(make_cl
 
 
 def test_reactions_and_unknown_phone_numbers_are_ignored(make_cloud, graph):
-    reaction = meta._message(PATIENT, "reaction",
-                             {"reaction": {"message_id": "wamid.X", "emoji": "👍"}}, None)
-    elsewhere = meta.webhook([meta.value([meta.text(PATIENT, "hi")], [meta.contact(PATIENT)],
-                                         phone_number_id="999999999")])
+    reaction = meta._message(
+        PATIENT, "reaction", {"reaction": {"message_id": "wamid.X", "emoji": "👍"}}, None
+    )
+    elsewhere = meta.webhook(
+        [
+            meta.value(
+                [meta.text(PATIENT, "hi")], [meta.contact(PATIENT)], phone_number_id="999999999"
+            )
+        ]
+    )
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         assert post(app, meta.one(PATIENT, reaction)).status_code == 200
@@ -250,7 +291,8 @@ def only_bsuid(bsuid: str, body: str):
 
 
 def test_a_patient_keeps_one_conversation_when_the_bsuid_arrives_beside_the_phone(
-        make_cloud, graph):
+    make_cloud, graph
+):
     """The conversation that exists (under the phone number) stays the patient's one
     conversation when Meta adds the business-scoped user id, and when it later sends
     the BSUID alone."""
@@ -270,7 +312,8 @@ def test_a_patient_keeps_one_conversation_when_the_bsuid_arrives_beside_the_phon
 
 
 def test_a_patient_first_seen_by_bsuid_keeps_that_conversation_when_the_phone_appears(
-        make_cloud, graph):
+    make_cloud, graph
+):
     bsuid = "IN.99887766554433"
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
@@ -305,6 +348,7 @@ def test_the_sender_is_the_wa_id_without_a_user_id(make_cloud, graph):
 
 # --- answering at once, duplicates
 
+
 def test_the_webhook_answers_before_the_turn_is_processed(make_cloud, graph):
     bot = ScriptedBot(delay=2.0)
     with ChannelApp(make_cloud(), bot) as app:
@@ -333,8 +377,17 @@ def test_a_repeated_message_id_is_processed_once_even_in_another_payload(make_cl
     bot = ScriptedBot()
     with ChannelApp(make_cloud(), bot) as app:
         post(app, meta.one(PATIENT, meta.text(PATIENT, "once", mid=mid)))
-        post(app, meta.webhook([meta.value([meta.text(PATIENT, "once", mid=mid),
-                                            meta.text(PATIENT, "new")], [meta.contact(PATIENT)])]))
+        post(
+            app,
+            meta.webhook(
+                [
+                    meta.value(
+                        [meta.text(PATIENT, "once", mid=mid), meta.text(PATIENT, "new")],
+                        [meta.contact(PATIENT)],
+                    )
+                ]
+            ),
+        )
         app.drain()
     assert [m.text for m in bot.received] == ["once", "new"]
     assert texts(graph.settle()) == ["echo: once", "echo: new"]
@@ -358,9 +411,11 @@ def test_two_instances_process_a_message_delivered_to_both_once(make_cloud, grap
     payloads = [meta.one(PATIENT, meta.text(PATIENT, f"both {n}")) for n in range(10)]
     bot_a, bot_b = ScriptedBot(), ScriptedBot()
     with ChannelApp(make_cloud(), bot_a) as a, ChannelApp(make_cloud(), bot_b) as b:
+
         def deliver(app):
             for payload in payloads:
                 post(app, payload)
+
         threads = [threading.Thread(target=deliver, args=(app,)) for app in (a, b)]
         for thread in threads:
             thread.start()

@@ -158,7 +158,7 @@ def test_titles_are_counted_in_characters_and_devanagari_letters_stay_whole():
 
     from channels.whatsapp.formatting import short_title
 
-    title = "क्या प्रक्रिया में दर्द होता है"   # 31 characters, far more bytes
+    title = "क्या प्रक्रिया में दर्द होता है"  # 31 characters, far more bytes
     assert len(title.encode("utf-8")) > 60
     assert short_title("डॉक्टर को कब दिखाएँ", 20) == "डॉक्टर को कब दिखाएँ"  # 19 characters: kept
     short = short_title(title, 20)
@@ -169,7 +169,7 @@ def test_titles_are_counted_in_characters_and_devanagari_letters_stay_whole():
         cut = short_title(word, limit)
         kept = cut[:-1]
         assert len(cut) <= limit and cut.endswith("…") and word.startswith(kept)
-        assert not kept.endswith("\u094d")                                 # no half letter
+        assert not kept.endswith("\u094d")  # no half letter
         assert not unicodedata.category(word[len(kept)]).startswith("M")  # no sign cut off
 
 
@@ -177,5 +177,6 @@ def test_numbered_options_take_the_hint_in_the_conversation_language():
     from channels.whatsapp.formatting import numbered_options
 
     assert numbered_options(["हाँ", "नहीं"], "अपनी पसंद का नंबर लिखकर भेजें।") == (
-        "1. हाँ\n2. नहीं\n\nअपनी पसंद का नंबर लिखकर भेजें।")
+        "1. हाँ\n2. नहीं\n\nअपनी पसंद का नंबर लिखकर भेजें।"
+    )
     assert numbered_options(["Yes"]).endswith("Reply with the number of your choice.")

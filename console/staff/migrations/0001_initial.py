@@ -9,200 +9,494 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('user_id', models.BigIntegerField(null=True)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('lockout', 'Locked out'), ('logout', 'Logout'), ('password_change', 'Password change'), ('transcript_view', 'Transcript view'), ('appointments_view', 'Appointment requests view'), ('export_csv', 'CSV export'), ('export_nlu', 'NLU export'), ('annotation', 'Annotation'), ('followup', 'Follow-up status'), ('appointment_status', 'Appointment status'), ('erasure', 'Erasure'), ('retention', 'Retention run'), ('user_created', 'User created'), ('role_change', 'Role change'), ('user_change', 'User change'), ('lockout_cleared', 'Lockout cleared')], db_index=True, max_length=32)),
-                ('target', models.CharField(blank=True, max_length=200)),
-                ('sender_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("user_id", models.BigIntegerField(null=True)),
+                ("username", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Login"),
+                            ("login_failed", "Failed login"),
+                            ("lockout", "Locked out"),
+                            ("logout", "Logout"),
+                            ("password_change", "Password change"),
+                            ("transcript_view", "Transcript view"),
+                            ("appointments_view", "Appointment requests view"),
+                            ("export_csv", "CSV export"),
+                            ("export_nlu", "NLU export"),
+                            ("annotation", "Annotation"),
+                            ("followup", "Follow-up status"),
+                            ("appointment_status", "Appointment status"),
+                            ("erasure", "Erasure"),
+                            ("retention", "Retention run"),
+                            ("user_created", "User created"),
+                            ("role_change", "Role change"),
+                            ("user_change", "User change"),
+                            ("lockout_cleared", "Lockout cleared"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                    ),
+                ),
+                ("target", models.CharField(blank=True, max_length=200)),
+                ("sender_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SyncState',
+            name="SyncState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_event_id', models.BigIntegerField(default=0)),
-                ('synced_at', models.DateTimeField(null=True)),
-                ('channels', models.JSONField(default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_event_id", models.BigIntegerField(default=0)),
+                ("synced_at", models.DateTimeField(null=True)),
+                ("channels", models.JSONField(default=list)),
             ],
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('reviewer', 'Reviewer'), ('clinician', 'Clinician'), ('admin', 'Admin')], default='reviewer', max_length=16)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("reviewer", "Reviewer"),
+                            ("clinician", "Clinician"),
+                            ("admin", "Admin"),
+                        ],
+                        default="reviewer",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender_id', models.CharField(max_length=255, unique=True)),
-                ('channel', models.CharField(blank=True, max_length=64)),
-                ('started_at', models.DateTimeField()),
-                ('last_event_at', models.DateTimeField()),
-                ('last_event_id', models.BigIntegerField()),
-                ('message_count', models.PositiveIntegerField(default=0)),
-                ('escalation_level', models.CharField(blank=True, max_length=16)),
-                ('needs_followup', models.BooleanField(default=False)),
-                ('has_fallback', models.BooleanField(default=False)),
-                ('has_low_confidence', models.BooleanField(default=False)),
-                ('triage_level', models.CharField(blank=True, max_length=16)),
-                ('preview', models.CharField(blank=True, max_length=200)),
-                ('search_text', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sender_id", models.CharField(max_length=255, unique=True)),
+                ("channel", models.CharField(blank=True, max_length=64)),
+                ("started_at", models.DateTimeField()),
+                ("last_event_at", models.DateTimeField()),
+                ("last_event_id", models.BigIntegerField()),
+                ("message_count", models.PositiveIntegerField(default=0)),
+                ("escalation_level", models.CharField(blank=True, max_length=16)),
+                ("needs_followup", models.BooleanField(default=False)),
+                ("has_fallback", models.BooleanField(default=False)),
+                ("has_low_confidence", models.BooleanField(default=False)),
+                ("triage_level", models.CharField(blank=True, max_length=16)),
+                ("preview", models.CharField(blank=True, max_length=200)),
+                ("search_text", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.BigIntegerField(help_text='tracker event the escalation is anchored to')),
-                ('at', models.DateTimeField()),
-                ('level', models.CharField(max_length=16)),
-                ('categories', models.JSONField(default=list)),
-                ('recorded', models.BooleanField(default=False, help_text='escalation slots were set')),
-                ('followup_status', models.CharField(choices=[('pending', 'Not yet followed up'), ('no_answer', 'No answer'), ('called_back', 'Called back'), ('advised', 'Advised'), ('sent_to_emergency', 'Sent to emergency care'), ('closed', 'Closed, no action needed')], default='pending', max_length=20)),
-                ('followup_at', models.DateTimeField(blank=True, null=True)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='staff.conversation')),
-                ('followup_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event_id",
+                    models.BigIntegerField(help_text="tracker event the escalation is anchored to"),
+                ),
+                ("at", models.DateTimeField()),
+                ("level", models.CharField(max_length=16)),
+                ("categories", models.JSONField(default=list)),
+                (
+                    "recorded",
+                    models.BooleanField(default=False, help_text="escalation slots were set"),
+                ),
+                (
+                    "followup_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet followed up"),
+                            ("no_answer", "No answer"),
+                            ("called_back", "Called back"),
+                            ("advised", "Advised"),
+                            ("sent_to_emergency", "Sent to emergency care"),
+                            ("closed", "Closed, no action needed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("followup_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalations",
+                        to="staff.conversation",
+                    ),
+                ),
+                (
+                    "followup_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event_id'],
+                "ordering": ["event_id"],
             },
         ),
         migrations.CreateModel(
-            name='IntentAnnotation',
+            name="IntentAnnotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.BigIntegerField()),
-                ('text', models.TextField()),
-                ('predicted_intent', models.CharField(max_length=120)),
-                ('correct_intent', models.CharField(max_length=120)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('annotator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='staff.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.BigIntegerField()),
+                ("text", models.TextField()),
+                ("predicted_intent", models.CharField(max_length=120)),
+                ("correct_intent", models.CharField(max_length=120)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "annotator",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="staff.conversation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('review', 'Review'), ('clinical', 'Clinical')], max_length=10)),
-                ('body', models.TextField(max_length=4000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='staff.conversation')),
-                ('escalation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='staff.escalation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("review", "Review"), ("clinical", "Clinical")], max_length=10
+                    ),
+                ),
+                ("body", models.TextField(max_length=4000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="staff.conversation",
+                    ),
+                ),
+                (
+                    "escalation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="staff.escalation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ConversationTag',
+            name="ConversationTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='staff.conversation')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='staff.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="staff.conversation"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="staff.tag"),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='conversation',
-            name='tags',
-            field=models.ManyToManyField(related_name='conversations', through='staff.ConversationTag', to='staff.tag'),
+            model_name="conversation",
+            name="tags",
+            field=models.ManyToManyField(
+                related_name="conversations", through="staff.ConversationTag", to="staff.tag"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='escalation',
-            constraint=models.UniqueConstraint(fields=('conversation', 'event_id'), name='escalation_once'),
+            model_name="escalation",
+            constraint=models.UniqueConstraint(
+                fields=("conversation", "event_id"), name="escalation_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intentannotation',
-            constraint=models.UniqueConstraint(fields=('conversation', 'event_id'), name='annotation_once'),
+            model_name="intentannotation",
+            constraint=models.UniqueConstraint(
+                fields=("conversation", "event_id"), name="annotation_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conversationtag',
-            constraint=models.UniqueConstraint(fields=('tag', 'conversation'), name='tag_once'),
+            model_name="conversationtag",
+            constraint=models.UniqueConstraint(fields=("tag", "conversation"), name="tag_once"),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(models.OrderBy(models.F('last_event_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='conv_recent'),
+            model_name="conversation",
+            index=models.Index(
+                models.OrderBy(models.F("last_event_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="conv_recent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(models.F('escalation_level'), models.OrderBy(models.F('last_event_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('escalation_level', ''), _negated=True), name='conv_escalated'),
+            model_name="conversation",
+            index=models.Index(
+                models.F("escalation_level"),
+                models.OrderBy(models.F("last_event_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("escalation_level", ""), _negated=True),
+                name="conv_escalated",
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(models.OrderBy(models.F('last_event_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('needs_followup', True)), name='conv_followup'),
+            model_name="conversation",
+            index=models.Index(
+                models.OrderBy(models.F("last_event_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("needs_followup", True)),
+                name="conv_followup",
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(models.OrderBy(models.F('last_event_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('has_fallback', True)), name='conv_fallback'),
+            model_name="conversation",
+            index=models.Index(
+                models.OrderBy(models.F("last_event_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("has_fallback", True)),
+                name="conv_fallback",
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(models.OrderBy(models.F('last_event_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('has_low_confidence', True)), name='conv_lowconf'),
+            model_name="conversation",
+            index=models.Index(
+                models.OrderBy(models.F("last_event_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("has_low_confidence", True)),
+                name="conv_lowconf",
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(models.OrderBy(models.F('last_event_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('reviewed_at__isnull', False)), name='conv_reviewed'),
+            model_name="conversation",
+            index=models.Index(
+                models.OrderBy(models.F("last_event_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("reviewed_at__isnull", False)),
+                name="conv_reviewed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(models.F('channel'), models.OrderBy(models.F('last_event_at'), descending=True), name='conv_channel'),
+            model_name="conversation",
+            index=models.Index(
+                models.F("channel"),
+                models.OrderBy(models.F("last_event_at"), descending=True),
+                name="conv_channel",
+            ),
         ),
     ]

@@ -1,6 +1,7 @@
 """What the ORM cannot declare: the sync bookkeeping row, triggers that make the audit
 log insert-only in the database itself, and (PostgreSQL) a trigram index for the
 conversation list's free-text search."""
+
 import logging
 
 from django.db import migrations, transaction
@@ -21,8 +22,10 @@ SQLITE_AUDIT = [
     """CREATE TRIGGER staff_audit_no_delete BEFORE DELETE ON staff_auditentry
        BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
 ]
-PG_SEARCH = "CREATE INDEX IF NOT EXISTS conv_search_trgm ON staff_conversation " \
-            "USING gin (search_text gin_trgm_ops)"
+PG_SEARCH = (
+    "CREATE INDEX IF NOT EXISTS conv_search_trgm ON staff_conversation "
+    "USING gin (search_text gin_trgm_ops)"
+)
 
 
 def forwards(apps, schema_editor):

@@ -4,15 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('staff', '0002_database_guards'),
+        ("staff", "0002_database_guards"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('lockout', 'Locked out'), ('logout', 'Logout'), ('password_change', 'Password change'), ('transcript_view', 'Transcript view'), ('reveal', 'Personal data revealed'), ('appointments_view', 'Appointment requests view'), ('export_csv', 'CSV export'), ('export_nlu', 'NLU export'), ('annotation', 'Annotation'), ('followup', 'Follow-up status'), ('appointment_status', 'Appointment status'), ('erasure', 'Erasure'), ('retention', 'Retention run'), ('user_created', 'User created'), ('role_change', 'Role change'), ('user_change', 'User change'), ('lockout_cleared', 'Lockout cleared'), ('2fa_enrolled', 'Two-step sign-in turned on'), ('2fa_verified', 'Sign-in code accepted'), ('2fa_failed', 'Wrong sign-in code'), ('2fa_reset', 'Two-step sign-in reset'), ('reauth_failed', 'Admin password wrong')], db_index=True, max_length=32),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Login"),
+                    ("login_failed", "Failed login"),
+                    ("lockout", "Locked out"),
+                    ("logout", "Logout"),
+                    ("password_change", "Password change"),
+                    ("transcript_view", "Transcript view"),
+                    ("reveal", "Personal data revealed"),
+                    ("appointments_view", "Appointment requests view"),
+                    ("export_csv", "CSV export"),
+                    ("export_nlu", "NLU export"),
+                    ("annotation", "Annotation"),
+                    ("followup", "Follow-up status"),
+                    ("appointment_status", "Appointment status"),
+                    ("erasure", "Erasure"),
+                    ("retention", "Retention run"),
+                    ("user_created", "User created"),
+                    ("role_change", "Role change"),
+                    ("user_change", "User change"),
+                    ("lockout_cleared", "Lockout cleared"),
+                    ("2fa_enrolled", "Two-step sign-in turned on"),
+                    ("2fa_verified", "Sign-in code accepted"),
+                    ("2fa_failed", "Wrong sign-in code"),
+                    ("2fa_reset", "Two-step sign-in reset"),
+                    ("reauth_failed", "Admin password wrong"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
     ]

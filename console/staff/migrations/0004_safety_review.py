@@ -13,53 +13,169 @@ def resummarise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('staff', '0003_two_factor_and_reveal_audit'),
+        ("staff", "0003_two_factor_and_reveal_audit"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('lockout', 'Locked out'), ('logout', 'Logout'), ('password_change', 'Password change'), ('transcript_view', 'Transcript view'), ('reveal', 'Personal data revealed'), ('appointments_view', 'Appointment requests view'), ('export_csv', 'CSV export'), ('export_nlu', 'NLU export'), ('annotation', 'Annotation'), ('followup', 'Follow-up status'), ('appointment_status', 'Appointment status'), ('erasure', 'Erasure'), ('retention', 'Retention run'), ('user_created', 'User created'), ('role_change', 'Role change'), ('user_change', 'User change'), ('lockout_cleared', 'Lockout cleared'), ('2fa_enrolled', 'Two-step sign-in turned on'), ('2fa_verified', 'Sign-in code accepted'), ('2fa_failed', 'Wrong sign-in code'), ('2fa_reset', 'Two-step sign-in reset'), ('reauth_failed', 'Admin password wrong'), ('missed_red_flag', 'Missed red flag marked'), ('export_cases', 'Red-flag cases export')], db_index=True, max_length=32),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Login"),
+                    ("login_failed", "Failed login"),
+                    ("lockout", "Locked out"),
+                    ("logout", "Logout"),
+                    ("password_change", "Password change"),
+                    ("transcript_view", "Transcript view"),
+                    ("reveal", "Personal data revealed"),
+                    ("appointments_view", "Appointment requests view"),
+                    ("export_csv", "CSV export"),
+                    ("export_nlu", "NLU export"),
+                    ("annotation", "Annotation"),
+                    ("followup", "Follow-up status"),
+                    ("appointment_status", "Appointment status"),
+                    ("erasure", "Erasure"),
+                    ("retention", "Retention run"),
+                    ("user_created", "User created"),
+                    ("role_change", "Role change"),
+                    ("user_change", "User change"),
+                    ("lockout_cleared", "Lockout cleared"),
+                    ("2fa_enrolled", "Two-step sign-in turned on"),
+                    ("2fa_verified", "Sign-in code accepted"),
+                    ("2fa_failed", "Wrong sign-in code"),
+                    ("2fa_reset", "Two-step sign-in reset"),
+                    ("reauth_failed", "Admin password wrong"),
+                    ("missed_red_flag", "Missed red flag marked"),
+                    ("export_cases", "Red-flag cases export"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='FlaggedMessage',
+            name="FlaggedMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.BigIntegerField(help_text="the patient's `user` event")),
-                ('at', models.DateTimeField()),
-                ('level', models.CharField(max_length=16)),
-                ('certainty', models.CharField(help_text='possible if any finding is', max_length=16)),
-                ('categories', models.JSONField(default=list)),
-                ('category_key', models.CharField(blank=True, help_text='|cat|cat| for filtering on any database', max_length=400)),
-                ('findings', models.JSONField(default=list, help_text='category, level, certainty each')),
-                ('reply', models.CharField(blank=True, help_text='first action after it', max_length=120)),
-                ('answer', models.CharField(blank=True, choices=[('', 'Not asked'), ('pending', 'No answer yet'), ('yes', 'Yes'), ('no', 'No'), ('not_sure', 'Not sure'), ('other', 'Wrote something else')], max_length=16)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flagged_messages', to='staff.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.BigIntegerField(help_text="the patient's `user` event")),
+                ("at", models.DateTimeField()),
+                ("level", models.CharField(max_length=16)),
+                (
+                    "certainty",
+                    models.CharField(help_text="possible if any finding is", max_length=16),
+                ),
+                ("categories", models.JSONField(default=list)),
+                (
+                    "category_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="|cat|cat| for filtering on any database",
+                        max_length=400,
+                    ),
+                ),
+                (
+                    "findings",
+                    models.JSONField(default=list, help_text="category, level, certainty each"),
+                ),
+                (
+                    "reply",
+                    models.CharField(blank=True, help_text="first action after it", max_length=120),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not asked"),
+                            ("pending", "No answer yet"),
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_sure", "Not sure"),
+                            ("other", "Wrote something else"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flagged_messages",
+                        to="staff.conversation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(models.OrderBy(models.F('at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('certainty', 'possible')), name='flag_possible'), models.Index(models.F('certainty'), models.F('level'), models.OrderBy(models.F('at'), descending=True), name='flag_level')],
-                'constraints': [models.UniqueConstraint(fields=('conversation', 'event_id'), name='flagged_once')],
+                "indexes": [
+                    models.Index(
+                        models.OrderBy(models.F("at"), descending=True),
+                        models.OrderBy(models.F("id"), descending=True),
+                        condition=models.Q(("certainty", "possible")),
+                        name="flag_possible",
+                    ),
+                    models.Index(
+                        models.F("certainty"),
+                        models.F("level"),
+                        models.OrderBy(models.F("at"), descending=True),
+                        name="flag_level",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("conversation", "event_id"), name="flagged_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MissedRedFlag',
+            name="MissedRedFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.BigIntegerField()),
-                ('text', models.TextField(help_text='the message, personal data redacted')),
-                ('level', models.CharField(choices=[('EMERGENCY', 'Emergency'), ('URGENT', 'Urgent')], max_length=16)),
-                ('category', models.CharField(blank=True, max_length=60)),
-                ('note', models.TextField(blank=True, help_text='redacted', max_length=1000)),
-                ('marked_at', models.DateTimeField(auto_now=True)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='missed_red_flags', to='staff.conversation')),
-                ('marked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.BigIntegerField()),
+                ("text", models.TextField(help_text="the message, personal data redacted")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("EMERGENCY", "Emergency"), ("URGENT", "Urgent")], max_length=16
+                    ),
+                ),
+                ("category", models.CharField(blank=True, max_length=60)),
+                ("note", models.TextField(blank=True, help_text="redacted", max_length=1000)),
+                ("marked_at", models.DateTimeField(auto_now=True)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="missed_red_flags",
+                        to="staff.conversation",
+                    ),
+                ),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-marked_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('conversation', 'event_id'), name='missed_once')],
+                "ordering": ["-marked_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("conversation", "event_id"), name="missed_once")
+                ],
             },
         ),
         migrations.RunPython(resummarise, migrations.RunPython.noop),

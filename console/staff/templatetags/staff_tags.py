@@ -1,4 +1,5 @@
 """Small display helpers for the templates (all output is auto-escaped)."""
+
 import json
 
 from django import template

@@ -1,4 +1,5 @@
 """Intent corrections, and their export as Rasa NLU training data."""
+
 from datetime import date
 
 from django.db.models import F
@@ -14,23 +15,34 @@ from console.staff.roles import ADMIN, REVIEWER, role_required
 
 
 def _corrected():
-    return list(IntentAnnotation.objects.exclude(correct_intent=F("predicted_intent"))
-                .select_related("annotator").order_by("correct_intent", "updated_at"))
+    return list(
+        IntentAnnotation.objects.exclude(correct_intent=F("predicted_intent"))
+        .select_related("annotator")
+        .order_by("correct_intent", "updated_at")
+    )
 
 
 @role_required(REVIEWER)
 def annotation_list(request):
     corrected = classify(_corrected())
-    return render(request, "staff/annotations.html", {
-        "corrected": corrected,
-        "new": sum(1 for _, state in corrected if state == "new"),
-        "confirmed": IntentAnnotation.objects.count() - len(corrected)})
+    return render(
+        request,
+        "staff/annotations.html",
+        {
+            "corrected": corrected,
+            "new": sum(1 for _, state in corrected if state == "new"),
+            "confirmed": IntentAnnotation.objects.count() - len(corrected),
+        },
+    )
 
 
 def names_by_conversation(annotations):
     """The names each annotated conversation holds (its form's slots, its requests)."""
-    senders = dict(Conversation.objects.filter(
-        pk__in={a.conversation_id for a in annotations}).values_list("sender_id", "pk"))
+    senders = dict(
+        Conversation.objects.filter(pk__in={a.conversation_id for a in annotations}).values_list(
+            "sender_id", "pk"
+        )
+    )
     names = {}
     for chunk in tracker.iter_chunks(list(senders), 400):
         for sender, events in tracker.events_of_senders(chunk):

@@ -1,4 +1,5 @@
 """Appointment requests from the assistant's form (the practice's own table)."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -36,14 +37,19 @@ def appointment_list(request):
         status = ""
     page = Paginator(_Rows(status or None), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    conversations = dict(Conversation.objects.filter(
-        sender_id__in=[r["sender_id"] for r in rows]).values_list("sender_id", "pk"))
+    conversations = dict(
+        Conversation.objects.filter(sender_id__in=[r["sender_id"] for r in rows]).values_list(
+            "sender_id", "pk"
+        )
+    )
     for row in rows:
         row["conversation"] = conversations.get(row["sender_id"])
     audit.record(request, "appointments_view", target=f"{len(rows)} requests", status=status)
-    return render(request, "staff/appointments.html", {
-        "page": page, "rows": rows, "status": status,
-        "statuses": tracker.APPOINTMENT_STATUSES})
+    return render(
+        request,
+        "staff/appointments.html",
+        {"page": page, "rows": rows, "status": status, "statuses": tracker.APPOINTMENT_STATUSES},
+    )
 
 
 @role_required(CLINICIAN)
@@ -55,8 +61,13 @@ def appointment_status(request, request_id):
     form = AppointmentStatusForm(request.POST)
     if form.is_valid():
         tracker.set_appointment_status(request_id, form.cleaned_data["status"])
-        audit.record(request, "appointment_status", target=f"appointment request #{request_id}",
-                     sender_id=row["sender_id"], before=row["status"],
-                     after=form.cleaned_data["status"])
+        audit.record(
+            request,
+            "appointment_status",
+            target=f"appointment request #{request_id}",
+            sender_id=row["sender_id"],
+            before=row["status"],
+            after=form.cleaned_data["status"],
+        )
         messages.success(request, f"Request #{request_id} is now {form.cleaned_data['status']}.")
     return redirect("staff:appointments")

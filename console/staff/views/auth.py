@@ -1,4 +1,5 @@
 """Signing in and out, changing one's password."""
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm

@@ -1,4 +1,5 @@
 """The conversation list (filters kept in the session) and its CSV export."""
+
 import csv
 from datetime import date
 
@@ -45,10 +46,14 @@ def conversation_list(request):
         sync.sync_quietly()
         data = _saved_filters(request)
         form = FilterForm(initial=request.session.get(SESSION_KEY, {}), channels=_channels())
-    page = Paginator(filters.conversations(data).prefetch_related("tags"),
-                     settings.CONSOLE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "staff/conversation_list.html", {
-        "form": form, "page": page, "filtered": bool(filters.to_session(data))})
+    page = Paginator(
+        filters.conversations(data).prefetch_related("tags"), settings.CONSOLE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/conversation_list.html",
+        {"form": form, "page": page, "filtered": bool(filters.to_session(data))},
+    )
 
 
 @role_required(REVIEWER)
@@ -76,22 +81,52 @@ def export_csv(request):
     data = _saved_filters(request)
     qs = filters.conversations(data).prefetch_related("tags")
     count = qs.count()
-    audit.record(request, "export_csv", target=f"{count} conversations",
-                 rows=count, filters=sorted(filters.to_session(data)))  # names of those set
+    audit.record(
+        request,
+        "export_csv",
+        target=f"{count} conversations",
+        rows=count,
+        filters=sorted(filters.to_session(data)),
+    )  # names of those set
     local = timezone.localtime
 
     def rows():
-        yield ["conversation", "sender_id", "channel", "started_at", "last_activity",
-               "patient_messages", "escalation", "awaiting_followup", "triage_level",
-               "fallback", "low_confidence", "reviewed", "tags"]
+        yield [
+            "conversation",
+            "sender_id",
+            "channel",
+            "started_at",
+            "last_activity",
+            "patient_messages",
+            "escalation",
+            "awaiting_followup",
+            "triage_level",
+            "fallback",
+            "low_confidence",
+            "reviewed",
+            "tags",
+        ]
         for c in qs.iterator(chunk_size=2000):
-            yield [c.pk, redact(c.sender_id), c.channel, local(c.started_at).isoformat(),
-                   local(c.last_event_at).isoformat(), c.message_count, c.escalation_level,
-                   c.needs_followup, c.triage_level, c.has_fallback, c.has_low_confidence,
-                   bool(c.reviewed_at), "; ".join(t.name for t in c.tags.all())]
+            yield [
+                c.pk,
+                redact(c.sender_id),
+                c.channel,
+                local(c.started_at).isoformat(),
+                local(c.last_event_at).isoformat(),
+                c.message_count,
+                c.escalation_level,
+                c.needs_followup,
+                c.triage_level,
+                c.has_fallback,
+                c.has_low_confidence,
+                bool(c.reviewed_at),
+                "; ".join(t.name for t in c.tags.all()),
+            ]
 
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow([_cell(v) for v in row]) for row in rows()),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (writer.writerow([_cell(v) for v in row]) for row in rows()),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="conversations-{date.today()}.csv"'
     return response

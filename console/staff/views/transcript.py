@@ -1,4 +1,5 @@
 """One conversation: the transcript, and what staff record about it."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -63,8 +64,11 @@ def transcript(request, pk):
     for esc in escalations:
         esc.clinical_notes = [n for n in notes if n.escalation_id == esc.pk]
     shown = {item["id"] for item in items}
-    items += [{"id": e.event_id, "at": e.at, "kind": "escalation"}
-              for e in escalations if e.event_id not in shown]
+    items += [
+        {"id": e.event_id, "at": e.at, "kind": "escalation"}
+        for e in escalations
+        if e.event_id not in shown
+    ]
     items.sort(key=lambda item: item["id"])
     by_event = {e.event_id: e for e in escalations}
     annotations = {a.event_id: a for a in conversation.annotations.all()}
@@ -74,8 +78,11 @@ def transcript(request, pk):
             flag.setdefault("certainty", "")  # findings logged before certainties existed
         item["missed"] = mark = missed.get(item["id"])
         # what the form shows; never a lookup on None (it would log the page's context)
-        item["mark"] = {"level": mark.level if mark else "", "note": mark.note if mark else "",
-                        "category": mark.category if mark else ""}
+        item["mark"] = {
+            "level": mark.level if mark else "",
+            "note": mark.note if mark else "",
+            "category": mark.category if mark else "",
+        }
         item["escalation"] = by_event.get(item["id"])
         item["annotation"] = annotation = annotations.get(item["id"])
         # the correction dropdown shows a saved correction, and otherwise no choice
@@ -88,17 +95,33 @@ def transcript(request, pk):
         names = _names(conversation, events)
         _mask(items, slots, notes, names)
         sender = masking.html(sender)
-    audit.record(request, "transcript_view", target=f"conversation #{pk}",
-                 sender_id=conversation.sender_id, revealed=True if revealed_until else None)
-    return render(request, "staff/transcript.html", {
-        "conversation": conversation, "sender": sender, "items": items,
-        "escalations": escalations, "revealed_until": revealed_until,
-        "notes": [n for n in notes if n.escalation_id is None], "slots": slots,
-        "intents": training_data()[1], "followup_form": FollowUpForm(),
-        "tags": conversation.tags.all(), "all_tags": Tag.objects.all(),
-        "consents": tracker.consents_of(conversation.sender_id),
-        "red_flag_levels": RED_FLAG_LEVELS, "red_flag_categories": list(categories()),
-    })
+    audit.record(
+        request,
+        "transcript_view",
+        target=f"conversation #{pk}",
+        sender_id=conversation.sender_id,
+        revealed=True if revealed_until else None,
+    )
+    return render(
+        request,
+        "staff/transcript.html",
+        {
+            "conversation": conversation,
+            "sender": sender,
+            "items": items,
+            "escalations": escalations,
+            "revealed_until": revealed_until,
+            "notes": [n for n in notes if n.escalation_id is None],
+            "slots": slots,
+            "intents": training_data()[1],
+            "followup_form": FollowUpForm(),
+            "tags": conversation.tags.all(),
+            "all_tags": Tag.objects.all(),
+            "consents": tracker.consents_of(conversation.sender_id),
+            "red_flag_levels": RED_FLAG_LEVELS,
+            "red_flag_categories": list(categories()),
+        },
+    )
 
 
 @role_required(CLINICIAN)
@@ -107,10 +130,18 @@ def reveal(request, pk):
     """Show this conversation's personal data to this user for a few minutes."""
     conversation = get_object_or_404(Conversation, pk=pk)
     until = masking.reveal(request, pk)
-    audit.record(request, "reveal", target=f"conversation #{pk}",
-                 sender_id=conversation.sender_id, minutes=settings.CONSOLE_REVEAL_MINUTES)
-    messages.info(request, f"Personal data shown until {timezone.localtime(until):%H:%M}; "
-                           "this was recorded in the audit log.")
+    audit.record(
+        request,
+        "reveal",
+        target=f"conversation #{pk}",
+        sender_id=conversation.sender_id,
+        minutes=settings.CONSOLE_REVEAL_MINUTES,
+    )
+    messages.info(
+        request,
+        f"Personal data shown until {timezone.localtime(until):%H:%M}; "
+        "this was recorded in the audit log.",
+    )
     return _back(conversation)
 
 
@@ -124,8 +155,14 @@ def review(request, pk):
     conversation.reviewed_at = timezone.now() if reviewed else None
     conversation.reviewed_by = request.user if reviewed else None
     conversation.save(update_fields=["reviewed_at", "reviewed_by"])
-    audit.record(request, "annotation", target=f"conversation #{pk}",
-                 sender_id=conversation.sender_id, what="reviewed", value=reviewed)
+    audit.record(
+        request,
+        "annotation",
+        target=f"conversation #{pk}",
+        sender_id=conversation.sender_id,
+        what="reviewed",
+        value=reviewed,
+    )
     return _back(conversation)
 
 
@@ -140,22 +177,37 @@ def tags(request, pk):
         op = "removed"
     elif form.is_valid() and form.cleaned_data.get("name"):
         tag, _ = Tag.objects.get_or_create(name=form.cleaned_data["name"])
-        ConversationTag.objects.get_or_create(conversation=conversation, tag=tag,
-                                              defaults={"added_by": request.user})
+        ConversationTag.objects.get_or_create(
+            conversation=conversation, tag=tag, defaults={"added_by": request.user}
+        )
         op = "added"
     else:
         messages.error(request, "Give a tag name (up to 40 characters).")
         return _back(conversation)
-    audit.record(request, "annotation", target=f"conversation #{pk}",
-                 sender_id=conversation.sender_id, what="tag", tag=tag.name, op=op)
+    audit.record(
+        request,
+        "annotation",
+        target=f"conversation #{pk}",
+        sender_id=conversation.sender_id,
+        what="tag",
+        tag=tag.name,
+        op=op,
+    )
     return _back(conversation)
 
 
 def _add_note(request, conversation, kind, escalation=None, body=None):
-    note = Note.objects.create(conversation=conversation, kind=kind, author=request.user,
-                               escalation=escalation, body=body)
-    audit.record(request, "annotation", target=f"conversation #{conversation.pk}",
-                 sender_id=conversation.sender_id, what=f"{kind} note", note=note.pk)
+    note = Note.objects.create(
+        conversation=conversation, kind=kind, author=request.user, escalation=escalation, body=body
+    )
+    audit.record(
+        request,
+        "annotation",
+        target=f"conversation #{conversation.pk}",
+        sender_id=conversation.sender_id,
+        what=f"{kind} note",
+        note=note.pk,
+    )
 
 
 def _posted_note(request, pk, kind):
@@ -194,9 +246,15 @@ def followup(request, pk, escalation_pk):
     escalation.followup_by, escalation.followup_at = request.user, timezone.now()
     escalation.save(update_fields=["followup_status", "followup_by", "followup_at"])
     sync.refresh_followup(conversation)
-    audit.record(request, "followup", target=f"conversation #{pk}",
-                 sender_id=conversation.sender_id, escalation=escalation.pk,
-                 before=previous, after=escalation.followup_status)
+    audit.record(
+        request,
+        "followup",
+        target=f"conversation #{pk}",
+        sender_id=conversation.sender_id,
+        escalation=escalation.pk,
+        before=previous,
+        after=escalation.followup_status,
+    )
     if form.cleaned_data["note"]:
         _add_note(request, conversation, Note.CLINICAL, escalation, form.cleaned_data["note"])
     messages.success(request, f"Follow-up status: {escalation.get_followup_status_display()}.")
@@ -214,19 +272,36 @@ def intent(request, pk, event_id):
     message = patient_message(event, settings.CONSOLE_LOW_CONFIDENCE)
     form = IntentForm(request.POST)
     choices = training_data()[1]
-    if not form.is_valid() or (form.cleaned_data["verdict"] == "corrected"
-                               and form.cleaned_data["intent"] not in choices):
+    if not form.is_valid() or (
+        form.cleaned_data["verdict"] == "corrected" and form.cleaned_data["intent"] not in choices
+    ):
         messages.error(request, "Choose one of the assistant's intents.")
         return _back(conversation, f"m-{event_id}")
-    correct = message["predicted"] if form.cleaned_data["verdict"] == "correct" \
+    correct = (
+        message["predicted"]
+        if form.cleaned_data["verdict"] == "correct"
         else form.cleaned_data["intent"]
+    )
     # kept without personal data: it is meant for data/nlu/ in git
     text = pii.redact(message["text"], _names(conversation, events))
     IntentAnnotation.objects.update_or_create(
-        conversation=conversation, event_id=event_id,
-        defaults={"text": text, "predicted_intent": message["predicted"],
-                  "correct_intent": correct, "annotator": request.user})
-    audit.record(request, "annotation", target=f"conversation #{pk}",
-                 sender_id=conversation.sender_id, what="intent", message=event_id,
-                 predicted=message["predicted"], correct=correct)
+        conversation=conversation,
+        event_id=event_id,
+        defaults={
+            "text": text,
+            "predicted_intent": message["predicted"],
+            "correct_intent": correct,
+            "annotator": request.user,
+        },
+    )
+    audit.record(
+        request,
+        "annotation",
+        target=f"conversation #{pk}",
+        sender_id=conversation.sender_id,
+        what="intent",
+        message=event_id,
+        predicted=message["predicted"],
+        correct=correct,
+    )
     return _back(conversation, f"m-{event_id}")

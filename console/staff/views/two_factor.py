@@ -1,5 +1,6 @@
 """Enrolling an authenticator app and giving its code at sign-in (console/staff/
 two_factor.py says who must)."""
+
 import django_otp
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -26,8 +27,9 @@ def setup(request):
     if two_factor.confirmed_device(user) is not None:
         if not user.is_verified():
             return redirect("staff:two_factor_verify")
-        return render(request, "staff/two_factor_setup.html", {
-            "enrolled": two_factor.confirmed_device(user)})
+        return render(
+            request, "staff/two_factor_setup.html", {"enrolled": two_factor.confirmed_device(user)}
+        )
     device = two_factor.enrolment_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -36,13 +38,24 @@ def setup(request):
             device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
             audit.record(request, "2fa_enrolled", target=f"user {user.get_username()}")
-            messages.success(request, "Two-step sign-in is on. You will be asked for a code "
-                                      "from the app each time you sign in.")
+            messages.success(
+                request,
+                "Two-step sign-in is on. You will be asked for a code "
+                "from the app each time you sign in.",
+            )
             return redirect(_next(request))
         form.add_error("token", "That code is not right (or has expired): try the app's next one.")
-    return render(request, "staff/two_factor_setup.html", {
-        "form": form, "qr": two_factor.qr_svg(device), "secret": two_factor.secret_text(device),
-        "required": two_factor.required_for(user), "next": request.GET.get("next", "")})
+    return render(
+        request,
+        "staff/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": two_factor.qr_svg(device),
+            "secret": two_factor.secret_text(device),
+            "required": two_factor.required_for(user),
+            "next": request.GET.get("next", ""),
+        },
+    )
 
 
 @role_required(REVIEWER)
@@ -63,7 +76,11 @@ def verify(request):
             audit.record(request, "2fa_verified", target=f"user {user.get_username()}")
             return redirect(_next(request))
         audit.record(request, "2fa_failed", target=f"user {user.get_username()}")
-        form.add_error("token", "That code is not right. Wait for the app's next code; "
-                                "after several wrong codes each new try waits longer.")
-    return render(request, "staff/two_factor_verify.html", {
-        "form": form, "next": request.GET.get("next", "")})
+        form.add_error(
+            "token",
+            "That code is not right. Wait for the app's next code; "
+            "after several wrong codes each new try waits longer.",
+        )
+    return render(
+        request, "staff/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")}
+    )

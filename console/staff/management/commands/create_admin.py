@@ -1,5 +1,6 @@
 """Create the first admin: `manage.py create_admin USERNAME`. The password comes from
 CONSOLE_ADMIN_PASSWORD when set, else it is asked twice on the terminal."""
+
 import getpass
 import os
 import sys
@@ -27,8 +28,14 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         user = User.objects.create_user(username, password=password, role=ADMIN)
-        audit.record(None, "user_created", target=f"user {username}", user=user, role=ADMIN,
-                     via="create_admin command")
+        audit.record(
+            None,
+            "user_created",
+            target=f"user {username}",
+            user=user,
+            role=ADMIN,
+            via="create_admin command",
+        )
         self.stdout.write(f"Admin {username} created.")
 
     def _ask(self) -> str:

@@ -1,5 +1,6 @@
 """Add the console's indexes to Rasa's `events` table (IF NOT EXISTS; concurrently on
 PostgreSQL). Run by scripts/run_console.sh at every start."""
+
 from django.core.management.base import BaseCommand
 
 from console.staff import tracker

@@ -1,5 +1,6 @@
 """Retention: delete every tracker event older than CONSOLE_RETENTION_DAYS (or --days),
 with what the console kept about those conversations; audited."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -16,10 +17,14 @@ class Command(BaseCommand):
     def handle(self, days, dry_run, **options):
         if dry_run:
             found = preview(days)
-            self.stdout.write(f"Would delete {found['events']} events of "
-                              f"{found['senders']} senders (older than {days} days).")
+            self.stdout.write(
+                f"Would delete {found['events']} events of "
+                f"{found['senders']} senders (older than {days} days)."
+            )
             return
         result = purge_older_than(days, actor="purge_old_conversations command")
-        self.stdout.write(f"Deleted {result['events']} events older than {days} days; "
-                          f"{result['conversations_removed']} conversations removed, "
-                          f"{result['senders_touched']} senders touched.")
+        self.stdout.write(
+            f"Deleted {result['events']} events older than {days} days; "
+            f"{result['conversations_removed']} conversations removed, "
+            f"{result['senders_touched']} senders touched."
+        )

@@ -2,6 +2,7 @@
 (`python -m assistant.conversation_ids`): "919876543210" becomes "whatsapp:919876543210",
 from the conversation's own `channel` column. Idempotent; a conversation whose new id is
 already taken is left as it is and reported (its notes and follow-ups stay with it)."""
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -25,5 +26,7 @@ class Command(BaseCommand):
                     continue
                 renamed += Conversation.objects.filter(pk=pk).update(sender_id=new)
         if renamed or taken:
-            self.stdout.write(f"{renamed} conversation ids scoped by channel"
-                              + (f"; {taken} left (new id already in use)" if taken else ""))
+            self.stdout.write(
+                f"{renamed} conversation ids scoped by channel"
+                + (f"; {taken} left (new id already in use)" if taken else "")
+            )

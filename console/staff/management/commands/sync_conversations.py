@@ -1,5 +1,6 @@
 """Bring the console's conversation summary up to date with the tracker store
 (`--follow` keeps doing so; `--rebuild` recomputes every conversation)."""
+
 import time
 
 from django.core.management.base import BaseCommand
@@ -31,8 +32,9 @@ class Command(BaseCommand):
                 if done:
                     break
             if total or not follow:
-                self.stdout.write(f"{total} conversations updated in "
-                                  f"{time.monotonic() - started:.1f} s")
+                self.stdout.write(
+                    f"{total} conversations updated in {time.monotonic() - started:.1f} s"
+                )
             if not follow:
                 return
             rebuild = False

@@ -44,18 +44,18 @@ SLOT_DATA_ERASED = "data_erased"
 
 # --- the conversation's language: slot, entity and intent of the language path (the slot
 # is filled by the language component, assistant/language_screen.py)
-SLOT_LANGUAGE = "language"            # slot, and the entity that fills it
+SLOT_LANGUAGE = "language"  # slot, and the entity that fills it
 LANGUAGE_ENTITY = SLOT_LANGUAGE
-ENGLISH, HINDI, HINGLISH = "en", "hi", "hinglish"   # hi: Devanagari; hinglish: Latin letters
+ENGLISH, HINDI, HINGLISH = "en", "hi", "hinglish"  # hi: Devanagari; hinglish: Latin letters
 LANGUAGES = (ENGLISH, HINDI, HINGLISH)
 DEFAULT_LANGUAGE = ENGLISH
 INTENT_SET_LANGUAGE = "set_language"  # "Hindi mein baat karo", the widget's control
-LANGUAGE_KEY = "language_detection"   # parse key: {"script", "detected", "switch"}
+LANGUAGE_KEY = "language_detection"  # parse key: {"script", "detected", "switch"}
 
 # --- FAQ topics: the "Did you mean ...?" choice and the buttons that pick a topic
-INTENT_FAQ_UNSURE = "faq_unsure"      # set by the FAQ selector when two topics are close
-FAQ_CANDIDATES = "faq_candidates"     # parse key: [{"topic", "confidence"}], best first
-TOPIC_PAYLOAD_PREFIX = "topic:"       # button payload "topic:kyphoplasty" answers that topic
+INTENT_FAQ_UNSURE = "faq_unsure"  # set by the FAQ selector when two topics are close
+FAQ_CANDIDATES = "faq_candidates"  # parse key: [{"topic", "confidence"}], best first
+TOPIC_PAYLOAD_PREFIX = "topic:"  # button payload "topic:kyphoplasty" answers that topic
 
 
 def level_of(findings: Iterable[Mapping[str, Any]]) -> Optional[str]:
@@ -96,3 +96,17 @@ def split_conversation_id(conversation: str) -> "tuple[str, str]":
     if not separator or not channel:
         return "", conversation
     return channel, sender
+
+
+# --- patient feedback on the assistant's answers: the thumbs under a web FAQ answer and
+# the one-tap rating after goodbye on WhatsApp, both a button payload
+# /feedback{"rating": "up", "feedback_topic": "kyphoplasty"} (the console's analytics read
+# it from the `user` event; nothing else acts on it)
+INTENT_FEEDBACK = "feedback"
+RATING_ENTITY = "rating"
+FEEDBACK_TOPIC_ENTITY = "feedback_topic"
+RATING_UP, RATING_DOWN = "up", "down"
+RATINGS = (RATING_UP, RATING_DOWN)
+CONVERSATION_TOPIC = "conversation"  # the topic of the rating at the end of a conversation
+FEEDBACK_KEY = "feedback"  # bot message key offering thumbs for an answer: {"topic": ...}
+FAQ_RESPONSE_PREFIX = "utter_faq/"  # responses answering an FAQ topic: utter_faq/<topic>

@@ -16,8 +16,9 @@ Rasa's templating reads its braces as a placeholder, fails to fill it and logs a
 for every such button it renders (and then sends the payload unchanged). PracticeNLG
 fills every part of a response except the payloads, which it leaves as written.
 """
+
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -27,11 +28,19 @@ from rasa.utils.endpoints import EndpointConfig
 from assistant import channel_labels
 from assistant.contact_values import WHATSAPP, all_contact_values, channel_kind
 from assistant.settings import practice
-from contract import (DEFAULT_LANGUAGE, FAQ_CANDIDATES, LANGUAGES, SLOT_LANGUAGE,
-                      TOPIC_PAYLOAD_PREFIX)
+from contract import (
+    DEFAULT_LANGUAGE,
+    FAQ_CANDIDATES,
+    LANGUAGES,
+    SLOT_LANGUAGE,
+    TOPIC_PAYLOAD_PREFIX,
+)
 
 logger = logging.getLogger(__name__)
 CHOICE_RESPONSE = "utter_faq_did_you_mean"
+# On WhatsApp goodbye ends with a one-tap rating of the conversation (domain/feedback.yml).
+RATED_RESPONSES = frozenset({"utter_goodbye"})
+RATING_RESPONSE = "utter_ask_rating"
 BUTTON_KEYS = ("buttons", "quick_replies")
 
 
@@ -40,7 +49,7 @@ def conversation_language(tracker: DialogueStateTracker) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def candidate_buttons(message: Dict[Text, Any], tracker: DialogueStateTracker) -> None:
+def candidate_buttons(message: Dict[str, Any], tracker: DialogueStateTracker) -> None:
     """Keeps the buttons of the topics the selector hesitated between, best first."""
     latest = tracker.latest_message
     candidates = (latest.parse_data.get(FAQ_CANDIDATES) if latest else None) or []
@@ -54,21 +63,28 @@ def candidate_buttons(message: Dict[Text, Any], tracker: DialogueStateTracker) -
 class PracticeNLG(TemplatedNaturalLanguageGenerator):
     """Domain responses in the conversation's language, with the practice's settings."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None,
-                 domain: Optional[Domain] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        domain: Optional[Domain] = None,
+        **kwargs: Any,
+    ) -> None:
         settings = practice()
         self.values = all_contact_values(settings)
         super().__init__((domain or Domain.empty()).responses)
         if settings.missing():
-            logger.warning("Contact settings still at their example values (set them in the "
-                           "environment, see .env.example): %s", ", ".join(settings.missing()))
+            logger.warning(
+                "Contact settings still at their example values (set them in the "
+                "environment, see .env.example): %s",
+                ", ".join(settings.missing()),
+            )
 
     @property
-    def responses(self) -> Dict[Text, Any]:
+    def responses(self) -> Dict[str, Any]:
         return self._responses
 
     @responses.setter
-    def responses(self, responses: Dict[Text, Any]) -> None:
+    def responses(self, responses: Dict[str, Any]) -> None:
         """Rasa builds the NLG before loading the model, then hands it the model's responses
         (Agent.load_model, pinned in assistant/rasa_patches.py): the channels' words are
         rendered whenever they arrive."""
@@ -76,21 +92,42 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if responses:
             channel_labels.keep(channel_labels.render_labels(self, self.values, WHATSAPP))
 
-    async def generate(self, utter_action: Text, tracker: DialogueStateTracker,
-                       output_channel: Text, **kwargs: Any) -> Optional[Dict[Text, Any]]:
+    async def generate(
+        self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
+    ) -> Optional[Dict[str, Any]]:
         language = conversation_language(tracker)
         values = self.values[(language, channel_kind(output_channel))]
         message = await super().generate(
-            utter_action, tracker, output_channel, **{**values, **kwargs})
+            utter_action, tracker, output_channel, **{**values, **kwargs}
+        )
         if message is None:
             return None
         if utter_action == CHOICE_RESPONSE:
             candidate_buttons(message, tracker)
+        if utter_action in RATED_RESPONSES and channel_kind(output_channel) == WHATSAPP:
+            await self._add_rating(message, tracker, output_channel, values, kwargs)
         message[SLOT_LANGUAGE] = language
         return message
 
-    def _fill_response(self, response: Dict[str, Any], filled_slots: Dict[str, Any],
-                       **kwargs: Any) -> Dict[str, Any]:
+    async def _add_rating(
+        self,
+        message: Dict[str, Any],
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        values: Dict[str, Any],
+        kwargs: Dict[str, Any],
+    ) -> None:
+        """The rating question and its two buttons under the message."""
+        rating = await super().generate(
+            RATING_RESPONSE, tracker, output_channel, **{**values, **kwargs}
+        )
+        if rating and not message.get("buttons"):
+            message["text"] = f"{message.get('text') or ''}\n\n{rating['text']}".strip()
+            message["buttons"] = rating.get("buttons") or []
+
+    def _fill_response(
+        self, response: Dict[str, Any], filled_slots: Dict[str, Any], **kwargs: Any
+    ) -> Dict[str, Any]:
         """Rasa's filling, with the button payloads set aside and put back as written
         (assistant/rasa_patches.py pins the method this overrides)."""
         held: List[Tuple[str, int, Any]] = []

@@ -1,4 +1,8 @@
-"""URLs of the console: all of them in console.staff.urls."""
+"""URLs of the console: the staff pages in console.staff.urls, the analytics page in
+console.analytics.urls."""
 from django.urls import include, path
 
-urlpatterns = [path("", include("console.staff.urls"))]
+urlpatterns = [
+    path("analytics/", include("console.analytics.urls")),
+    path("", include("console.staff.urls")),
+]

@@ -4,6 +4,7 @@
 import { Connection } from "./connection.js";
 import { el, textBlock } from "./dom.js";
 import { clearingMethods } from "./clearing.js";
+import { feedbackMethods } from "./feedback.js";
 import { LANGUAGES, otherLanguage, translator } from "./i18n.js";
 import { languageMethods } from "./language.js";
 import { icon } from "./icons.js";
@@ -188,6 +189,7 @@ export class ChatWidget {
       kind ? el("p", { class: "sc-msg__label" }, icon("warning"), t(`${kind}Title`)) : null,
       textBlock(message.text, t),
       emergency ? this.callLinks(emergency) : null,
+      !mine && message.feedback ? this.feedbackRow(message) : null,
     );
     if (mine) {
       node.append(el("div", { class: "sc-msg__status" }));
@@ -281,6 +283,7 @@ export class ChatWidget {
   }
 
   receive(data) {
+    if (this.receiveFeedback(data)) return;
     if (LANGUAGES.includes(data.language) && data.language !== this.lang) this.applyLanguage(data.language);
     const emergency = this.parseEmergency(data.custom);
     const replies = Array.isArray(data.quick_replies)
@@ -358,4 +361,11 @@ export class ChatWidget {
   }
 }
 
-Object.assign(ChatWidget.prototype, noticeMethods, languageMethods, modalMethods, clearingMethods);
+Object.assign(
+  ChatWidget.prototype,
+  noticeMethods,
+  languageMethods,
+  modalMethods,
+  clearingMethods,
+  feedbackMethods,
+);

@@ -1,0 +1,132 @@
+"""The page's figures for a date range: three aggregate queries and the sums over them.
+
+1. ConversationFacts grouped by day, channel and language (index facts_day on the range)
+   with every count the page needs as a filtered COUNT or a SUM: one pass, at most
+   days x channels x languages rows back, added up here in Python.
+2. The escalations of the range with their first follow-up (a few per hundred
+   conversations), for the per-day counts and the times to follow-up.
+3. Feedback grouped by topic and language (index feedback_day).
+A day is the local date (settings.TIME_ZONE) of a conversation's first event, of an
+escalation or of a rating; a range includes both of its days.
+"""
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Dict, List, Optional, Tuple
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from console.analytics.facts import local_day
+from console.analytics.models import ConversationFacts, Feedback
+from console.staff.models import Escalation
+from contract import RATING_DOWN, RATING_UP, TRIAGE_LEVELS
+
+LEVELS = ("EMERGENCY", "URGENT")
+FLAGS = {
+    "greeted": Q(greeted=True), "faq": Q(faq=True), "symptom_check": Q(symptom_check=True),
+    "faq_or_symptom": Q(faq=True) | Q(symptom_check=True),
+    "triaged": ~Q(triage_level=""), "appointment": Q(appointment=True),
+    "contained": Q(contained=True), "escalated": Q(escalated=True),
+    "human_requested": Q(human_requested=True), "taken_over": Q(taken_over=True),
+    "with_fallback": Q(fallback_replies__gt=0),
+    **{f"triage_{level}": Q(triage_level=level) for level in TRIAGE_LEVELS},
+}
+SUMS = ("conversations", "patient_messages", "fallback_replies", *FLAGS)
+
+
+def _start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def percentile(values: List[float], share: float) -> Optional[float]:
+    """Nearest-rank percentile (share 0.5 = median, 0.9 = p90); None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def rate(part: int, whole: int) -> Optional[float]:
+    return part / whole if whole else None
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    days: List[date] = field(default_factory=list)
+    totals: Counter = field(default_factory=Counter)
+    by_day: Dict[date, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    by_day_channel: Dict[Tuple[date, str], int] = field(default_factory=Counter)
+    by_day_language: Dict[Tuple[date, str], int] = field(default_factory=Counter)
+    by_channel: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    by_language: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    channels: List[str] = field(default_factory=list)
+    languages: List[str] = field(default_factory=list)
+    escalations: Dict[date, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    waits: Dict[date, List[float]] = field(default_factory=lambda: defaultdict(list))
+    not_followed: int = 0
+    feedback: Dict[Tuple[str, str], Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    @property
+    def all_waits(self) -> List[float]:
+        return [w for day in self.days for w in self.waits.get(day, [])]
+
+
+def report(start: date, end: date) -> Report:
+    result = Report(start, end, [start + timedelta(days=n) for n in range((end - start).days + 1)])
+    _conversations(result)
+    _escalations(result)
+    _feedback(result)
+    return result
+
+
+def _conversations(result: Report) -> None:
+    annotations: Dict[str, Any] = {name: Count("pk", filter=q) for name, q in FLAGS.items()}
+    rows = (ConversationFacts.objects.filter(day__gte=result.start, day__lte=result.end)
+            .values("day", "channel", "language")
+            .annotate(conversations=Count("pk"), patient_messages=Sum("patient_messages"),
+                      fallback_replies=Sum("fallback_replies"), **annotations)
+            .order_by())
+    for row in rows:
+        counts = Counter({k: row[k] or 0 for k in SUMS})
+        day, channel, language = row["day"], row["channel"] or "unknown", row["language"]
+        result.totals.update(counts)
+        result.by_day[day].update(counts)
+        result.by_channel[channel].update(counts)
+        result.by_language[language].update(counts)
+        result.by_day_channel[(day, channel)] += counts["conversations"]
+        result.by_day_language[(day, language)] += counts["conversations"]
+    rank = lambda groups: sorted(groups, key=lambda k: (-groups[k]["conversations"], k))  # noqa: E731
+    result.channels, result.languages = rank(result.by_channel), rank(result.by_language)
+
+
+def _escalations(result: Report) -> None:
+    rows = (Escalation.objects
+            .filter(at__gte=_start(result.start), at__lt=_start(result.end + timedelta(days=1)))
+            .values_list("at", "level", "first_followup__at"))
+    for at, level, followed in rows:
+        day = local_day(at)
+        result.escalations[day][level] += 1
+        if followed is None:
+            result.not_followed += 1
+        else:
+            result.waits[day].append(max(0.0, (followed - at).total_seconds() / 60))
+
+
+def _feedback(result: Report) -> None:
+    rows = (Feedback.objects.filter(day__gte=result.start, day__lte=result.end)
+            .values("topic", "language")
+            .annotate(up=Count("pk", filter=Q(rating=RATING_UP)),
+                      down=Count("pk", filter=Q(rating=RATING_DOWN)))
+            .order_by())
+    for row in rows:
+        result.feedback[(row["topic"] or "unknown", row["language"])].update(
+            up=row["up"], down=row["down"])
+
+
+def median_and_p90(values: List[float]) -> Tuple[Optional[float], Optional[float]]:
+    return (statistics.median(values) if values else None), percentile(values, 0.9)

@@ -85,14 +85,15 @@ def report(start: date, end: date) -> Report:
 
 
 def _conversations(result: Report) -> None:
-    annotations: Dict[str, Any] = {name: Count("pk", filter=q) for name, q in FLAGS.items()}
+    # annotated as n_<name>: a field's own name would shadow the field in the filters
+    annotations: Dict[str, Any] = {f"n_{name}": Count("pk", filter=q) for name, q in FLAGS.items()}
     rows = (ConversationFacts.objects.filter(day__gte=result.start, day__lte=result.end)
             .values("day", "channel", "language")
-            .annotate(conversations=Count("pk"), patient_messages=Sum("patient_messages"),
-                      fallback_replies=Sum("fallback_replies"), **annotations)
+            .annotate(conversations=Count("pk"), n_patient_messages=Sum("patient_messages"),
+                      n_fallback_replies=Sum("fallback_replies"), **annotations)
             .order_by())
     for row in rows:
-        counts = Counter({k: row[k] or 0 for k in SUMS})
+        counts = Counter({k: row.get(f"n_{k}", row.get(k)) or 0 for k in SUMS})
         day, channel, language = row["day"], row["channel"] or "unknown", row["language"]
         result.totals.update(counts)
         result.by_day[day].update(counts)

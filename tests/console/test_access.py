@@ -47,7 +47,11 @@ RULES = {
     "audit": ADMIN,
     "erasure": ADMIN,
     "retention": ADMIN,
+    # console/analytics/urls.py (namespace analytics)
+    "analytics": CLINICIAN,
+    "analytics_export": CLINICIAN,
 }
+NAMESPACES = ("staff", "analytics")
 
 
 def console_url_names():
@@ -65,14 +69,15 @@ def console_url_names():
 
 def test_every_url_has_a_rule():
     names = console_url_names()
-    assert all(n.startswith("staff:") for n in names), names
+    assert all(n.split(":", 1)[0] in NAMESPACES for n in names), names
     assert sorted(n.split(":", 1)[1] for n in names) == sorted(RULES)
 
 
 def test_no_url_can_carry_patient_data():
     """Conversations, messages and requests are addressed by numbers only."""
+    from console.analytics import urls as analytics_urls
     from console.staff import urls
-    for pattern in urls.urlpatterns:
+    for pattern in urls.urlpatterns + analytics_urls.urlpatterns:
         assert all(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
 
 
@@ -104,10 +109,14 @@ def client_for(world, db):
 
 
 def url_of(name, world):
+    from console.analytics import urls as analytics_urls
     from console.staff import urls
-    pattern = next(p for p in urls.urlpatterns if p.name == name)
-    kwargs = {k: world[k] for k in pattern.pattern.converters}
-    return reverse(f"staff:{name}", kwargs=kwargs)
+    for namespace, module in (("staff", urls), ("analytics", analytics_urls)):
+        pattern = next((p for p in module.urlpatterns if p.name == name), None)
+        if pattern is not None:
+            kwargs = {k: world[k] for k in pattern.pattern.converters}
+            return reverse(f"{namespace}:{name}", kwargs=kwargs)
+    raise LookupError(name)
 
 
 CASES = [(name, role, method) for name in RULES for role in [None] + ROLES
@@ -134,3 +143,25 @@ def test_access(world, client_for, name, role, method):
                     and response["Location"].startswith(reverse("staff:login")))
     else:
         assert response.status_code == 403
+
+
+# The exact answer of the analytics URLs to each role (and the export with a table named).
+EXACT = {
+    ("analytics", "get", ""): 200, ("analytics", "post", ""): 405,
+    ("analytics_export", "get", ""): 404, ("analytics_export", "get", "?table=funnel"): 200,
+    ("analytics_export", "post", "?table=funnel"): 405,
+}
+EXACT_CASES = [(*key, role) for key in EXACT for role in [None] + ROLES]
+
+
+@pytest.mark.parametrize("name,method,query,role", EXACT_CASES,
+                         ids=[f"{n}-{m}{q}-{r or 'anonymous'}" for n, m, q, r in EXACT_CASES])
+def test_exact_status_of_the_analytics_urls(world, client_for, name, method, query, role):
+    response = getattr(client_for(role), method)(url_of(name, world) + query)
+    if role is None:
+        expected = 302
+    elif RANK[role] >= RANK[RULES[name]]:
+        expected = EXACT[(name, method, query)]
+    else:
+        expected = 403
+    assert response.status_code == expected

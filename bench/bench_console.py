@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = "console_bench"
+# BENCH_CONSOLE_DB: another database name, e.g. for two runs side by side
+DB = os.environ.get("BENCH_CONSOLE_DB", "console_bench")
 URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
 TARGET_MS = 300
 DAYS = 365
@@ -71,6 +72,7 @@ RED_FLAGS = [("I can't control my bladder since yesterday", "bladder", "EMERGENC
              ("fever and chills with back pain", "infection", "URGENT"),
              ("the pain wakes me up every night", "night_pain", "URGENT"),
              ("I lost 8 kg without trying", "weight_loss", "URGENT")]
+HINGLISH = {"kyphoplasty kya hota hai", "clinic kahan hai", "mujhe kamar dard hai", "kal subah"}
 CHANNELS = ["socketio"] * 50 + ["whatsapp"] * 25 + ["rest"] * 20 + ["twilio_whatsapp"] * 5
 MODEL = uuid.uuid4().hex
 
@@ -104,10 +106,11 @@ class Conversation:
         self.add("session_started", {})
         self.action("action_listen", None)
 
-    def turn(self, text, intent, utter, confidence=None, flags=()):
+    def turn(self, text, intent, utter, confidence=None, flags=(), entities=None):
         self.ts += self.rng.uniform(3, 90)  # the patient reads and types
         confidence = confidence or round(self.rng.uniform(0.55, 0.999), 4)
-        parse = {"intent": {"name": intent, "confidence": confidence}, "entities": [],
+        parse = {"intent": {"name": intent, "confidence": confidence},
+                 "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
                  "text": text, "message_id": uuid.uuid4().hex, "metadata": {},
                  "intent_ranking": [{"name": intent, "confidence": confidence},
                                     {"name": "out_of_scope",
@@ -119,6 +122,9 @@ class Conversation:
             parse["intent"] = {"name": f"red_flag_{level.lower()}", "confidence": 1.0}
         self.add("user", {"text": text, "parse_data": parse, "input_channel": self.channel,
                           "message_id": parse["message_id"]}, intent=parse["intent"]["name"])
+        language = language_of(text)
+        if language:  # the language screen's slot, as Rasa logs it after the message
+            self.slot("language", language)
         if flags:
             self.slot("emergency_active", level == "EMERGENCY")
             self.action(f"utter_{level.lower()}_advice")
@@ -139,6 +145,23 @@ class Conversation:
                          "metadata": {"utter_action": utter}})
 
 
+def language_of(text: str):
+    """The language the assistant's language screen would set: None for a short word."""
+    if any("\u0900" <= ch <= "\u097f" for ch in text):
+        return "hi"
+    if text in HINGLISH:
+        return "hinglish"
+    return "en" if len(text) > 12 and not text.startswith("/") else None
+
+
+def rate(c: Conversation, topic: str) -> None:
+    """A thumbs up (three in four) or down under an answer, or after goodbye."""
+    rating = "up" if c.rng.random() < 0.75 else "down"
+    entities = {"rating": rating, "feedback_topic": topic}
+    c.turn(f'/feedback{{"rating": "{rating}", "feedback_topic": "{topic}"}}', "feedback",
+           "utter_feedback_thanks", 1.0, entities=entities)
+
+
 def conversation(rng: random.Random, start: float) -> Conversation:
     c = Conversation(rng, start)
     c.session()
@@ -148,6 +171,8 @@ def conversation(rng: random.Random, start: float) -> Conversation:
     if kind < 0.5:
         for text in rng.sample(FAQ, rng.randint(1, 3)):
             c.turn(text, "faq", "utter_faq/" + text.split()[-1])
+            if c.channel == "socketio" and rng.random() < 0.3:  # the widget's thumbs
+                rate(c, text.split()[-1])
     elif kind < 0.65:
         c.turn(rng.choice(PAIN), "report_back_pain", "utter_ask_tr_duration")
         c.turn('/inform{"tr_duration": "weeks"}', "inform", "utter_ask_tr_severity", 1.0)
@@ -160,6 +185,7 @@ def conversation(rng: random.Random, start: float) -> Conversation:
         c.turn(f"+91 98{rng.randrange(10**8):08d}", "inform", "utter_ask_preferred_time")
         c.turn(rng.choice(["friday evening", "monday morning", "kal subah"]), "inform",
                "utter_submit_appointment")
+        c.action("action_submit_appointment")
     elif kind < 0.9:
         for text in rng.sample(FALLBACK, rng.randint(1, 2)):
             c.turn(text, "nlu_fallback", "utter_default", round(rng.uniform(0.2, 0.5), 4))
@@ -168,6 +194,8 @@ def conversation(rng: random.Random, start: float) -> Conversation:
         c.turn(text, "inform", "", flags=[{"category": category, "level": level, "text": text}])
     if rng.random() < 0.5:
         c.turn(*rng.choice(GOODBYE))
+        if "whatsapp" in c.channel and rng.random() < 0.3:  # the rating after goodbye
+            rate(c, "conversation")
     return c
 
 
@@ -224,8 +252,11 @@ def staff_data():
     from django.db import connection
     with connection.cursor() as cursor:
         cursor.execute("UPDATE staff_escalation SET followup_status = 'called_back', "
-                       "followup_at = at + interval '2 hours' "
+                       "followup_at = at + (5 + id * 37 % 240) * interval '1 minute' "
                        "WHERE at < now() - interval '3 days' AND id % 20 <> 0")
+        # what the follow-up view records (console/analytics/receivers.py)
+        cursor.execute("INSERT INTO analytics_firstfollowup (escalation_id, at) SELECT id, "
+                       "followup_at FROM staff_escalation WHERE followup_status <> 'pending'")
         cursor.execute("UPDATE staff_conversation c SET needs_followup = EXISTS (SELECT 1 FROM "
                        "staff_escalation e WHERE e.conversation_id = c.id AND e.followup_status "
                        "IN ('pending', 'no_answer')) WHERE escalation_level <> ''")
@@ -235,7 +266,9 @@ def vacuum():
     """What autovacuum does soon after the first sync (it is off on some servers)."""
     from django.db import connection
     with connection.cursor() as cursor:
-        for table in ("staff_conversation", "staff_escalation", "staff_conversationtag"):
+        for table in ("staff_conversation", "staff_escalation", "staff_conversationtag",
+                      "analytics_conversationfacts", "analytics_feedback",
+                      "analytics_firstfollowup"):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
@@ -245,8 +278,9 @@ def indexes_used(queries) -> list:
     names = []
     with connection.cursor() as cursor:
         for sql, params in queries:
-            if sql.startswith("SELECT") and ('FROM "staff_conversation"' in sql
-                                             or "FROM events" in sql):
+            if sql.startswith("SELECT") and any(table in sql for table in (
+                    'FROM "staff_conversation"', "FROM events", 'FROM "analytics_',
+                    'FROM "staff_escalation"')):
                 cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
                 plan = json.dumps(cursor.fetchone()[0])
                 found = [part.split('"')[0] for part in plan.split('"Index Name": "')[1:]]
@@ -259,6 +293,7 @@ def page_cases() -> list:
     from console.staff.models import Conversation
     deep = max(1, Conversation.objects.count() // 50 // 2)
     today = datetime.date.today()
+    year = f"from={today - datetime.timedelta(days=DAYS)}&to={today}"
     transcript = (Conversation.objects.filter(escalation_level="EMERGENCY")
                   .order_by("-message_count", "id").first() or Conversation.objects.first())
     return [
@@ -273,7 +308,19 @@ def page_cases() -> list:
           "date_to": today - datetime.timedelta(days=61)}, "/conversations/"),
         (f"transcript ({transcript.message_count} patient messages, escalated)", None,
          f"/conversations/{transcript.pk}/"),
+        ("analytics, last 30 days (the default)", None, "/analytics/"),
+        ("analytics, 365 days", None, f"/analytics/?{year}"),
+        ("analytics CSV: conversations per day by channel, 365 days", None,
+         f"/analytics/export.csv?table=per_day_channel&{year}"),
     ]
+
+
+def fetch(client, path: str):
+    """The response and its whole body (a CSV export streams)."""
+    response = client.get(path)
+    if response.streaming:
+        return response, b"".join(response.streaming_content)
+    return response, response.content
 
 
 def time_pages(client, cases, repeat: int) -> list:
@@ -288,23 +335,28 @@ def time_pages(client, cases, repeat: int) -> list:
             if filters:
                 client.post("/conversations/", {"apply": "1", **filters})
         for _ in range(2):  # warm up
-            assert client.get(path).status_code == 200, path
+            assert fetch(client, path)[0].status_code == 200, path
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            response = client.get(path)
+            response, body = fetch(client, path)
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, path
         with CaptureQueriesContext(connection) as captured:
-            client.get(path)
+            fetch(client, path)
         queries: List[Tuple[str, Any]] = [(q["sql"].replace("%", "%%"), ())
                                           for q in captured.captured_queries]
-        if filters is None:  # the transcript reads the events through SQLAlchemy
+        if path.startswith("/conversations/") and filters is None:
+            # the transcript reads the events through SQLAlchemy
             sender = Conversation.objects.get(pk=path.split("/")[2]).sender_id
             queries.append(("SELECT * FROM events WHERE sender_id IN (%s) ORDER BY sender_id, id",
                             [sender]))
-        shown = response.content.decode()
+        shown = body.decode()
         rows = shown.split("<caption>")[1].split(" conversation")[0] if "<caption>" in shown else ""
+        if 'id="summary"' in shown:  # the analytics page: conversations in the range
+            rows = shown.split('id="summary"')[1].split("<strong>")[1].split("</strong>")[0]
+        elif path.startswith("/analytics/export"):
+            rows = str(body.count(b"\n") - 1)  # days in the CSV
         rows = f"{int(rows):,}" if rows.isdigit() else "–"
         results.append({"name": name, "rows": rows, "median": statistics.median(times),
                         "p95": sorted(times)[max(0, round(0.95 * len(times)) - 1)],

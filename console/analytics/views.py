@@ -8,10 +8,12 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from console.analytics.charts import charts
+from console.analytics.html import chart_html, table_html
 from console.analytics.queries import report
 from console.analytics.tables import export, show, tables
 from console.staff import audit, sync
@@ -53,15 +55,17 @@ def analytics(request):
     form, start, end = _range(request)
     result = report(start, end)
     found = tables(result)
-    shown = [{"table": t, "chart": None,
-              "rows": [[show(v, kind) for v, (_, kind) in zip(row, t.columns)]
-                       for row in t.rows]} for t in found.values()]
     drawn = charts(result, found)
-    for item in shown:
-        item["chart"] = drawn.get(item["table"].name)
+    query = f"from={start.isoformat()}&to={end.isoformat()}"
+    export_url = reverse("analytics:analytics_export")
+    shown = []
+    for t in found.values():
+        rows = [[show(v, kind) for v, (_, kind) in zip(row, t.columns)] for row in t.rows]
+        chart = drawn.get(t.name)
+        shown.append({"table": t, "html": table_html(t, rows, f"{export_url}?table={t.name}&{query}"),
+                      "chart": chart_html(chart) if chart else ""})
     return render(request, "analytics/analytics.html", {
         "form": form, "start": start, "end": end, "items": shown,
-        "query": f"from={start.isoformat()}&to={end.isoformat()}",
         "totals": result.totals, "default_days": settings.CONSOLE_ANALYTICS_DAYS})
 
 

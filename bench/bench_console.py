@@ -385,7 +385,8 @@ def console_indexes() -> list:
     from django.db import connection
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'conv%' "
-                       "OR indexname LIKE 'console_events%' ORDER BY tablename, indexname")
+                       "OR indexname LIKE 'console_events%' OR indexname IN ('facts_day', "
+                       "'feedback_day') ORDER BY tablename, indexname")
         return cursor.fetchall()
 
 
@@ -406,10 +407,13 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "format (the table created from Rasa's own model, ids in time order, each event's "
         "`data` the JSON of `Event.as_dict()`): session start, greetings, FAQ questions, "
         "back-pain triage, appointment requests, fallbacks, and red-flag messages with their "
-        "advice and recorded escalation slots. Channels socketio 50 %, whatsapp 25 %, "
+        "advice and recorded escalation slots; the language slot where a message shows its "
+        "language, thumbs up or down under 30 % of the web FAQ answers and a rating after 30 % "
+        "of the WhatsApp goodbyes. Channels socketio 50 %, whatsapp 25 %, "
         f"rest 20 %, twilio_whatsapp 5 %. {counts['escalated']:,} conversations are escalated "
         f"({counts['emergency']:,} EMERGENCY); 95 % of the escalations older than three days "
-        f"are marked followed up, leaving {counts['open']:,} conversations awaiting follow-up.", "",
+        f"are marked followed up (first follow-up 5 to 244 minutes after the escalation), "
+        f"leaving {counts['open']:,} conversations awaiting follow-up.", "",
         "## One-off steps (as `scripts/run_console.sh` runs them)", "",
         "| step | time |", "| --- | --- |",
         f"| fill `events` by COPY, then ANALYZE (stands in for Rasa) | {timings['fill']:.0f} s |",
@@ -437,7 +441,16 @@ def report(args, counts, timings, fresh, steady, about) -> str:
               f"{b['median']:.0f} ms | {b['p95']:.0f} ms | {b['queries']} | "
               f"{', '.join(f'`{n}`' for n in b['indexes']) or '–'} |"
               for a, b in zip(fresh, steady)]
-    lines += ["", "## What makes it fast", "",
+    lines += ["", "The analytics page (console/analytics) is timed as a clinician opens it, over "
+              "its default range (the last 30 days) and over the whole year of data; its "
+              "'conversations' column is the conversations in the range. It never reads the "
+              "events either: the sync also writes one row per conversation into "
+              "`analytics_conversationfacts` (and ratings into `analytics_feedback`), and the "
+              "page is three aggregate queries (per day, channel and language with every count "
+              "as a filtered COUNT, through `facts_day`; the escalations of the range with "
+              "their first follow-up; ratings by topic and language through `feedback_day`), "
+              "added up in Python and drawn as inline SVG.", ""]
+    lines += ["## What makes it fast", "",
               "The list never reads the events: `sync.py` summarises each conversation into a "
               "row of `staff_conversation`, and `filters.py` filters and orders that table "
               "newest first, so a page is an index walk that stops after 50 rows, plus the "
@@ -460,7 +473,9 @@ def report(args, counts, timings, fresh, steady, about) -> str:
               "- `console_events_sender_id_id` and `console_events_timestamp` are added to Rasa's "
               "`events` table by `ensure_tracker_indexes` (console/staff/tracker.py, "
               "`EVENT_INDEXES`): a transcript and the sync read one sender's events in id "
-              "order through the first; retention deletes by timestamp with the second.", ""]
+              "order through the first; retention deletes by timestamp with the second.",
+              "- `facts_day` and `feedback_day` (console/analytics/models.py) serve the "
+              "analytics page's date range.", ""]
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ client signed in as an admin, and writes docs/bench-console.md.
     .venv/bin/python bench/bench_console.py                      # 100,000 conversations
     .venv/bin/python bench/bench_console.py --conversations 2000 --out -
 """
+
 import argparse
 import atexit
 import csv
@@ -38,40 +39,78 @@ DAYS = 365
 VAR = tempfile.mkdtemp(prefix="console-bench-")  # not the project's var/
 atexit.register(shutil.rmtree, VAR, ignore_errors=True)
 os.environ.update(
-    DATABASE_URL=URL, DJANGO_SETTINGS_MODULE="console.settings", PYTHONPATH=str(ROOT),
-    CONSOLE_VAR_DIR=VAR, SQLALCHEMY_SILENCE_UBER_WARNING="1",
-    DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or uuid.uuid4().hex * 2)
+    DATABASE_URL=URL,
+    DJANGO_SETTINGS_MODULE="console.settings",
+    PYTHONPATH=str(ROOT),
+    CONSOLE_VAR_DIR=VAR,
+    SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or uuid.uuid4().hex * 2,
+)
 
 import psycopg2  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 # --- what the synthetic patients write: (text, intent, bot response) ---
-SMALLTALK = [("hello", "greet", "utter_greet"), ("hi", "greet", "utter_greet"),
-             ("namaste", "greet", "utter_greet"),
-             ("are you a bot?", "bot_challenge", "utter_iamabot"),
-             ("can I talk to a person", "request_human", "utter_request_human")]
-GOODBYE = [("thanks", "thank", "utter_thank"), ("thank you so much", "thank", "utter_thank"),
-           ("bye", "goodbye", "utter_goodbye"), ("ok thanks", "thank", "utter_thank")]
-FAQ = ["what is kyphoplasty", "what is vertebroplasty",
-       "how long is the recovery after kyphoplasty",
-       "is the procedure painful", "what are your clinic hours", "do you accept insurance",
-       "how much does vertebroplasty cost", "who is a candidate for this procedure",
-       "what is sacroplasty", "kyphoplasty kya hota hai", "clinic kahan hai",
-       "can osteoporosis fractures be treated", "do I need an mri before the consultation",
-       "वर्टेब्रोप्लास्टी क्या है", "how soon can I walk after vertebroplasty"]
-PAIN = ["I have lower back pain for two weeks", "mujhe kamar dard hai", "my back hurts when I bend",
-        "pain in my neck since a fall last month", "sciatica pain down my left leg",
-        "back pain after lifting a heavy box"]
+SMALLTALK = [
+    ("hello", "greet", "utter_greet"),
+    ("hi", "greet", "utter_greet"),
+    ("namaste", "greet", "utter_greet"),
+    ("are you a bot?", "bot_challenge", "utter_iamabot"),
+    ("can I talk to a person", "request_human", "utter_request_human"),
+]
+GOODBYE = [
+    ("thanks", "thank", "utter_thank"),
+    ("thank you so much", "thank", "utter_thank"),
+    ("bye", "goodbye", "utter_goodbye"),
+    ("ok thanks", "thank", "utter_thank"),
+]
+FAQ = [
+    "what is kyphoplasty",
+    "what is vertebroplasty",
+    "how long is the recovery after kyphoplasty",
+    "is the procedure painful",
+    "what are your clinic hours",
+    "do you accept insurance",
+    "how much does vertebroplasty cost",
+    "who is a candidate for this procedure",
+    "what is sacroplasty",
+    "kyphoplasty kya hota hai",
+    "clinic kahan hai",
+    "can osteoporosis fractures be treated",
+    "do I need an mri before the consultation",
+    "वर्टेब्रोप्लास्टी क्या है",
+    "how soon can I walk after vertebroplasty",
+]
+PAIN = [
+    "I have lower back pain for two weeks",
+    "mujhe kamar dard hai",
+    "my back hurts when I bend",
+    "pain in my neck since a fall last month",
+    "sciatica pain down my left leg",
+    "back pain after lifting a heavy box",
+]
 FALLBACK = ["zxcvbnm", "asdf qwer", "xyzzy plugh", "hmm", "???", "lol ok"]
-NAMES = ["Meena Gupta", "Rahul Sharma", "Anita Desai", "Vikram Singh", "Priya Nair",
-         "Arjun Mehta", "Sunita Rao", "Farhan Khan", "Kavita Iyer", "Deepak Verma"]
-RED_FLAGS = [("I can't control my bladder since yesterday", "bladder", "EMERGENCY"),
-             ("my legs are going weak", "leg_weakness", "EMERGENCY"),
-             ("numbness between my legs and in the saddle area", "saddle_numbness", "EMERGENCY"),
-             ("chest pain after the procedure", "post_procedure_chest", "EMERGENCY"),
-             ("fever and chills with back pain", "infection", "URGENT"),
-             ("the pain wakes me up every night", "night_pain", "URGENT"),
-             ("I lost 8 kg without trying", "weight_loss", "URGENT")]
+NAMES = [
+    "Meena Gupta",
+    "Rahul Sharma",
+    "Anita Desai",
+    "Vikram Singh",
+    "Priya Nair",
+    "Arjun Mehta",
+    "Sunita Rao",
+    "Farhan Khan",
+    "Kavita Iyer",
+    "Deepak Verma",
+]
+RED_FLAGS = [
+    ("I can't control my bladder since yesterday", "bladder", "EMERGENCY"),
+    ("my legs are going weak", "leg_weakness", "EMERGENCY"),
+    ("numbness between my legs and in the saddle area", "saddle_numbness", "EMERGENCY"),
+    ("chest pain after the procedure", "post_procedure_chest", "EMERGENCY"),
+    ("fever and chills with back pain", "infection", "URGENT"),
+    ("the pain wakes me up every night", "night_pain", "URGENT"),
+    ("I lost 8 kg without trying", "weight_loss", "URGENT"),
+]
 HINGLISH = {"kyphoplasty kya hota hai", "clinic kahan hai", "mujhe kamar dard hai", "kal subah"}
 CHANNELS = ["socketio"] * 50 + ["whatsapp"] * 25 + ["rest"] * 20 + ["twilio_whatsapp"] * 5
 MODEL = uuid.uuid4().hex
@@ -86,17 +125,34 @@ class Conversation:
         self.channel = rng.choice(CHANNELS)
         phone = f"91{rng.randrange(7 * 10**9, 10**10)}"
         self.sender = {"whatsapp": phone, "twilio_whatsapp": f"whatsapp:+{phone}"}.get(
-            self.channel, uuid.UUID(int=rng.getrandbits(128)).hex)
+            self.channel, uuid.UUID(int=rng.getrandbits(128)).hex
+        )
 
     def add(self, type_name, data, intent=None, action=None):
         self.ts += self.rng.uniform(0.05, 0.4)
-        self.rows.append([self.ts, self.sender, type_name, intent, action,
-                          {"event": type_name, "timestamp": self.ts,
-                           "metadata": {"model_id": MODEL}, **data}])
+        self.rows.append(
+            [
+                self.ts,
+                self.sender,
+                type_name,
+                intent,
+                action,
+                {"event": type_name, "timestamp": self.ts, "metadata": {"model_id": MODEL}, **data},
+            ]
+        )
 
     def action(self, name, policy="policy_1_RulePolicy"):
-        self.add("action", {"name": name, "policy": policy, "confidence": 1.0,
-                            "action_text": None, "hide_rule_turn": False}, action=name)
+        self.add(
+            "action",
+            {
+                "name": name,
+                "policy": policy,
+                "confidence": 1.0,
+                "action_text": None,
+                "hide_rule_turn": False,
+            },
+            action=name,
+        )
 
     def slot(self, name, value):
         self.add("slot", {"name": name, "value": value}, action=name)
@@ -109,19 +165,32 @@ class Conversation:
     def turn(self, text, intent, utter, confidence=None, flags=(), entities=None):
         self.ts += self.rng.uniform(3, 90)  # the patient reads and types
         confidence = confidence or round(self.rng.uniform(0.55, 0.999), 4)
-        parse = {"intent": {"name": intent, "confidence": confidence},
-                 "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
-                 "text": text, "message_id": uuid.uuid4().hex, "metadata": {},
-                 "intent_ranking": [{"name": intent, "confidence": confidence},
-                                    {"name": "out_of_scope",
-                                     "confidence": round(1 - confidence, 4)}],
-                 "red_flags": [dict(f) for f in flags]}
+        parse = {
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+            "text": text,
+            "message_id": uuid.uuid4().hex,
+            "metadata": {},
+            "intent_ranking": [
+                {"name": intent, "confidence": confidence},
+                {"name": "out_of_scope", "confidence": round(1 - confidence, 4)},
+            ],
+            "red_flags": [dict(f) for f in flags],
+        }
         if flags:
             level = "EMERGENCY" if any(f["level"] == "EMERGENCY" for f in flags) else "URGENT"
             parse["screened_intent"] = parse["intent"]
             parse["intent"] = {"name": f"red_flag_{level.lower()}", "confidence": 1.0}
-        self.add("user", {"text": text, "parse_data": parse, "input_channel": self.channel,
-                          "message_id": parse["message_id"]}, intent=parse["intent"]["name"])
+        self.add(
+            "user",
+            {
+                "text": text,
+                "parse_data": parse,
+                "input_channel": self.channel,
+                "message_id": parse["message_id"],
+            },
+            intent=parse["intent"]["name"],
+        )
         language = language_of(text)
         if language:  # the language screen's slot, as Rasa logs it after the message
             self.slot("language", language)
@@ -139,10 +208,21 @@ class Conversation:
         self.action("action_listen")
 
     def bot(self, utter, text):
-        self.add("bot", {"text": text, "data": {"elements": None, "quick_replies": None,
-                                                "buttons": None, "attachment": None,
-                                                "image": None, "custom": None},
-                         "metadata": {"utter_action": utter}})
+        self.add(
+            "bot",
+            {
+                "text": text,
+                "data": {
+                    "elements": None,
+                    "quick_replies": None,
+                    "buttons": None,
+                    "attachment": None,
+                    "image": None,
+                    "custom": None,
+                },
+                "metadata": {"utter_action": utter},
+            },
+        )
 
 
 def language_of(text: str):
@@ -158,8 +238,13 @@ def rate(c: Conversation, topic: str) -> None:
     """A thumbs up (three in four) or down under an answer, or after goodbye."""
     rating = "up" if c.rng.random() < 0.75 else "down"
     entities = {"rating": rating, "feedback_topic": topic}
-    c.turn(f'/feedback{{"rating": "{rating}", "feedback_topic": "{topic}"}}', "feedback",
-           "utter_feedback_thanks", 1.0, entities=entities)
+    c.turn(
+        f'/feedback{{"rating": "{rating}", "feedback_topic": "{topic}"}}',
+        "feedback",
+        "utter_feedback_thanks",
+        1.0,
+        entities=entities,
+    )
 
 
 def conversation(rng: random.Random, start: float) -> Conversation:
@@ -183,8 +268,11 @@ def conversation(rng: random.Random, start: float) -> Conversation:
         c.turn("I want to book an appointment", "request_appointment", "utter_ask_patient_name")
         c.turn(rng.choice(NAMES), "inform", "utter_ask_phone")
         c.turn(f"+91 98{rng.randrange(10**8):08d}", "inform", "utter_ask_preferred_time")
-        c.turn(rng.choice(["friday evening", "monday morning", "kal subah"]), "inform",
-               "utter_submit_appointment")
+        c.turn(
+            rng.choice(["friday evening", "monday morning", "kal subah"]),
+            "inform",
+            "utter_submit_appointment",
+        )
         c.action("action_submit_appointment")
     elif kind < 0.9:
         for text in rng.sample(FALLBACK, rng.randint(1, 2)):
@@ -213,6 +301,7 @@ def fill(count: int) -> int:
     from rasa.core.tracker_store import SQLTrackerStore
 
     from tables import create_tables
+
     engine = create_engine(URL, future=True)
     SQLTrackerStore.SQLEvent.metadata.create_all(engine)  # as Rasa creates it
     create_tables(engine)
@@ -222,8 +311,11 @@ def fill(count: int) -> int:
         for day in range(DAYS):
             n = count // DAYS + (day < count % DAYS)
             day_start = now - (DAYS - day) * 86400
-            rows = [r for _ in range(n) for r in
-                    conversation(rng, day_start + rng.uniform(0, 86400 - 3600)).rows]
+            rows = [
+                r
+                for _ in range(n)
+                for r in conversation(rng, day_start + rng.uniform(0, 86400 - 3600)).rows
+            ]
             rows.sort(key=lambda r: r[0])
             buffer = io.StringIO()
             writer = csv.writer(buffer)
@@ -231,8 +323,11 @@ def fill(count: int) -> int:
                 writer.writerow([next_id, sender, type_name, ts, intent, action, json.dumps(data)])
                 next_id += 1
             buffer.seek(0)
-            cursor.copy_expert("COPY events (id, sender_id, type_name, timestamp, intent_name, "
-                               "action_name, data) FROM STDIN WITH (FORMAT csv)", buffer)
+            cursor.copy_expert(
+                "COPY events (id, sender_id, type_name, timestamp, intent_name, "
+                "action_name, data) FROM STDIN WITH (FORMAT csv)",
+                buffer,
+            )
         cursor.execute("SELECT setval(pg_get_serial_sequence('events', 'id'), max(id)) FROM events")
         cursor.execute("ANALYZE events")
     raw.commit()
@@ -250,37 +345,57 @@ def manage(*args) -> float:
 def staff_data():
     """Staff have followed up nearly every escalation older than three days."""
     from django.db import connection
+
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE staff_escalation SET followup_status = 'called_back', "
-                       "followup_at = at + (5 + id * 37 % 240) * interval '1 minute' "
-                       "WHERE at < now() - interval '3 days' AND id % 20 <> 0")
+        cursor.execute(
+            "UPDATE staff_escalation SET followup_status = 'called_back', "
+            "followup_at = at + (5 + id * 37 % 240) * interval '1 minute' "
+            "WHERE at < now() - interval '3 days' AND id % 20 <> 0"
+        )
         # what the follow-up view records (console/analytics/receivers.py)
-        cursor.execute("INSERT INTO analytics_firstfollowup (escalation_id, at) SELECT id, "
-                       "followup_at FROM staff_escalation WHERE followup_status <> 'pending'")
-        cursor.execute("UPDATE staff_conversation c SET needs_followup = EXISTS (SELECT 1 FROM "
-                       "staff_escalation e WHERE e.conversation_id = c.id AND e.followup_status "
-                       "IN ('pending', 'no_answer')) WHERE escalation_level <> ''")
+        cursor.execute(
+            "INSERT INTO analytics_firstfollowup (escalation_id, at) SELECT id, "
+            "followup_at FROM staff_escalation WHERE followup_status <> 'pending'"
+        )
+        cursor.execute(
+            "UPDATE staff_conversation c SET needs_followup = EXISTS (SELECT 1 FROM "
+            "staff_escalation e WHERE e.conversation_id = c.id AND e.followup_status "
+            "IN ('pending', 'no_answer')) WHERE escalation_level <> ''"
+        )
 
 
 def vacuum():
     """What autovacuum does soon after the first sync (it is off on some servers)."""
     from django.db import connection
+
     with connection.cursor() as cursor:
-        for table in ("staff_conversation", "staff_escalation", "staff_conversationtag",
-                      "analytics_conversationfacts", "analytics_feedback",
-                      "analytics_firstfollowup"):
+        for table in (
+            "staff_conversation",
+            "staff_escalation",
+            "staff_conversationtag",
+            "analytics_conversationfacts",
+            "analytics_feedback",
+            "analytics_firstfollowup",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def indexes_used(queries) -> list:
     """Index names in the plans of the SELECTs on the conversation and events tables."""
     from django.db import connection
+
     names = []
     with connection.cursor() as cursor:
         for sql, params in queries:
-            if sql.startswith("SELECT") and any(table in sql for table in (
-                    'FROM "staff_conversation"', "FROM events", 'FROM "analytics_',
-                    'FROM "staff_escalation"')):
+            if sql.startswith("SELECT") and any(
+                table in sql
+                for table in (
+                    'FROM "staff_conversation"',
+                    "FROM events",
+                    'FROM "analytics_',
+                    'FROM "staff_escalation"',
+                )
+            ):
                 cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
                 plan = json.dumps(cursor.fetchone()[0])
                 found = [part.split('"')[0] for part in plan.split('"Index Name": "')[1:]]
@@ -291,27 +406,46 @@ def indexes_used(queries) -> list:
 def page_cases() -> list:
     """(name, filters to POST, or None for a plain URL, path) of the pages timed."""
     from console.staff.models import Conversation
+
     deep = max(1, Conversation.objects.count() // 50 // 2)
     today = datetime.date.today()
     year = f"from={today - datetime.timedelta(days=DAYS)}&to={today}"
-    transcript = (Conversation.objects.filter(escalation_level="EMERGENCY")
-                  .order_by("-message_count", "id").first() or Conversation.objects.first())
+    transcript = (
+        Conversation.objects.filter(escalation_level="EMERGENCY")
+        .order_by("-message_count", "id")
+        .first()
+        or Conversation.objects.first()
+    )
     return [
         ("list, page 1", {}, "/conversations/"),
         (f"list, page {deep} (offset {(deep - 1) * 50:,})", {}, f"/conversations/?page={deep}"),
-        ("filter: EMERGENCY, awaiting follow-up", {"level": "EMERGENCY", "followup": "open"},
-         "/conversations/"),
+        (
+            "filter: EMERGENCY, awaiting follow-up",
+            {"level": "EMERGENCY", "followup": "open"},
+            "/conversations/",
+        ),
         ('search "bladder" (rare word)', {"q": "bladder"}, "/conversations/"),
         ('search "kyphoplasty" (common word)', {"q": "kyphoplasty"}, "/conversations/"),
-        ("filter: one month, 3 months ago",
-         {"date_from": today - datetime.timedelta(days=90),
-          "date_to": today - datetime.timedelta(days=61)}, "/conversations/"),
-        (f"transcript ({transcript.message_count} patient messages, escalated)", None,
-         f"/conversations/{transcript.pk}/"),
+        (
+            "filter: one month, 3 months ago",
+            {
+                "date_from": today - datetime.timedelta(days=90),
+                "date_to": today - datetime.timedelta(days=61),
+            },
+            "/conversations/",
+        ),
+        (
+            f"transcript ({transcript.message_count} patient messages, escalated)",
+            None,
+            f"/conversations/{transcript.pk}/",
+        ),
         ("analytics, last 30 days (the default)", None, "/analytics/"),
         ("analytics, 365 days", None, f"/analytics/?{year}"),
-        ("analytics CSV: conversations per day by channel, 365 days", None,
-         f"/analytics/export.csv?table=per_day_channel&{year}"),
+        (
+            "analytics CSV: conversations per day by channel, 365 days",
+            None,
+            f"/analytics/export.csv?table=per_day_channel&{year}",
+        ),
     ]
 
 
@@ -328,6 +462,7 @@ def time_pages(client, cases, repeat: int) -> list:
     from django.test.utils import CaptureQueriesContext
 
     from console.staff.models import Conversation
+
     results = []
     for name, filters, path in cases:
         if filters is not None:  # the console keeps filters in the session
@@ -344,13 +479,15 @@ def time_pages(client, cases, repeat: int) -> list:
             assert response.status_code == 200, path
         with CaptureQueriesContext(connection) as captured:
             fetch(client, path)
-        queries: List[Tuple[str, Any]] = [(q["sql"].replace("%", "%%"), ())
-                                          for q in captured.captured_queries]
+        queries: List[Tuple[str, Any]] = [
+            (q["sql"].replace("%", "%%"), ()) for q in captured.captured_queries
+        ]
         if path.startswith("/conversations/") and filters is None:
             # the transcript reads the events through SQLAlchemy
             sender = Conversation.objects.get(pk=path.split("/")[2]).sender_id
-            queries.append(("SELECT * FROM events WHERE sender_id IN (%s) ORDER BY sender_id, id",
-                            [sender]))
+            queries.append(
+                ("SELECT * FROM events WHERE sender_id IN (%s) ORDER BY sender_id, id", [sender])
+            )
         shown = body.decode()
         rows = shown.split("<caption>")[1].split(" conversation")[0] if "<caption>" in shown else ""
         if 'id="summary"' in shown:  # the analytics page: conversations in the range
@@ -358,50 +495,81 @@ def time_pages(client, cases, repeat: int) -> list:
         elif path.startswith("/analytics/export"):
             rows = str(body.count(b"\n") - 1)  # days in the CSV
         rows = f"{int(rows):,}" if rows.isdigit() else "–"
-        results.append({"name": name, "rows": rows, "median": statistics.median(times),
-                        "p95": sorted(times)[max(0, round(0.95 * len(times)) - 1)],
-                        "queries": len(captured), "indexes": indexes_used(queries)})
-        print(f"{name:<50} {rows:>7} {results[-1]['median']:6.1f} ms  "
-              f"p95 {results[-1]['p95']:6.1f} ms")
+        results.append(
+            {
+                "name": name,
+                "rows": rows,
+                "median": statistics.median(times),
+                "p95": sorted(times)[max(0, round(0.95 * len(times)) - 1)],
+                "queries": len(captured),
+                "indexes": indexes_used(queries),
+            }
+        )
+        print(
+            f"{name:<50} {rows:>7} {results[-1]['median']:6.1f} ms  "
+            f"p95 {results[-1]['p95']:6.1f} ms"
+        )
     return results
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor())
-    memory = next(int(line.split()[1]) for line in open("/proc/meminfo")
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")
+    )
     from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0].split()[0]
     import django
-    return (f"{os.cpu_count()} CPU cores ({cpu}), {memory / 2**20:.0f} GB RAM, "
-            f"PostgreSQL {pg} on the same machine, Python {platform.python_version()}, "
-            f"Django {django.get_version()}")
+
+    return (
+        f"{os.cpu_count()} CPU cores ({cpu}), {memory / 2**20:.0f} GB RAM, "
+        f"PostgreSQL {pg} on the same machine, Python {platform.python_version()}, "
+        f"Django {django.get_version()}"
+    )
 
 
 def console_indexes() -> list:
     from django.db import connection
+
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'conv%' "
-                       "OR indexname LIKE 'console_events%' OR indexname IN ('facts_day', "
-                       "'feedback_day') ORDER BY tablename, indexname")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'conv%' "
+            "OR indexname LIKE 'console_events%' OR indexname IN ('facts_day', "
+            "'feedback_day') ORDER BY tablename, indexname"
+        )
         return cursor.fetchall()
 
 
 def report(args, counts, timings, fresh, steady, about) -> str:
     over = [p["name"] for p in fresh + steady if p["p95"] > TARGET_MS]
     lines = [
-        "# Staff console with 100,000 conversations: benchmark", "",
-        f"Generated by `bench/bench_console.py` on {datetime.date.today()} ({about}).", "",
+        "# Staff console with 100,000 conversations: benchmark",
+        "",
+        f"Generated by `bench/bench_console.py` on {datetime.date.today()} ({about}).",
+        "",
         f"Target: **under {TARGET_MS} ms per page with 100,000 conversations.** "
-        + ("Every page below meets it, p95 included." if not over else
-           "Over target (p95): " + ", ".join(sorted(set(over))) + "."), "",
+        + (
+            "Every page below meets it, p95 included."
+            if not over
+            else "Over target (p95): " + ", ".join(sorted(set(over))) + "."
+        ),
+        "",
         "Reproduce with `.venv/bin/python bench/bench_console.py` (it drops and recreates the "
         f"PostgreSQL database `{DB}` on 127.0.0.1:5432; about {timings['total'] / 60:.0f} min "
-        "in all).", "",
-        "## Data", "",
+        "in all).",
+        "",
+        "## Data",
+        "",
         f"{counts['conversations']:,} synthetic conversations ({counts['events']:,} events) spread "
         f"over the last {DAYS} days, written to Rasa's `events` table in the SQLTrackerStore "
         "format (the table created from Rasa's own model, ids in time order, each event's "
@@ -413,69 +581,94 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         f"rest 20 %, twilio_whatsapp 5 %. {counts['escalated']:,} conversations are escalated "
         f"({counts['emergency']:,} EMERGENCY); 95 % of the escalations older than three days "
         f"are marked followed up (first follow-up 5 to 244 minutes after the escalation), "
-        f"leaving {counts['open']:,} conversations awaiting follow-up.", "",
-        "## One-off steps (as `scripts/run_console.sh` runs them)", "",
-        "| step | time |", "| --- | --- |",
+        f"leaving {counts['open']:,} conversations awaiting follow-up.",
+        "",
+        "## One-off steps (as `scripts/run_console.sh` runs them)",
+        "",
+        "| step | time |",
+        "| --- | --- |",
         f"| fill `events` by COPY, then ANALYZE (stands in for Rasa) | {timings['fill']:.0f} s |",
         f"| `manage.py migrate` (empty console tables) | {timings['migrate']:.1f} s |",
         f"| `manage.py ensure_tracker_indexes` on {counts['events']:,} events "
         f"| {timings['indexes']:.1f} s |",
         f"| `manage.py sync_conversations`: first sync of {counts['conversations']:,} "
         f"conversations | **{timings['sync']:.0f} s** |",
-        f"| `manage.py sync_conversations` again, nothing new | {timings['resync']:.1f} s |", "",
-        "Each time is the whole command, Python start included.", "",
-        "## Page times", "",
+        f"| `manage.py sync_conversations` again, nothing new | {timings['resync']:.1f} s |",
+        "",
+        "Each time is the whole command, Python start included.",
+        "",
+        "## Page times",
+        "",
         f"Django's test client in the benchmark's process, signed in as an admin, "
         f"{args.repeat} requests per page after 2 warm-up requests: the whole request "
         "(middleware, session, the list's count and page queries, the follow-up banner's "
         "count, template), without a network or gunicorn in front. Filters are applied as the "
         "console keeps them (POSTed to the session), so every list is a GET of `/conversations/`.",
-        "", "Measured twice: right after the first sync, and after `VACUUM ANALYZE` of the "
+        "",
+        "Measured twice: right after the first sync, and after `VACUUM ANALYZE` of the "
         "console's tables, which autovacuum does on its own soon after (the visibility map "
         "then lets the counts use index-only scans). A p95 well above the median is a "
-        "request that ran the console's catch-up sync, which a page does at most every 2 s.", "",
+        "request that ran the console's catch-up sync, which a page does at most every 2 s.",
+        "",
         "| page | conversations | median, just synced | p95, just synced | median, vacuumed "
         "| p95, vacuumed | SQL queries | indexes in the plans (vacuumed) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-    lines += [f"| {a['name']} | {a['rows']} | {a['median']:.0f} ms | {a['p95']:.0f} ms | "
-              f"{b['median']:.0f} ms | {b['p95']:.0f} ms | {b['queries']} | "
-              f"{', '.join(f'`{n}`' for n in b['indexes']) or '–'} |"
-              for a, b in zip(fresh, steady)]
-    lines += ["", "The analytics page (console/analytics) is timed as a clinician opens it, over "
-              "its default range (the last 30 days) and over the whole year of data; its "
-              "'conversations' column is the conversations in the range. It never reads the "
-              "events either: the sync also writes one row per conversation into "
-              "`analytics_conversationfacts` (and ratings into `analytics_feedback`), and the "
-              "page is three aggregate queries (per day, channel and language with every count "
-              "as a filtered COUNT, through `facts_day`; the escalations of the range with "
-              "their first follow-up; ratings by topic and language through `feedback_day`), "
-              "added up in Python and drawn as inline SVG.", ""]
-    lines += ["## What makes it fast", "",
-              "The list never reads the events: `sync.py` summarises each conversation into a "
-              "row of `staff_conversation`, and `filters.py` filters and orders that table "
-              "newest first, so a page is an index walk that stops after 50 rows, plus the "
-              "count for the pager. The indexes, as created in the benchmark's database:", "",
-              "| index | definition |", "| --- | --- |"]
-    lines += [f"| `{name}` | `{definition.split(' USING ', 1)[1]}` on "
-              f"`{definition.split(' ON ')[1].split()[0]}` |"
-              for name, definition in console_indexes()]
-    lines += ["",
-              "- `conv_*` other than `conv_search_trgm` are declared in "
-              "`Conversation.Meta.indexes` "
-              "(console/staff/models.py): `conv_recent` is the list order (page 1, deep pages, "
-              "date ranges); partial indexes in the same order serve the selective filters "
-              "(escalated, awaiting follow-up, fallback, low confidence, reviewed). "
-              "`conv_followup` also answers the \"awaiting follow-up\" banner on every page. "
-              "The unfiltered count reads the smallest index of the table "
-              "(`staff_conversation_reviewed_by_id_…`, nearly all NULL).",
-              "- `conv_search_trgm` (migration 0002, extension pg_trgm) serves the free-text "
-              "search, a `LIKE '%…%'` on the lower-cased messages and sender id.",
-              "- `console_events_sender_id_id` and `console_events_timestamp` are added to Rasa's "
-              "`events` table by `ensure_tracker_indexes` (console/staff/tracker.py, "
-              "`EVENT_INDEXES`): a transcript and the sync read one sender's events in id "
-              "order through the first; retention deletes by timestamp with the second.",
-              "- `facts_day` and `feedback_day` (console/analytics/models.py) serve the "
-              "analytics page's date range.", ""]
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    lines += [
+        f"| {a['name']} | {a['rows']} | {a['median']:.0f} ms | {a['p95']:.0f} ms | "
+        f"{b['median']:.0f} ms | {b['p95']:.0f} ms | {b['queries']} | "
+        f"{', '.join(f'`{n}`' for n in b['indexes']) or '–'} |"
+        for a, b in zip(fresh, steady)
+    ]
+    lines += [
+        "",
+        "The analytics page (console/analytics) is timed as a clinician opens it, over "
+        "its default range (the last 30 days) and over the whole year of data; its "
+        "'conversations' column is the conversations in the range. It never reads the "
+        "events either: the sync also writes one row per conversation into "
+        "`analytics_conversationfacts` (and ratings into `analytics_feedback`), and the "
+        "page is three aggregate queries (per day, channel and language with every count "
+        "as a filtered COUNT, through `facts_day`; the escalations of the range with "
+        "their first follow-up; ratings by topic and language through `feedback_day`), "
+        "added up in Python and drawn as inline SVG.",
+        "",
+    ]
+    lines += [
+        "## What makes it fast",
+        "",
+        "The list never reads the events: `sync.py` summarises each conversation into a "
+        "row of `staff_conversation`, and `filters.py` filters and orders that table "
+        "newest first, so a page is an index walk that stops after 50 rows, plus the "
+        "count for the pager. The indexes, as created in the benchmark's database:",
+        "",
+        "| index | definition |",
+        "| --- | --- |",
+    ]
+    lines += [
+        f"| `{name}` | `{definition.split(' USING ', 1)[1]}` on "
+        f"`{definition.split(' ON ')[1].split()[0]}` |"
+        for name, definition in console_indexes()
+    ]
+    lines += [
+        "",
+        "- `conv_*` other than `conv_search_trgm` are declared in "
+        "`Conversation.Meta.indexes` "
+        "(console/staff/models.py): `conv_recent` is the list order (page 1, deep pages, "
+        "date ranges); partial indexes in the same order serve the selective filters "
+        "(escalated, awaiting follow-up, fallback, low confidence, reviewed). "
+        '`conv_followup` also answers the "awaiting follow-up" banner on every page. '
+        "The unfiltered count reads the smallest index of the table "
+        "(`staff_conversation_reviewed_by_id_…`, nearly all NULL).",
+        "- `conv_search_trgm` (migration 0002, extension pg_trgm) serves the free-text "
+        "search, a `LIKE '%…%'` on the lower-cased messages and sender id.",
+        "- `console_events_sender_id_id` and `console_events_timestamp` are added to Rasa's "
+        "`events` table by `ensure_tracker_indexes` (console/staff/tracker.py, "
+        "`EVENT_INDEXES`): a transcript and the sync read one sender's events in id "
+        "order through the first; retention deletes by timestamp with the second.",
+        "- `facts_day` and `feedback_day` (console/analytics/models.py) serve the "
+        "analytics page's date range.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -491,8 +684,9 @@ def main():
     t = time.perf_counter()
     events = fill(args.conversations)
     timings["fill"] = time.perf_counter() - t
-    print(f"filled {args.conversations:,} conversations, {events:,} events "
-          f"in {timings['fill']:.0f} s")
+    print(
+        f"filled {args.conversations:,} conversations, {events:,} events in {timings['fill']:.0f} s"
+    )
     timings["migrate"] = manage("migrate", "--noinput", "-v", "0")
     timings["indexes"] = manage("ensure_tracker_indexes")
     timings["sync"] = manage("sync_conversations")
@@ -500,16 +694,21 @@ def main():
     manage("clearsessions")
 
     import django
+
     django.setup()
     from django.test import Client
 
     from console.staff.models import ADMIN, Conversation, User
+
     staff_data()
     escalated = Conversation.objects.exclude(escalation_level="")
-    counts = {"conversations": Conversation.objects.count(), "events": events,
-              "escalated": escalated.count(),
-              "emergency": escalated.filter(escalation_level="EMERGENCY").count(),
-              "open": Conversation.objects.filter(needs_followup=True).count()}
+    counts = {
+        "conversations": Conversation.objects.count(),
+        "events": events,
+        "escalated": escalated.count(),
+        "emergency": escalated.filter(escalation_level="EMERGENCY").count(),
+        "open": Conversation.objects.filter(needs_followup=True).count(),
+    }
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.create(username="bench-admin", role=ADMIN))
     cases = page_cases()

@@ -37,13 +37,14 @@ credentials.yml:
       bot_message_evt: bot_uttered
       session_persistence: true
 """
+
 import inspect
 import json
 import logging
 import os
 import re
 import secrets
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels import socketio as stock
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -64,34 +65,41 @@ def allowed_origins(environ: Optional[Dict[str, str]] = None) -> List[str]:
     return [origin.rstrip("/") for origin in env.get("ALLOWED_ORIGINS", "").split()]
 
 
-def closed_session_is_400(handle_request: Callable[..., Awaitable[Any]]
-                          ) -> Callable[..., Awaitable[Any]]:
+def closed_session_is_400(
+    handle_request: Callable[..., Awaitable[Any]],
+) -> Callable[..., Awaitable[Any]]:
     """python-engineio 4.15 answers a POST to a session that closed meanwhile with an
     uncaught KeyError, i.e. a 500 (its GET path answers 400): answer 400 there too."""
+
     async def handle(*args: Any, **kwargs: Any) -> Any:
         try:
             return await handle_request(*args, **kwargs)
         except KeyError:
             return response.text("Session is disconnected", status=400)
+
     return handle
 
 
-def readable_packets_only(handle_eio_message: Callable[..., Awaitable[Any]]
-                          ) -> Callable[..., Awaitable[Any]]:
+def readable_packets_only(
+    handle_eio_message: Callable[..., Awaitable[Any]],
+) -> Callable[..., Awaitable[Any]]:
     """python-socketio 5.18 decodes each packet without a check: a malformed one ("42null",
     "42[]", JSON nested thousands deep) raised inside the server and was logged as an error
     with its traceback. Such a packet is dropped with a one-line warning instead."""
-    async def handle(eio_sid: Text, data: Any) -> Any:
+
+    async def handle(eio_sid: str, data: Any) -> Any:
         try:
             return await handle_eio_message(eio_sid, data)
         except (ValueError, TypeError, IndexError, KeyError, RecursionError) as error:
             logger.warning("Dropped an unreadable socket.io packet (%s).", type(error).__name__)
             return None
+
     return handle
 
 
-def read_message(data: Any, sid: Text, session_persistence: bool, metadata_key: Text
-                 ) -> Optional[Tuple[Text, Text, Dict[Text, Any]]]:
+def read_message(
+    data: Any, sid: str, session_persistence: bool, metadata_key: str
+) -> Optional[Tuple[str, str, Dict[str, Any]]]:
     """(text, sender id, metadata) of a `user_uttered` event, or None when it is not one
     (stock Rasa raised on anything but a dict with a string message)."""
     if not isinstance(data, dict):
@@ -113,27 +121,27 @@ def read_message(data: Any, sid: Text, session_persistence: bool, metadata_key: 
 class SocketIOOutput(stock.SocketIOOutput):
     """Stock output, except that `custom` payloads reach the widget intact."""
 
-    language: Optional[Text] = None
+    language: Optional[str] = None
 
-    async def _send_message(self, socket_id: Text, response: Any) -> None:
+    async def _send_message(self, socket_id: str, response: Any) -> None:
         if self.language and isinstance(response, dict):
             response = {**response, "language": self.language}
         await super()._send_message(socket_id, response)
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         await self._send_answer(recipient_id, message)
         utter = message.get("utter_action") or ""
         if isinstance(utter, str) and utter.startswith(FAQ_RESPONSE_PREFIX):
-            topic = utter[len(FAQ_RESPONSE_PREFIX):]
+            topic = utter[len(FAQ_RESPONSE_PREFIX) :]
             await self._send_message(recipient_id, {FEEDBACK_KEY: {"topic": topic}})
 
-    async def _send_answer(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def _send_answer(self, recipient_id: str, message: Dict[str, Any]) -> None:
         self.language = message.get("language") or self.language
         custom = message.get("custom")
         if not (isinstance(custom, dict) and message.get("text")):
             await super().send_response(recipient_id, message)
             return
-        bot_message: Dict[Text, Any] = {"text": message["text"].strip(), "custom": custom}
+        bot_message: Dict[str, Any] = {"text": message["text"].strip(), "custom": custom}
         buttons = message.get("quick_replies") or message.get("buttons")
         if buttons:
             bot_message["quick_replies"] = [
@@ -146,7 +154,7 @@ class SocketIOOutput(stock.SocketIOOutput):
             await super().send_response(recipient_id, rest)
 
     async def send_custom_json(
-        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
     ) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
@@ -155,11 +163,12 @@ class SocketIOInput(stock.SocketIOInput):
     """Stock socket.io input with an origin allow-list and the output above."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, *args: Any, cors_allowed_origins: Optional[List[str]] = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cors_allowed_origins: Optional[List[str]] = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         origins = allowed_origins() if cors_allowed_origins is None else cors_allowed_origins
         # None = same origin only (python-engineio's default); never [] (= no check).
@@ -170,9 +179,7 @@ class SocketIOInput(stock.SocketIOInput):
             return super().get_output_channel()
         return SocketIOOutput(self.sio, self.bot_message_evt)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def handle(message: UserMessage) -> Any:
             if self.session_persistence and not SESSION_ID.match(message.sender_id or ""):
                 logger.warning("Ignored a socket.io message for a session id not handed out here.")
@@ -190,17 +197,24 @@ class SocketIOInput(stock.SocketIOInput):
         sio.eio.on("message", readable_packets_only(sio._handle_eio_message))
 
         @sio.on(self.user_message_evt, namespace=self.namespace)  # replaces the stock one
-        async def handle_message(sid: Text, data: Any = None) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             message = read_message(data, sid, self.session_persistence, self.metadata_key)
             if message is None:
                 logger.warning("Ignored a socket.io message that is not a chat message.")
                 return
             text, sender_id, metadata = message
-            await handle(UserMessage(text, SocketIOOutput(sio, self.bot_message_evt),
-                                     sender_id, input_channel=self.name(), metadata=metadata))
+            await handle(
+                UserMessage(
+                    text,
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
 
         @sio.on("session_request", namespace=self.namespace)  # replaces the stock handler
-        async def session_request(sid: Text, data: Any = None) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not (isinstance(session_id, str) and SESSION_ID.match(session_id)):
                 session_id = secrets.token_hex(16)

@@ -1,5 +1,6 @@
 """Settings of the staff console. Everything that differs between machines comes from
 the environment; `make run` works with none of it set (development defaults)."""
+
 import os
 import secrets
 from datetime import timedelta
@@ -41,7 +42,8 @@ TRACKER_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'ass
 # The console's own tables: the same PostgreSQL database in production, a file beside
 # the tracker store in development. CONSOLE_DATABASE_URL overrides both.
 CONSOLE_DATABASE_URL = os.environ.get("CONSOLE_DATABASE_URL") or (
-    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL) else f"sqlite:///{VAR / 'console.db'}")
+    TRACKER_DATABASE_URL if is_postgres(TRACKER_DATABASE_URL) else f"sqlite:///{VAR / 'console.db'}"
+)
 DATABASES = {"default": django_database(CONSOLE_DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -73,30 +75,38 @@ MIDDLEWARE = [
 ]
 ROOT_URLCONF = "console.urls"
 WSGI_APPLICATION = "console.wsgi.application"
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-        "console.staff.context.console",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "console.staff.context.console",
+            ]
+        },
+    }
+]
 
 # Accounts: Argon2 hashes, lockout after repeated failures (django-axes).
 AUTH_USER_MODEL = "staff.User"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
-                           "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:conversations"
 LOGOUT_REDIRECT_URL = "staff:login"
@@ -120,7 +130,8 @@ CONSOLE_TRUSTED_PROXIES = parse_networks(os.environ.get("CONSOLE_TRUSTED_PROXIES
 if os.environ.get("CONSOLE_TRUST_X_FORWARDED_FOR"):
     raise ImproperlyConfigured(
         "CONSOLE_TRUST_X_FORWARDED_FOR is gone (it trusted the client's own leftmost hop): "
-        "name the proxies in CONSOLE_TRUSTED_PROXIES instead, see docs/deploy.md")
+        "name the proxies in CONSOLE_TRUSTED_PROXIES instead, see docs/deploy.md"
+    )
 
 # Second factor (console/staff/two_factor.py): a TOTP code from an authenticator app.
 # CONSOLE_REQUIRE_2FA=1 (production) makes it compulsory for clinicians and admins;
@@ -138,7 +149,9 @@ SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "console_session"
 CSRF_COOKIE_NAME = "console_csrftoken"
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CONSOLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("CONSOLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if _flag("CONSOLE_HTTPS", False):  # behind a TLS-terminating proxy

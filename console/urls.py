@@ -1,5 +1,6 @@
 """URLs of the console: the staff pages in console.staff.urls, the analytics page in
 console.analytics.urls."""
+
 from django.urls import include, path
 
 urlpatterns = [

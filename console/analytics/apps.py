@@ -1,4 +1,5 @@
 """The analytics page's app: how the assistant is doing, from the console's summaries."""
+
 from django.apps import AppConfig
 
 

@@ -5,6 +5,7 @@ Derived from the tracker events when staff/sync.py summarises a conversation
 reads events. The first follow-up of an escalation is kept here because the staff
 table only remembers the latest status change.
 """
+
 from django.db import models
 
 from console.staff.models import Conversation, Escalation
@@ -13,8 +14,9 @@ from console.staff.models import Conversation, Escalation
 class ConversationFacts(models.Model):
     """One conversation as the page counts it (facts.py says how each column is read)."""
 
-    conversation = models.OneToOneField(Conversation, primary_key=True,
-                                        on_delete=models.CASCADE, related_name="facts")
+    conversation = models.OneToOneField(
+        Conversation, primary_key=True, on_delete=models.CASCADE, related_name="facts"
+    )
     day = models.DateField(help_text="local date of the conversation's first event")
     channel = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=16, blank=True)
@@ -37,8 +39,9 @@ class ConversationFacts(models.Model):
 class Feedback(models.Model):
     """A patient's rating of an answer (contract.INTENT_FEEDBACK), one per `user` event."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="feedback")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="feedback"
+    )
     event_id = models.BigIntegerField()
     at = models.DateTimeField()
     day = models.DateField()
@@ -48,14 +51,16 @@ class Feedback(models.Model):
     channel = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["conversation", "event_id"],
-                                               name="feedback_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "event_id"], name="feedback_once")
+        ]
         indexes = [models.Index("day", name="feedback_day")]
 
 
 class FirstFollowUp(models.Model):
     """When staff first changed an escalation's follow-up status from "pending"."""
 
-    escalation = models.OneToOneField(Escalation, primary_key=True, on_delete=models.CASCADE,
-                                      related_name="first_followup")
+    escalation = models.OneToOneField(
+        Escalation, primary_key=True, on_delete=models.CASCADE, related_name="first_followup"
+    )
     at = models.DateTimeField()

@@ -9,6 +9,7 @@
 A day is the local date (settings.TIME_ZONE) of a conversation's first event, of an
 escalation or of a rating; a range includes both of its days.
 """
+
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -27,11 +28,16 @@ from contract import RATING_DOWN, RATING_UP, TRIAGE_LEVELS
 
 LEVELS = ("EMERGENCY", "URGENT")
 FLAGS = {
-    "greeted": Q(greeted=True), "faq": Q(faq=True), "symptom_check": Q(symptom_check=True),
+    "greeted": Q(greeted=True),
+    "faq": Q(faq=True),
+    "symptom_check": Q(symptom_check=True),
     "faq_or_symptom": Q(faq=True) | Q(symptom_check=True),
-    "triaged": ~Q(triage_level=""), "appointment": Q(appointment=True),
-    "contained": Q(contained=True), "escalated": Q(escalated=True),
-    "human_requested": Q(human_requested=True), "taken_over": Q(taken_over=True),
+    "triaged": ~Q(triage_level=""),
+    "appointment": Q(appointment=True),
+    "contained": Q(contained=True),
+    "escalated": Q(escalated=True),
+    "human_requested": Q(human_requested=True),
+    "taken_over": Q(taken_over=True),
     "with_fallback": Q(fallback_replies__gt=0),
     **{f"triage_{level}": Q(triage_level=level) for level in TRIAGE_LEVELS},
 }
@@ -88,12 +94,18 @@ def report(start: date, end: date) -> Report:
 def _conversations(result: Report) -> None:
     # annotated as n_<name>: a field's own name would shadow the field in the filters
     annotations: Dict[str, Any] = {f"n_{name}": Count("pk", filter=q) for name, q in FLAGS.items()}
-    qs = (ConversationFacts.objects.filter(day__gte=result.start, day__lte=result.end)
-          .values("day", "channel", "language")
-          .annotate(n_conversations=Count("pk"), n_patient_messages=Sum("patient_messages"),
-                    n_fallback_replies=Sum("fallback_replies"), **annotations)
-          .values_list("day", "channel", "language", *[f"n_{k}" for k in SUMS])
-          .order_by())
+    qs = (
+        ConversationFacts.objects.filter(day__gte=result.start, day__lte=result.end)
+        .values("day", "channel", "language")
+        .annotate(
+            n_conversations=Count("pk"),
+            n_patient_messages=Sum("patient_messages"),
+            n_fallback_replies=Sum("fallback_replies"),
+            **annotations,
+        )
+        .values_list("day", "channel", "language", *[f"n_{k}" for k in SUMS])
+        .order_by()
+    )
     # a year is thousands of rows of two dozen counts: read them as plain tuples (no
     # per-value converters) and add them up column-wise in C (zip, sum)
     sql, params = qs.query.sql_with_params()
@@ -118,16 +130,17 @@ def _conversations(result: Report) -> None:
         result.by_channel[channel] = added(groups)
     for language, groups in by_language.items():
         result.by_language[language] = added(groups)
-    result.totals = added([c for groups in by_channel.values() for c in groups]) \
-        if rows else Counter()
+    result.totals = (
+        added([c for groups in by_channel.values() for c in groups]) if rows else Counter()
+    )
     rank = lambda groups: sorted(groups, key=lambda k: (-groups[k]["conversations"], k))  # noqa: E731
     result.channels, result.languages = rank(result.by_channel), rank(result.by_language)
 
 
 def _escalations(result: Report) -> None:
-    rows = (Escalation.objects
-            .filter(at__gte=_start(result.start), at__lt=_start(result.end + timedelta(days=1)))
-            .values_list("at", "level", "first_followup__at"))
+    rows = Escalation.objects.filter(
+        at__gte=_start(result.start), at__lt=_start(result.end + timedelta(days=1))
+    ).values_list("at", "level", "first_followup__at")
     for at, level, followed in rows:
         day = local_day(at)
         result.escalations[day][level] += 1
@@ -138,14 +151,19 @@ def _escalations(result: Report) -> None:
 
 
 def _feedback(result: Report) -> None:
-    rows = (Feedback.objects.filter(day__gte=result.start, day__lte=result.end)
-            .values("topic", "language")
-            .annotate(up=Count("pk", filter=Q(rating=RATING_UP)),
-                      down=Count("pk", filter=Q(rating=RATING_DOWN)))
-            .order_by())
+    rows = (
+        Feedback.objects.filter(day__gte=result.start, day__lte=result.end)
+        .values("topic", "language")
+        .annotate(
+            up=Count("pk", filter=Q(rating=RATING_UP)),
+            down=Count("pk", filter=Q(rating=RATING_DOWN)),
+        )
+        .order_by()
+    )
     for row in rows:
         result.feedback[(row["topic"] or "unknown", row["language"])].update(
-            up=row["up"], down=row["down"])
+            up=row["up"], down=row["down"]
+        )
 
 
 def median_and_p90(values: List[float]) -> Tuple[Optional[float], Optional[float]]:

@@ -1,4 +1,5 @@
 """URLs of the analytics page (tests/console/test_access.py holds each one's role rule)."""
+
 from django.urls import path
 
 from console.analytics import views

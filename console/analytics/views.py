@@ -1,6 +1,7 @@
 """The analytics page (clinicians and admins) and the CSV export of each of its tables.
 The date range is in the URL (?from=YYYY-MM-DD&to=YYYY-MM-DD), so a view can be shared;
 without it the page shows the last CONSOLE_ANALYTICS_DAYS days."""
+
 import csv
 from datetime import timedelta
 
@@ -62,11 +63,25 @@ def analytics(request):
     for t in found.values():
         rows = [[show(v, kind) for v, (_, kind) in zip(row, t.columns)] for row in t.rows]
         chart = drawn.get(t.name)
-        shown.append({"table": t, "html": table_html(t, rows, f"{export_url}?table={t.name}&{query}"),
-                      "chart": chart_html(chart) if chart else ""})
-    return render(request, "analytics/analytics.html", {
-        "form": form, "start": start, "end": end, "items": shown,
-        "totals": result.totals, "default_days": settings.CONSOLE_ANALYTICS_DAYS})
+        shown.append(
+            {
+                "table": t,
+                "html": table_html(t, rows, f"{export_url}?table={t.name}&{query}"),
+                "chart": chart_html(chart) if chart else "",
+            }
+        )
+    return render(
+        request,
+        "analytics/analytics.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "items": shown,
+            "totals": result.totals,
+            "default_days": settings.CONSOLE_ANALYTICS_DAYS,
+        },
+    )
 
 
 @role_required(CLINICIAN)
@@ -77,8 +92,15 @@ def export_csv(request):
     table = found.get(request.GET.get("table", ""))
     if table is None:
         raise Http404("no such table")
-    audit.record(request, "export_csv", target=f"analytics: {table.name}", rows=len(table.rows),
-                 table=table.name, start=start.isoformat(), end=end.isoformat())
+    audit.record(
+        request,
+        "export_csv",
+        target=f"analytics: {table.name}",
+        rows=len(table.rows),
+        table=table.name,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
 
     def rows():
         yield [heading for heading, _ in table.columns]
@@ -86,8 +108,11 @@ def export_csv(request):
             yield [export(value, kind) for value, (_, kind) in zip(row, table.columns)]
 
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow([_cell(v) for v in row]) for row in rows()),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (writer.writerow([_cell(v) for v in row]) for row in rows()),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = (
-        f'attachment; filename="analytics-{table.name}-{start}-{end}.csv"')
+        f'attachment; filename="analytics-{table.name}-{start}-{end}.csv"'
+    )
     return response

@@ -8,11 +8,12 @@ each conversation whose newest event it has not seen yet, from all of its events
 (follow-up, reviewed, tags, notes, missed red flags) is kept; the flagged messages of
 the safety review are derived data and rewritten with their conversation.
 """
+
 import logging
 import threading
 import time
 from collections import defaultdict
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from django.conf import settings
 from django.db import transaction
@@ -21,19 +22,29 @@ from django.utils import timezone
 
 from console.staff import tracker
 from console.staff.events import summarize
-from console.staff.models import (OPEN_STATUSES, Conversation, Escalation, FlaggedMessage,
-                                  SyncState)
+from console.staff.models import OPEN_STATUSES, Conversation, Escalation, FlaggedMessage, SyncState
 from console.staff.red_flag_review import flagged_messages
 
 logger = logging.getLogger(__name__)
 OVERLAP = 2000
 CHUNK = 400
-DERIVED = ["channel", "started_at", "last_event_at", "last_event_id", "message_count",
-           "escalation_level", "needs_followup", "has_fallback", "has_low_confidence",
-           "triage_level", "preview", "search_text"]
+DERIVED = [
+    "channel",
+    "started_at",
+    "last_event_at",
+    "last_event_id",
+    "message_count",
+    "escalation_level",
+    "needs_followup",
+    "has_fallback",
+    "has_low_confidence",
+    "triage_level",
+    "preview",
+    "search_text",
+]
 _lock = threading.Lock()
 _last_run = 0.0
-_indexed = set()  # tracker URLs whose indexes were checked by this process
+_indexed: Set[str] = set()  # tracker URLs whose indexes were checked by this process
 # Sent inside the sync's transaction after a batch of conversations was summarised, with
 # `groups` ({sender id: events}) and `conversations` ({sender id: Conversation}): other
 # apps derive their own tables from the same reading (console/analytics/receivers.py).
@@ -89,13 +100,17 @@ def sync_quietly(min_interval: float = 2.0) -> None:
 def resync(senders: List[str]) -> int:
     """Re-summarise the given senders now; drop those left without events (returns
     how many conversations were dropped)."""
-    groups, removed = {}, 0
+    groups: Dict[str, list] = {}
+    removed = 0
     for chunk in tracker.iter_chunks(senders, CHUNK):
         groups.update(tracker.events_of_senders(chunk))
     with transaction.atomic():
         for chunk in tracker.iter_chunks([s for s in senders if s not in groups], CHUNK):
-            removed += Conversation.objects.filter(sender_id__in=chunk).delete()[1].get(
-                "staff.Conversation", 0)
+            removed += (
+                Conversation.objects.filter(sender_id__in=chunk)
+                .delete()[1]
+                .get("staff.Conversation", 0)
+            )
         _apply(groups)
     return removed
 
@@ -103,8 +118,11 @@ def resync(senders: List[str]) -> int:
 def _stale(heads: Dict[str, int]) -> List[str]:
     known: Dict[str, int] = {}
     for chunk in tracker.iter_chunks(heads, CHUNK):
-        known.update(Conversation.objects.filter(sender_id__in=chunk)
-                     .values_list("sender_id", "last_event_id"))
+        known.update(
+            Conversation.objects.filter(sender_id__in=chunk).values_list(
+                "sender_id", "last_event_id"
+            )
+        )
     return [s for s, head in heads.items() if known.get(s, -1) < head]
 
 
@@ -129,14 +147,16 @@ def _apply(groups: Dict[str, list]) -> set:
         previous = old.get(conv.pk, {})
         conv.needs_followup = any(
             previous[e["event_id"]].is_open if e["event_id"] in previous else True
-            for e in summary["escalations"])
+            for e in summary["escalations"]
+        )
     Conversation.objects.bulk_create(new_rows)
     Conversation.objects.bulk_update(list(existing.values()), DERIVED, batch_size=500)
     conversations = {**existing, **{c.sender_id: c for c in new_rows}}
     _write_escalations(summaries, conversations, old)
     _write_flagged({s: flagged_messages(groups[s]) for s in summaries}, conversations)
-    summarized.send(sender=Conversation, groups={s: groups[s] for s in summaries},
-                    conversations=conversations)
+    summarized.send(
+        sender=Conversation, groups={s: groups[s] for s in summaries}, conversations=conversations
+    )
     return {s["channel"] for s in summaries.values()}
 
 
@@ -152,9 +172,15 @@ def _write_escalations(summaries, conversations, old) -> None:
             if esc is None:
                 create.append(Escalation(conversation=conv, **found))
             elif (esc.level, esc.categories, esc.recorded) != (
-                    found["level"], found["categories"], found["recorded"]):
+                found["level"],
+                found["categories"],
+                found["recorded"],
+            ):
                 esc.level, esc.categories, esc.recorded = (
-                    found["level"], found["categories"], found["recorded"])
+                    found["level"],
+                    found["categories"],
+                    found["recorded"],
+                )
                 update.append(esc)
         gone += [e.pk for event_id, e in previous.items() if event_id not in seen]
     Escalation.objects.bulk_create(create, batch_size=500)
@@ -169,12 +195,18 @@ def _write_flagged(found, conversations) -> None:
     for chunk in tracker.iter_chunks(pks, CHUNK):
         FlaggedMessage.objects.filter(conversation_id__in=chunk).delete()
     FlaggedMessage.objects.bulk_create(
-        [FlaggedMessage(conversation=conversations[s], **row)
-         for s, rows in found.items() for row in rows], batch_size=500)
+        [
+            FlaggedMessage(conversation=conversations[s], **row)
+            for s, rows in found.items()
+            for row in rows
+        ],
+        batch_size=500,
+    )
 
 
 def refresh_followup(conversation: Conversation) -> None:
     """Recompute the 'awaiting follow-up' flag after a follow-up status change."""
     conversation.needs_followup = conversation.escalations.filter(
-        followup_status__in=OPEN_STATUSES).exists()
+        followup_status__in=OPEN_STATUSES
+    ).exists()
     conversation.save(update_fields=["needs_followup"])

@@ -1,4 +1,5 @@
 """The practice's settings and the Rasa server's NLG: language versions, contact details."""
+
 import asyncio
 import re
 from functools import lru_cache
@@ -27,7 +28,12 @@ def test_hospital_line_is_added_when_configured():
 
 
 def test_contact_settings_left_at_their_example_values_are_reported():
-    assert practice({}).missing() == ["CLINIC_PHONE", "CLINIC_ADDRESS", "CLINIC_HOURS", "BOOKING_URL"]
+    assert practice({}).missing() == [
+        "CLINIC_PHONE",
+        "CLINIC_ADDRESS",
+        "CLINIC_HOURS",
+        "BOOKING_URL",
+    ]
     assert "CLINIC_PHONE" not in practice({"CLINIC_PHONE": "011 4055 4055"}).missing()
 
 
@@ -51,13 +57,21 @@ def render(response, monkeypatch, language=None, channel="rest", parse_data=None
 
 
 def test_emergency_advice_carries_the_configured_numbers(monkeypatch):
-    message = render("utter_emergency_advice", monkeypatch, EMERGENCY_NUMBER="108",
-                     HOSPITAL_EMERGENCY_LINE="011-4055-4055", PRACTICE_NAME="Test Hospital")
-    assert ("call 108 or the hospital's emergency line [+91 11 4055 4055](tel:+911140554055)"
-            in message["text"])
+    message = render(
+        "utter_emergency_advice",
+        monkeypatch,
+        EMERGENCY_NUMBER="108",
+        HOSPITAL_EMERGENCY_LINE="011-4055-4055",
+        PRACTICE_NAME="Test Hospital",
+    )
+    assert (
+        "call 108 or the hospital's emergency line [+91 11 4055 4055](tel:+911140554055)"
+        in message["text"]
+    )
     assert "emergency department now" in message["text"]
-    assert message["custom"] == {"emergency": {"level": "EMERGENCY", "call": "108",
-                                               "hospital_line": "011-4055-4055"}}
+    assert message["custom"] == {
+        "emergency": {"level": "EMERGENCY", "call": "108", "hospital_line": "011-4055-4055"}
+    }
 
 
 def test_greeting_names_the_configured_practice(monkeypatch):
@@ -74,12 +88,21 @@ def test_the_same_response_follows_the_conversation_language(monkeypatch):
     assert hinglish["text"].startswith("Namaste! Main") and not DEVANAGARI.search(hinglish["text"])
     assert "112" in hindi["text"] and "112" in hinglish["text"]
     assert [b["payload"] for b in hindi["buttons"]] == [b["payload"] for b in english["buttons"]]
-    assert (english["language"], hindi["language"], hinglish["language"]) == ("en", "hi", "hinglish")
+    assert (english["language"], hindi["language"], hinglish["language"]) == (
+        "en",
+        "hi",
+        "hinglish",
+    )
 
 
 def test_hospital_line_joins_in_the_conversation_language(monkeypatch):
-    message = render("utter_goodbye", monkeypatch, language="hi", channel="whatsapp",
-                     HOSPITAL_EMERGENCY_LINE="011 4055 4055")
+    message = render(
+        "utter_goodbye",
+        monkeypatch,
+        language="hi",
+        channel="whatsapp",
+        HOSPITAL_EMERGENCY_LINE="011 4055 4055",
+    )
     assert "112 या अस्पताल की इमरजेंसी लाइन +91 11 4055 4055 पर कॉल करें" in message["text"]
 
 
@@ -87,8 +110,9 @@ def test_the_clinic_number_is_a_tel_link_on_the_web_and_international_on_whatsap
     env = {"CLINIC_PHONE": "011 4055 5000", "BOOKING_URL": "https://clinic.test/book"}
     web = render("utter_human_contact", monkeypatch, channel="socketio", **env)["text"]
     whatsapp = render("utter_human_contact", monkeypatch, channel="whatsapp", **env)["text"]
-    twilio = render("utter_human_contact", monkeypatch, language="hinglish",
-                    channel="twilio_whatsapp", **env)["text"]
+    twilio = render(
+        "utter_human_contact", monkeypatch, language="hinglish", channel="twilio_whatsapp", **env
+    )["text"]
     assert "[+91 11 4055 5000](tel:+911140555000)" in web
     assert "[Book an appointment online](https://clinic.test/book)" in web
     assert "+91 11 4055 5000" in whatsapp and "tel:" not in whatsapp and "](" not in whatsapp
@@ -99,8 +123,13 @@ def test_the_clinic_number_is_a_tel_link_on_the_web_and_international_on_whatsap
 def test_doctor_number_and_unanswerable_questions_get_the_clinic_details(monkeypatch):
     for response in ("utter_human_contact", "utter_out_of_scope", "utter_default"):
         for language in (None, "hi", "hinglish"):
-            text = render(response, monkeypatch, language=language, channel="whatsapp",
-                          CLINIC_PHONE="+91 11 4055 5000")["text"]
+            text = render(
+                response,
+                monkeypatch,
+                language=language,
+                channel="whatsapp",
+                CLINIC_PHONE="+91 11 4055 5000",
+            )["text"]
             assert "+91 11 4055 5000" in text, (response, language)
 
 
@@ -116,9 +145,14 @@ def test_contact_values_exist_for_every_language_and_channel():
 
 
 def test_did_you_mean_keeps_only_the_candidate_topics_best_first(monkeypatch):
-    parse = {"text": "x", "intent": {"name": "faq_unsure", "confidence": 0.7},
-             "faq_candidates": [{"topic": "recovery", "confidence": 0.4},
-                                {"topic": "risks", "confidence": 0.35}]}
+    parse = {
+        "text": "x",
+        "intent": {"name": "faq_unsure", "confidence": 0.7},
+        "faq_candidates": [
+            {"topic": "recovery", "confidence": 0.4},
+            {"topic": "risks", "confidence": 0.35},
+        ],
+    }
     message = render("utter_faq_did_you_mean", monkeypatch, language="hi", parse_data=parse)
     assert [b["payload"] for b in message["buttons"]] == ["topic:recovery", "topic:risks"]
     assert [b["title"] for b in message["buttons"]] == ["ठीक होने में समय", "जोखिम"]
@@ -126,8 +160,12 @@ def test_did_you_mean_keeps_only_the_candidate_topics_best_first(monkeypatch):
 
 def test_no_response_is_left_with_an_unfilled_placeholder(monkeypatch):
     for name in load_domain().responses:
-        if name in {"utter_ask_appointment_confirmed", "utter_appointment_saved",
-                    "utter_triage_urgent", "utter_triage_routine"}:
+        if name in {
+            "utter_ask_appointment_confirmed",
+            "utter_appointment_saved",
+            "utter_triage_urgent",
+            "utter_triage_routine",
+        }:
             continue  # filled from form slots or by the action that utters them
         for language in (None, "hi", "hinglish"):
             text = render(name, monkeypatch, language=language)["text"]
@@ -141,12 +179,21 @@ def test_button_payloads_are_sent_as_written_and_never_templated(monkeypatch):
 
     templated = []
     real = interpolator.interpolate_text
-    monkeypatch.setattr(interpolator, "interpolate_text",
-                        lambda text, values: templated.append(text) or real(text, values))
+    monkeypatch.setattr(
+        interpolator,
+        "interpolate_text",
+        lambda text, values: templated.append(text) or real(text, values),
+    )
     domain = load_domain()
-    with_payloads = {name: [b["payload"] for v in variations for b in v.get("buttons", [])
-                            if "{" in b.get("payload", "")]
-                     for name, variations in domain.responses.items()}
+    with_payloads = {
+        name: [
+            b["payload"]
+            for v in variations
+            for b in v.get("buttons", [])
+            if "{" in b.get("payload", "")
+        ]
+        for name, variations in domain.responses.items()
+    }
     with_payloads = {name: payloads for name, payloads in with_payloads.items() if payloads}
     assert with_payloads, "the domain has buttons with entity payloads to check"
     for name, payloads in with_payloads.items():
@@ -185,10 +232,15 @@ def test_goodbye_on_whatsapp_ends_with_the_rating_buttons(monkeypatch):
         assert message["text"].startswith("Goodbye, and take care.")
         assert message["text"].endswith("\n\nWas this chat helpful?")
         assert message["buttons"] == [
-            {"title": "👍 Helpful",
-             "payload": '/feedback{"rating": "up", "feedback_topic": "conversation"}'},
-            {"title": "👎 Not helpful",
-             "payload": '/feedback{"rating": "down", "feedback_topic": "conversation"}'}]
+            {
+                "title": "👍 Helpful",
+                "payload": '/feedback{"rating": "up", "feedback_topic": "conversation"}',
+            },
+            {
+                "title": "👎 Not helpful",
+                "payload": '/feedback{"rating": "down", "feedback_topic": "conversation"}',
+            },
+        ]
     hinglish = render("utter_goodbye", monkeypatch, language="hinglish", channel="whatsapp")
     assert hinglish["text"].endswith("Kya yeh chat madadgaar rahi?")
     assert [b["title"] for b in hinglish["buttons"]] == ["👍 Madadgaar", "👎 Madadgaar nahi"]

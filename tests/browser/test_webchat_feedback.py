@@ -2,6 +2,7 @@
 real servers: they appear under the answer (and under no other message), a tap sends the
 rating as a hidden payload that the assistant records as intent `feedback` with its
 entities, the answer keeps one rating, and a rating survives a reload of the page."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -30,13 +31,15 @@ def test_thumbs_under_an_faq_answer_and_a_tap_is_recorded(new_chat):
     users_before = chat.user.count()
     bots_before = chat.bot.count()
     thumbs.get_by_role("button", name="Helpful", exact=True).click()
-    expect(chat.bot.nth(bots_before)).to_contain_text("Thank you for your feedback",
-                                                      timeout=REPLY_TIMEOUT_MS)
+    expect(chat.bot.nth(bots_before)).to_contain_text(
+        "Thank you for your feedback", timeout=REPLY_TIMEOUT_MS
+    )
     chat.wait_until_idle()
     expect(chat.user).to_have_count(users_before)  # the payload is not shown as a message
     rated = chat.page.locator(".sc-feedback").first
     expect(rated.get_by_role("button", name="Helpful", exact=True)).to_have_attribute(
-        "aria-pressed", "true")
+        "aria-pressed", "true"
+    )
     expect(rated.get_by_role("button", name="Not helpful")).to_be_disabled()
     expect(chat.page.locator(".sc-feedback")).to_have_count(1)  # not under the thanks
 
@@ -50,5 +53,6 @@ def test_thumbs_under_an_faq_answer_and_a_tap_is_recorded(new_chat):
 
     chat.page.reload()  # the rating is kept with the conversation in the tab
     expect(chat.page.locator(".sc-feedback")).to_have_count(1)
-    expect(chat.page.locator(".sc-feedback").get_by_role(
-        "button", name="Helpful", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(
+        chat.page.locator(".sc-feedback").get_by_role("button", name="Helpful", exact=True)
+    ).to_have_attribute("aria-pressed", "true")

@@ -7,6 +7,7 @@
   its `custom` part.
 * credentials.yml loads this channel with session persistence.
 """
+
 import asyncio
 import os
 import re
@@ -34,8 +35,10 @@ def serve(port: int) -> None:
     from sanic import Sanic
 
     async def on_new_message(message) -> None:
-        await message.output_channel.send_response(message.sender_id, {
-            "text": f"You said: {message.text}\n\nSecond paragraph.", "custom": EMERGENCY})
+        await message.output_channel.send_response(
+            message.sender_id,
+            {"text": f"You said: {message.text}\n\nSecond paragraph.", "custom": EMERGENCY},
+        )
 
     channel = SocketIOInput.from_credentials({"session_persistence": True})
     app = Sanic("socketio_channel_test")
@@ -48,12 +51,16 @@ def serve(port: int) -> None:
 def server_url(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("socketio") / "server.log"
-    env = {**os.environ, "ALLOWED_ORIGINS": f"{ALLOWED} http://127.0.0.1:8080",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "ALLOWED_ORIGINS": f"{ALLOWED} http://127.0.0.1:8080",
+        "PYTHONPATH": str(ROOT),
+    }
     code = f"from tests.channels.test_socketio_channel import serve; serve({port})"
     with open(log, "w") as handle:
-        process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
-                                   stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -72,8 +79,12 @@ def server_url(tmp_path_factory):
 
 
 def handshake(url: str, origin: str) -> requests.Response:
-    return requests.get(f"{url}/socket.io/", params={"EIO": "4", "transport": "polling"},
-                        headers={"Origin": origin}, timeout=10)
+    return requests.get(
+        f"{url}/socket.io/",
+        params={"EIO": "4", "transport": "polling"},
+        headers={"Origin": origin},
+        timeout=10,
+    )
 
 
 def test_polling_from_a_foreign_origin_is_refused(server_url):
@@ -102,24 +113,27 @@ def test_websocket_from_a_foreign_origin_is_refused(server_url):
     assert asyncio.run(connect(ALLOWED)).startswith("0{")
 
 
-def _conversation(server_url: str, origin: str, session_id: str = SESSION,
-                  sender: str = "") -> Tuple[List[str], List[Dict[str, Any]]]:
+def _conversation(
+    server_url: str, origin: str, session_id: str = SESSION, sender: str = ""
+) -> Tuple[List[str], List[Dict[str, Any]]]:
     """Connect, ask for `session_id`, say hello as `sender` (default: the confirmed id)."""
     client = socketio.Client(reconnection=False)
     received: List[Dict[str, Any]] = []
     confirmed: List[str] = []
     client.on("session_confirm", lambda session_id: confirmed.append(session_id))
     client.on("bot_uttered", lambda message: received.append(message))
-    client.connect(server_url, headers={"Origin": origin}, transports=["polling"],
-                   socketio_path="/socket.io")
+    client.connect(
+        server_url, headers={"Origin": origin}, transports=["polling"], socketio_path="/socket.io"
+    )
     try:
         client.emit("session_request", {"session_id": session_id})
         deadline = time.monotonic() + 10
         while not confirmed and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(confirmed) == 1
-        reply = client.call("user_uttered", {"message": "hello",
-                                             "session_id": sender or confirmed[0]}, timeout=10)
+        reply = client.call(
+            "user_uttered", {"message": "hello", "session_id": sender or confirmed[0]}, timeout=10
+        )
         assert reply is None  # acknowledged after the replies were emitted
         deadline = time.monotonic() + 2  # the client hands events to its own thread
         while not received and time.monotonic() < deadline:
@@ -167,29 +181,51 @@ def _send(message: Dict[str, Any]) -> List[Any]:
 
 
 def test_text_with_custom_is_one_message_with_its_buttons():
-    emitted = _send({"text": "Go now.\n\nकृपया अभी जाएँ।", "custom": EMERGENCY,
-                     "buttons": [{"title": "OK", "payload": "/affirm"}]})
-    assert emitted == [(("bot_uttered", {
-        "text": "Go now.\n\nकृपया अभी जाएँ।", "custom": EMERGENCY,
-        "quick_replies": [{"content_type": "text", "title": "OK", "payload": "/affirm"}]}),
-        {"room": "room-1"})]
+    emitted = _send(
+        {
+            "text": "Go now.\n\nकृपया अभी जाएँ।",
+            "custom": EMERGENCY,
+            "buttons": [{"title": "OK", "payload": "/affirm"}],
+        }
+    )
+    assert emitted == [
+        (
+            (
+                "bot_uttered",
+                {
+                    "text": "Go now.\n\nकृपया अभी जाएँ।",
+                    "custom": EMERGENCY,
+                    "quick_replies": [
+                        {"content_type": "text", "title": "OK", "payload": "/affirm"}
+                    ],
+                },
+            ),
+            {"room": "room-1"},
+        )
+    ]
 
 
 def test_custom_alone_is_sent_as_custom():
     assert _send({"custom": EMERGENCY}) == [
-        (("bot_uttered", {"custom": EMERGENCY}), {"room": "room-1"})]
+        (("bot_uttered", {"custom": EMERGENCY}), {"room": "room-1"})
+    ]
 
 
 def test_plain_text_is_split_as_before():
     assert [args[1] for args, _ in _send({"text": "One.\n\nTwo."})] == [
-        {"text": "One."}, {"text": "Two."}]
+        {"text": "One."},
+        {"text": "Two."},
+    ]
 
 
 def test_allowed_origins_come_from_the_environment():
     assert allowed_origins({"ALLOWED_ORIGINS": "https://a.example/  http://b.example:8080"}) == [
-        "https://a.example", "http://b.example:8080"]
+        "https://a.example",
+        "http://b.example:8080",
+    ]
     assert SocketIOInput(cors_allowed_origins=["https://a.example"]).cors_allowed_origins == [
-        "https://a.example"]
+        "https://a.example"
+    ]
     # none configured: same origin only, never "no check"
     assert SocketIOInput(cors_allowed_origins=[]).cors_allowed_origins is None
 
@@ -208,11 +244,13 @@ def test_credentials_load_this_channel_with_session_persistence():
 
 
 def test_an_faq_answer_is_followed_by_the_offer_of_thumbs():
-    emitted = _send({"text": "Kyphoplasty is ...", "utter_action": "utter_faq/kyphoplasty",
-                     "language": "hi"})
+    emitted = _send(
+        {"text": "Kyphoplasty is ...", "utter_action": "utter_faq/kyphoplasty", "language": "hi"}
+    )
     assert [args[1] for args, _ in emitted] == [
         {"text": "Kyphoplasty is ...", "language": "hi"},
-        {"feedback": {"topic": "kyphoplasty"}, "language": "hi"}]
+        {"feedback": {"topic": "kyphoplasty"}, "language": "hi"},
+    ]
 
 
 def test_no_thumbs_under_other_replies():

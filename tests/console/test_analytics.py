@@ -1,6 +1,7 @@
 """The analytics page against a tracker store seeded with known conversations: every
 figure of every table (the page's HTML and the CSV export), the date range in the URL,
 the first follow-up of an escalation and the audit of exports."""
+
 import csv
 import io
 from datetime import datetime, timedelta
@@ -35,8 +36,12 @@ class Clock:
 def faq(tracker, sender, ts, topic, channel):
     tracker.user(sender, f"question about {topic}", intent="faq", channel=channel, ts=ts())
     tracker.action(sender, "utter_faq", ts=ts())
-    tracker.add(sender, "bot", {"text": "answer", "data": {},
-                                "metadata": {"utter_action": f"utter_faq/{topic}"}}, ts=ts())
+    tracker.add(
+        sender,
+        "bot",
+        {"text": "answer", "data": {}, "metadata": {"utter_action": f"utter_faq/{topic}"}},
+        ts=ts(),
+    )
     tracker.action(sender, "action_listen", ts=ts())
 
 
@@ -68,21 +73,22 @@ def seed(tracker):
     say(tracker, "a3", ts, "my back hurts", "report_back_pain", "rest", "triage_form")
     tracker.add("a3", "active_loop", {"name": "triage_form"}, ts=ts())
     tracker.slot("a3", "triage_level", "ROUTINE", ts=ts())
-    say(tracker, "a3", ts, "book please", "request_appointment", "rest",
-        "action_submit_appointment")
+    say(
+        tracker, "a3", ts, "book please", "request_appointment", "rest", "action_submit_appointment"
+    )
     # 4: web, Hinglish: one nlu_fallback, one confident message answered by the fallback
     tracker.slot("a4", "language", "hinglish", ts=ts())
     say(tracker, "a4", ts, "zxcv", "nlu_fallback", "socketio", "utter_default", 0.3)
     say(tracker, "a4", ts, "meena", "inform", "socketio", "utter_default", 0.97)
     say(tracker, "a4", ts, "kamar dard", "inform", "socketio", "utter_x", 0.95)
     # 5, 6, 7: escalations (5 and 6 are followed up below, 7 is not)
-    tracker.escalation("a5", "my legs are weak", "EMERGENCY", "leg_weakness",
-                       channel="whatsapp", ts=ts())
+    tracker.escalation(
+        "a5", "my legs are weak", "EMERGENCY", "leg_weakness", channel="whatsapp", ts=ts()
+    )
     tracker.escalation("a6", "fever and back pain", "URGENT", "infection", ts=ts())
     tracker.escalation("a7", "I cannot pass urine", "EMERGENCY", ts=ts())
     # 8: asks for a person; 9: taken over by staff (Rasa's pause event)
-    say(tracker, "a8", ts, "can I talk to a person", "request_human", "rest",
-        "utter_human_contact")
+    say(tracker, "a8", ts, "can I talk to a person", "request_human", "rest", "utter_human_contact")
     say(tracker, "a9", ts, "hi", "greet", "socketio", "utter_greet")
     tracker.add("a9", "pause", {}, ts=ts())
     # outside the range
@@ -97,71 +103,126 @@ def seeded(db, tracker, client_for):
     for sender, minutes in (("a5", 20), ("a6", 50)):
         conversation = Conversation.objects.get(sender_id=sender)
         escalation = conversation.escalations.get()
-        clinician.post(reverse("staff:followup", args=[conversation.pk, escalation.pk]),
-                       {"status": "called_back"})
+        clinician.post(
+            reverse("staff:followup", args=[conversation.pk, escalation.pk]),
+            {"status": "called_back"},
+        )
         # a later change is not the first follow-up
-        clinician.post(reverse("staff:followup", args=[conversation.pk, escalation.pk]),
-                       {"status": "closed"})
+        clinician.post(
+            reverse("staff:followup", args=[conversation.pk, escalation.pk]), {"status": "closed"}
+        )
         first = FirstFollowUp.objects.get(escalation=escalation)
         assert first.at <= Escalation.objects.get(pk=escalation.pk).followup_at
-        FirstFollowUp.objects.filter(pk=first.pk).update(at=escalation.at + timedelta(minutes=minutes))
+        FirstFollowUp.objects.filter(pk=first.pk).update(
+            at=escalation.at + timedelta(minutes=minutes)
+        )
     return clinician
 
 
 EXPECTED = {
-    "per_day_channel": [["day", "rest", "socketio", "whatsapp", "total"],
-                        [DAYS[0], "0", "0", "0", "0"], [DAYS[1], "4", "3", "2", "9"],
-                        [DAYS[2], "0", "0", "0", "0"]],
-    "per_day_language": [["day", "en", "hi", "hinglish", "total"],
-                         [DAYS[0], "0", "0", "0", "0"], [DAYS[1], "7", "1", "1", "9"],
-                         [DAYS[2], "0", "0", "0", "0"]],
-    "funnel": [["stage", "conversations", "share of all"],
-               ["Conversations", "9", "100.0%"], ["Greeted", "3", "33.3%"],
-               ["Asked an FAQ or started a symptom check", "3", "33.3%"],
-               ["asked an FAQ", "2", "22.2%"], ["started a symptom check", "1", "11.1%"],
-               ["Reached a triage level", "1", "11.1%"], ["EMERGENCY", "0", "0.0%"],
-               ["URGENT", "0", "0.0%"], ["ROUTINE", "1", "11.1%"], ["SELF_CARE", "0", "0.0%"],
-               ["Sent an appointment request", "1", "11.1%"]],
-    "containment": [["conversations", "count", "no staff needed", "containment", "escalated",
-                     "asked for a person", "taken over"],
-                    ["all", "9", "4", "44.4%", "3", "1", "1"],
-                    ["channel rest", "4", "1", "25.0%", "2", "1", "0"],
-                    ["channel socketio", "3", "2", "66.7%", "0", "0", "1"],
-                    ["channel whatsapp", "2", "1", "50.0%", "1", "0", "0"],
-                    ["language en", "7", "2", "28.6%", "3", "1", "1"],
-                    ["language hi", "1", "1", "100.0%", "0", "0", "0"],
-                    ["language hinglish", "1", "1", "100.0%", "0", "0", "0"]],
-    "fallback_language": [["language", "patient messages", "fallbacks", "fallback rate",
-                           "conversations with one", "share of conversations"],
-                          ["en", "10", "0", "0.0%", "0", "0.0%"],
-                          ["hi", "4", "0", "0.0%", "0", "0.0%"],
-                          ["hinglish", "3", "2", "66.7%", "1", "100.0%"],
-                          ["all", "17", "2", "11.8%", "1", "11.1%"]],
-    "fallback_channel": [["channel", "patient messages", "fallbacks", "fallback rate",
-                          "conversations with one", "share of conversations"],
-                         ["rest", "5", "0", "0.0%", "0", "0.0%"],
-                         ["socketio", "7", "2", "28.6%", "1", "33.3%"],
-                         ["whatsapp", "5", "0", "0.0%", "0", "0.0%"],
-                         ["all", "17", "2", "11.8%", "1", "11.1%"]],
-    "escalations": [["day", "EMERGENCY", "URGENT", "total", "followed up", "median wait",
-                     "p90 wait"],
-                    [DAYS[1], "2", "1", "3", "2", "35 min", "50 min"],
-                    ["all", "2", "1", "3", "2", "35 min", "50 min"]],
-    "feedback": [["topic", "language", "helpful", "not helpful", "helpful rate"],
-                 ["conversation", "hi", "1", "0", "100.0%"],
-                 ["kyphoplasty", "en", "1", "0", "100.0%"],
-                 ["recovery", "hi", "0", "1", "0.0%"],
-                 ["all", "all", "2", "1", "66.7%"]],
+    "per_day_channel": [
+        ["day", "rest", "socketio", "whatsapp", "total"],
+        [DAYS[0], "0", "0", "0", "0"],
+        [DAYS[1], "4", "3", "2", "9"],
+        [DAYS[2], "0", "0", "0", "0"],
+    ],
+    "per_day_language": [
+        ["day", "en", "hi", "hinglish", "total"],
+        [DAYS[0], "0", "0", "0", "0"],
+        [DAYS[1], "7", "1", "1", "9"],
+        [DAYS[2], "0", "0", "0", "0"],
+    ],
+    "funnel": [
+        ["stage", "conversations", "share of all"],
+        ["Conversations", "9", "100.0%"],
+        ["Greeted", "3", "33.3%"],
+        ["Asked an FAQ or started a symptom check", "3", "33.3%"],
+        ["asked an FAQ", "2", "22.2%"],
+        ["started a symptom check", "1", "11.1%"],
+        ["Reached a triage level", "1", "11.1%"],
+        ["EMERGENCY", "0", "0.0%"],
+        ["URGENT", "0", "0.0%"],
+        ["ROUTINE", "1", "11.1%"],
+        ["SELF_CARE", "0", "0.0%"],
+        ["Sent an appointment request", "1", "11.1%"],
+    ],
+    "containment": [
+        [
+            "conversations",
+            "count",
+            "no staff needed",
+            "containment",
+            "escalated",
+            "asked for a person",
+            "taken over",
+        ],
+        ["all", "9", "4", "44.4%", "3", "1", "1"],
+        ["channel rest", "4", "1", "25.0%", "2", "1", "0"],
+        ["channel socketio", "3", "2", "66.7%", "0", "0", "1"],
+        ["channel whatsapp", "2", "1", "50.0%", "1", "0", "0"],
+        ["language en", "7", "2", "28.6%", "3", "1", "1"],
+        ["language hi", "1", "1", "100.0%", "0", "0", "0"],
+        ["language hinglish", "1", "1", "100.0%", "0", "0", "0"],
+    ],
+    "fallback_language": [
+        [
+            "language",
+            "patient messages",
+            "fallbacks",
+            "fallback rate",
+            "conversations with one",
+            "share of conversations",
+        ],
+        ["en", "10", "0", "0.0%", "0", "0.0%"],
+        ["hi", "4", "0", "0.0%", "0", "0.0%"],
+        ["hinglish", "3", "2", "66.7%", "1", "100.0%"],
+        ["all", "17", "2", "11.8%", "1", "11.1%"],
+    ],
+    "fallback_channel": [
+        [
+            "channel",
+            "patient messages",
+            "fallbacks",
+            "fallback rate",
+            "conversations with one",
+            "share of conversations",
+        ],
+        ["rest", "5", "0", "0.0%", "0", "0.0%"],
+        ["socketio", "7", "2", "28.6%", "1", "33.3%"],
+        ["whatsapp", "5", "0", "0.0%", "0", "0.0%"],
+        ["all", "17", "2", "11.8%", "1", "11.1%"],
+    ],
+    "escalations": [
+        ["day", "EMERGENCY", "URGENT", "total", "followed up", "median wait", "p90 wait"],
+        [DAYS[1], "2", "1", "3", "2", "35 min", "50 min"],
+        ["all", "2", "1", "3", "2", "35 min", "50 min"],
+    ],
+    "feedback": [
+        ["topic", "language", "helpful", "not helpful", "helpful rate"],
+        ["conversation", "hi", "1", "0", "100.0%"],
+        ["kyphoplasty", "en", "1", "0", "100.0%"],
+        ["recovery", "hi", "0", "1", "0.0%"],
+        ["all", "all", "2", "1", "66.7%"],
+    ],
 }
 CSV = {
-    "funnel": [["stage", "conversations", "share of all"], ["Conversations", "9", "100.0"],
-               ["Greeted", "3", "33.33"]],
-    "escalations": [["day", "EMERGENCY", "URGENT", "total", "followed up", "median wait",
-                     "p90 wait"], [DAYS[1], "2", "1", "3", "2", "35.0", "50.0"],
-                    ["all", "2", "1", "3", "2", "35.0", "50.0"]],
-    "feedback": [["topic", "language", "helpful", "not helpful", "helpful rate"],
-                 ["conversation", "hi", "1", "0", "100.0"], ["kyphoplasty", "en", "1", "0", "100.0"],
-                 ["recovery", "hi", "0", "1", "0.0"], ["all", "all", "2", "1", "66.67"]],
+    "funnel": [
+        ["stage", "conversations", "share of all"],
+        ["Conversations", "9", "100.0"],
+        ["Greeted", "3", "33.33"],
+    ],
+    "escalations": [
+        ["day", "EMERGENCY", "URGENT", "total", "followed up", "median wait", "p90 wait"],
+        [DAYS[1], "2", "1", "3", "2", "35.0", "50.0"],
+        ["all", "2", "1", "3", "2", "35.0", "50.0"],
+    ],
+    "feedback": [
+        ["topic", "language", "helpful", "not helpful", "helpful rate"],
+        ["conversation", "hi", "1", "0", "100.0"],
+        ["kyphoplasty", "en", "1", "0", "100.0"],
+        ["recovery", "hi", "0", "1", "0.0"],
+        ["all", "all", "2", "1", "66.67"],
+    ],
 }
 
 
@@ -213,14 +274,18 @@ def test_every_figure_of_the_page(seeded):
 
 
 def test_facts_and_feedback_rows(seeded):
-    facts = {f.conversation.sender_id: f for f in ConversationFacts.objects.select_related(
-        "conversation")}
+    facts = {
+        f.conversation.sender_id: f
+        for f in ConversationFacts.objects.select_related("conversation")
+    }
     assert facts["a4"].fallback_replies == 2 and facts["a4"].language == "hinglish"
     assert facts["a9"].taken_over and not facts["a9"].contained
     assert facts["old"].day == DAY - timedelta(days=40)
     assert sorted(Feedback.objects.values_list("rating", "topic", "language", "channel")) == [
-        ("down", "recovery", "hi", "whatsapp"), ("up", "conversation", "hi", "whatsapp"),
-        ("up", "kyphoplasty", "en", "socketio")]
+        ("down", "recovery", "hi", "whatsapp"),
+        ("up", "conversation", "hi", "whatsapp"),
+        ("up", "kyphoplasty", "en", "socketio"),
+    ]
 
 
 def test_the_range_is_in_the_url(seeded):
@@ -246,11 +311,15 @@ def test_csv_export_of_every_table_is_audited(seeded):
         rows = csv_rows(response)
         assert rows[0] == expected[0] and len(rows) == len(expected)
         if name in CSV:
-            assert rows[:len(CSV[name])] == CSV[name]
+            assert rows[: len(CSV[name])] == CSV[name]
         entry = AuditEntry.objects.filter(action="export_csv").first()
         assert entry.target == f"analytics: {name}"
-        assert entry.detail == {"rows": len(expected) - 1, "table": name,
-                                "start": RANGE["from"], "end": RANGE["to"]}
+        assert entry.detail == {
+            "rows": len(expected) - 1,
+            "table": name,
+            "start": RANGE["from"],
+            "end": RANGE["to"],
+        }
     missing = seeded.get(reverse("analytics:analytics_export"), {"table": "nope", **RANGE})
     assert missing.status_code == 404
 

@@ -220,10 +220,14 @@ def test_delete_my_data_on_whatsapp_erases_the_conversation(webhook, graph):
     asked = say(webhook, graph, patient, meta.text(patient, "mera data delete karo"))
     assert any("delete" in text_of(m).lower() for m in asked), asked
     done = say(webhook, graph, patient, meta.text(patient, "haan"))
-    assert any(text_of(m).startswith("Ho gaya") or text_of(m).startswith("Done")
-               for m in done), done
+    assert any(text_of(m).startswith("Ho gaya") or text_of(m).startswith("Done") for m in done), (
+        done
+    )
     assert webhook.tracker(patient, channel="whatsapp")["events"] == [] or all(
-        e["event"] != "user" for e in webhook.tracker(patient, channel="whatsapp")["events"])
+        e["event"] != "user" for e in webhook.tracker(patient, channel="whatsapp")["events"]
+    )
+
+
 DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 
 
@@ -242,15 +246,20 @@ def test_a_conversation_in_hindi_stays_in_hindi_with_tappable_numbers(webhook, g
     assert titles == ["काइफ़ोप्लास्टी", "लक्षण जाँचें", "अपॉइंटमेंट लें"]  # whole, not cut
     assert all(len(t) <= 20 for t in titles)  # Meta counts characters, not bytes
     assert [b["reply"]["id"] for b in buttons] == [
-        "p:topic:kyphoplasty", "p:/report_back_pain", "p:/request_appointment"]
+        "p:topic:kyphoplasty",
+        "p:/report_back_pain",
+        "p:/request_appointment",
+    ]
 
     # a tapped button is language-neutral: the conversation stays in Hindi
     tapped = buttons[0]["reply"]
     sent = say(webhook, graph, patient, meta.button_reply(patient, tapped["id"], tapped["title"]))
     tracker = webhook.tracker(patient, channel="whatsapp")
     assert tracker["slots"]["language"] == "hi"
-    assert tracker["latest_message"]["response_selector"]["faq"]["response"][
-        "intent_response_key"] == "faq/kyphoplasty"
+    assert (
+        tracker["latest_message"]["response_selector"]["faq"]["response"]["intent_response_key"]
+        == "faq/kyphoplasty"
+    )
 
     sent = say(webhook, graph, patient, meta.text(patient, "डॉक्टर का फ़ोन नंबर क्या है"))
     contact = "\n".join(text_of(m) for m in sent)
@@ -278,8 +287,12 @@ def test_hinglish_is_answered_in_hinglish_and_ok_keeps_it(webhook, graph):
 
 def test_a_photo_caption_is_screened_and_answered_before_the_attachment_notice(webhook, graph):
     patient = "919000000031"
-    sent = say(webhook, graph, patient,
-               meta.media(patient, "image", caption="since the fall I can't control my bladder"))
+    sent = say(
+        webhook,
+        graph,
+        patient,
+        meta.media(patient, "image", caption="since the fall I can't control my bladder"),
+    )
     assert text_of(sent[0]).startswith("⚠️ You mentioned"), sent
     assert "112" in text_of(sent[0])
     assert any("only read text" in text_of(m) for m in sent[1:]), sent
@@ -296,13 +309,16 @@ def test_goodbye_ends_with_a_one_tap_rating_and_a_tap_is_recorded(webhook, graph
     buttons = [b["reply"] for b in rating["interactive"]["action"]["buttons"]]
     assert [b["title"] for b in buttons] == ["👍 Helpful", "👎 Not helpful"]
     assert buttons[0]["id"] == 'p:/feedback{"rating": "up", "feedback_topic": "conversation"}'
-    sent = say(webhook, graph, patient, meta.button_reply(patient, buttons[0]["id"],
-                                                          buttons[0]["title"]))
+    sent = say(
+        webhook, graph, patient, meta.button_reply(patient, buttons[0]["id"], buttons[0]["title"])
+    )
     assert [text_of(m) for m in sent] == ["Thank you for your feedback."]
     latest = webhook.tracker(patient, channel="whatsapp")["latest_message"]
     assert latest["intent"]["name"] == "feedback"
     assert {e["entity"]: e["value"] for e in latest["entities"]} == {
-        "rating": "up", "feedback_topic": "conversation"}
+        "rating": "up",
+        "feedback_topic": "conversation",
+    }
 
 
 def test_the_rating_is_in_the_patient_s_language(webhook, graph):
@@ -318,8 +334,9 @@ def test_the_rating_is_in_the_patient_s_language(webhook, graph):
 def test_a_red_flag_typed_instead_of_a_rating_gets_the_emergency_advice(webhook, graph):
     patient = "919000000043"
     say(webhook, graph, patient, meta.text(patient, "bye"))
-    sent = say(webhook, graph, patient,
-               meta.text(patient, "I can't control my bladder since yesterday"))
+    sent = say(
+        webhook, graph, patient, meta.text(patient, "I can't control my bladder since yesterday")
+    )
     assert text_of(sent[0]).startswith("⚠️"), sent
     assert "112" in text_of(sent[0])
     slots = webhook.tracker(patient, channel="whatsapp")["slots"]

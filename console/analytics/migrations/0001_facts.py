@@ -13,65 +13,106 @@ def first_followups(apps, schema_editor):
     FirstFollowUp = apps.get_model("analytics", "FirstFollowUp")
     found = Escalation.objects.exclude(followup_status="pending").filter(followup_at__isnull=False)
     FirstFollowUp.objects.bulk_create(
-        [FirstFollowUp(escalation_id=pk, at=at) for pk, at in found.values_list("pk", "followup_at")],
-        batch_size=1000)
+        [
+            FirstFollowUp(escalation_id=pk, at=at)
+            for pk, at in found.values_list("pk", "followup_at")
+        ],
+        batch_size=1000,
+    )
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('staff', '0004_safety_review'),
+        ("staff", "0004_safety_review"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FirstFollowUp',
+            name="FirstFollowUp",
             fields=[
-                ('escalation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='first_followup', serialize=False, to='staff.escalation')),
-                ('at', models.DateTimeField()),
+                (
+                    "escalation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="first_followup",
+                        serialize=False,
+                        to="staff.escalation",
+                    ),
+                ),
+                ("at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='ConversationFacts',
+            name="ConversationFacts",
             fields=[
-                ('conversation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='facts', serialize=False, to='staff.conversation')),
-                ('day', models.DateField(help_text="local date of the conversation's first event")),
-                ('channel', models.CharField(blank=True, max_length=64)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('greeted', models.BooleanField(default=False)),
-                ('faq', models.BooleanField(default=False)),
-                ('symptom_check', models.BooleanField(default=False)),
-                ('triage_level', models.CharField(blank=True, max_length=16)),
-                ('appointment', models.BooleanField(default=False)),
-                ('escalated', models.BooleanField(default=False)),
-                ('human_requested', models.BooleanField(default=False)),
-                ('taken_over', models.BooleanField(default=False)),
-                ('contained', models.BooleanField(default=False, help_text='needed no staff')),
-                ('patient_messages', models.PositiveIntegerField(default=0)),
-                ('fallback_replies', models.PositiveIntegerField(default=0)),
+                (
+                    "conversation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="facts",
+                        serialize=False,
+                        to="staff.conversation",
+                    ),
+                ),
+                ("day", models.DateField(help_text="local date of the conversation's first event")),
+                ("channel", models.CharField(blank=True, max_length=64)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                ("greeted", models.BooleanField(default=False)),
+                ("faq", models.BooleanField(default=False)),
+                ("symptom_check", models.BooleanField(default=False)),
+                ("triage_level", models.CharField(blank=True, max_length=16)),
+                ("appointment", models.BooleanField(default=False)),
+                ("escalated", models.BooleanField(default=False)),
+                ("human_requested", models.BooleanField(default=False)),
+                ("taken_over", models.BooleanField(default=False)),
+                ("contained", models.BooleanField(default=False, help_text="needed no staff")),
+                ("patient_messages", models.PositiveIntegerField(default=0)),
+                ("fallback_replies", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(models.F('day'), models.F('channel'), models.F('language'), name='facts_day')],
+                "indexes": [
+                    models.Index(
+                        models.F("day"), models.F("channel"), models.F("language"), name="facts_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.BigIntegerField()),
-                ('at', models.DateTimeField()),
-                ('day', models.DateField()),
-                ('rating', models.CharField(max_length=8)),
-                ('topic', models.CharField(blank=True, max_length=80)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('channel', models.CharField(blank=True, max_length=64)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='staff.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.BigIntegerField()),
+                ("at", models.DateTimeField()),
+                ("day", models.DateField()),
+                ("rating", models.CharField(max_length=8)),
+                ("topic", models.CharField(blank=True, max_length=80)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                ("channel", models.CharField(blank=True, max_length=64)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="staff.conversation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(models.F('day'), name='feedback_day')],
-                'constraints': [models.UniqueConstraint(fields=('conversation', 'event_id'), name='feedback_once')],
+                "indexes": [models.Index(models.F("day"), name="feedback_day")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("conversation", "event_id"), name="feedback_once"
+                    )
+                ],
             },
         ),
         migrations.RunPython(first_followups, migrations.RunPython.noop),

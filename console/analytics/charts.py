@@ -23,9 +23,14 @@ def _nice_max(value: float) -> int:
 
 
 def stacked_bars(
-    title: str, days: Sequence[date], series: List[Tuple[str, List[int]]]
+    title: str,
+    days: Sequence[date],
+    series: List[Tuple[str, List[int]]],
+    colours: Sequence[str] = (),
 ) -> Dict[str, Any]:
-    """One bar per day, its parts stacked in the order of `series`."""
+    """One bar per day, its parts stacked in the order of `series` (colour classes
+    s0, s1, ... unless `colours` names them)."""
+    classes = list(colours) or [f"s{n % 8}" for n in range(len(series))]
     totals = [sum(values[i] for _, values in series) for i in range(len(days))]
     top = _nice_max(max(totals, default=0))
     plot_w, plot_h = WIDTH - LEFT - 4, HEIGHT - BOTTOM - TOP
@@ -42,7 +47,7 @@ def stacked_bars(
                         "y": round(y - h, 2),
                         "w": round(max(slot * 0.8, 0.5), 2),
                         "h": round(h, 2),
-                        "cls": f"s{n % 8}",
+                        "cls": classes[n],
                         "title": f"{day}: {name} {values[i]:,}",
                     }
                 )
@@ -66,7 +71,7 @@ def stacked_bars(
         "base": TOP + plot_h,
         "right": WIDTH - 4,
         "label_y": HEIGHT - 6,
-        "legend": [{"name": name, "cls": f"s{n % 8}"} for n, (name, _) in enumerate(series)],
+        "legend": [{"name": name, "cls": classes[n]} for n, (name, _) in enumerate(series)],
     }
 
 
@@ -102,7 +107,11 @@ def horizontal_bars(
 def charts(report: Report, found: Dict[str, Table]) -> Dict[str, Dict[str, Any]]:
     days = report.days
     funnel = [
-        (label.strip(), n, f"{n:,} ({show(share, 'pct')})")
+        (
+            ("– " + label.strip()) if label.startswith(" ") else label,
+            n,
+            f"{n:,} ({show(share, 'pct')})",
+        )
         for label, n, share in found["funnel"].rows
     ]
     helpful = [
@@ -134,6 +143,7 @@ def charts(report: Report, found: Dict[str, Table]) -> Dict[str, Dict[str, Any]]
                 )
                 for level in LEVELS
             ],
+            colours=("s4", "s7"),  # EMERGENCY red, URGENT amber
         ),
         "feedback": horizontal_bars("Helpful rate by topic and language", helpful, scale=1.0),
     }

@@ -374,6 +374,7 @@ def vacuum():
             "staff_escalation",
             "staff_conversationtag",
             "analytics_conversationfacts",
+            "analytics_dailycounts",
             "analytics_feedback",
             "analytics_firstfollowup",
         ):
@@ -545,7 +546,7 @@ def console_indexes() -> list:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'conv%' "
             "OR indexname LIKE 'console_events%' OR indexname IN ('facts_day', "
-            "'feedback_day') ORDER BY tablename, indexname"
+            "'feedback_day', 'daily_once') ORDER BY tablename, indexname"
         )
         return cursor.fetchall()
 
@@ -626,11 +627,12 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "its default range (the last 30 days) and over the whole year of data; its "
         "'conversations' column is the conversations in the range. It never reads the "
         "events either: the sync also writes one row per conversation into "
-        "`analytics_conversationfacts` (and ratings into `analytics_feedback`), and the "
-        "page is three aggregate queries (per day, channel and language with every count "
-        "as a filtered COUNT, through `facts_day`; the escalations of the range with "
-        "their first follow-up; ratings by topic and language through `feedback_day`), "
-        "added up in Python and drawn as inline SVG.",
+        "`analytics_conversationfacts` (and ratings into `analytics_feedback`) and "
+        "recomputes the days it touched in `analytics_dailycounts` (per day, channel and "
+        "language, every count in a column: about 4,400 rows for a year). The page reads "
+        "the daily counts of the range, the escalations of the range with their first "
+        "follow-up, and the ratings by topic and language (`feedback_day`), adds them up "
+        "in Python and draws them as inline SVG.",
         "",
     ]
     lines += [
@@ -665,8 +667,8 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "`events` table by `ensure_tracker_indexes` (console/staff/tracker.py, "
         "`EVENT_INDEXES`): a transcript and the sync read one sender's events in id "
         "order through the first; retention deletes by timestamp with the second.",
-        "- `facts_day` and `feedback_day` (console/analytics/models.py) serve the "
-        "analytics page's date range.",
+        "- `daily_once` and `feedback_day` (console/analytics/models.py) serve the "
+        "analytics page's date range; `facts_day` the recomputation of a day's counts.",
         "",
     ]
     return "\n".join(lines)

@@ -64,3 +64,41 @@ class FirstFollowUp(models.Model):
         Escalation, primary_key=True, on_delete=models.CASCADE, related_name="first_followup"
     )
     at = models.DateTimeField()
+
+
+class DailyCounts(models.Model):
+    """ConversationFacts added up per day, channel and language (rollup.py): one column
+    per count the page shows (rollup.SUMS)."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    conversations = models.PositiveIntegerField(default=0)
+    patient_messages = models.PositiveIntegerField(default=0)
+    fallback_replies = models.PositiveIntegerField(default=0)
+    greeted = models.PositiveIntegerField(default=0)
+    faq = models.PositiveIntegerField(default=0)
+    symptom_check = models.PositiveIntegerField(default=0)
+    faq_or_symptom = models.PositiveIntegerField(default=0)
+    triaged = models.PositiveIntegerField(default=0)
+    appointment = models.PositiveIntegerField(default=0)
+    contained = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    human_requested = models.PositiveIntegerField(default=0)
+    taken_over = models.PositiveIntegerField(default=0)
+    with_fallback = models.PositiveIntegerField(default=0)
+    triage_EMERGENCY = models.PositiveIntegerField(default=0)
+    triage_URGENT = models.PositiveIntegerField(default=0)
+    triage_ROUTINE = models.PositiveIntegerField(default=0)
+    triage_SELF_CARE = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel", "language"], name="daily_once")
+        ]
+
+
+class StaleDay(models.Model):
+    """A day whose facts were deleted: its DailyCounts are recomputed before the next read."""
+
+    day = models.DateField(primary_key=True)

@@ -1,8 +1,8 @@
 """The page's figures for a date range: three aggregate queries and the sums over them.
 
-1. ConversationFacts grouped by day, channel and language (index facts_day on the range)
-   with every count the page needs as a filtered COUNT or a SUM: one pass, at most
-   days x channels x languages rows back, added up here in Python.
+1. The daily counts of the range (rollup.py: the conversations' facts added up per day,
+   channel and language, every count the page needs in a column): at most days x
+   channels x languages rows, added up here in Python.
 2. The escalations of the range with their first follow-up (a few per hundred
    conversations), for the per-day counts and the times to follow-up.
 3. Feedback grouped by topic and language (index feedback_day).
@@ -15,33 +15,19 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from console.analytics.facts import local_day
-from console.analytics.models import ConversationFacts, Feedback
+from console.analytics import rollup
+from console.analytics.models import DailyCounts, Feedback
+from console.analytics.rollup import SUMS
 from console.staff.models import Escalation
-from contract import RATING_DOWN, RATING_UP, TRIAGE_LEVELS
+from contract import RATING_DOWN, RATING_UP
 
 LEVELS = ("EMERGENCY", "URGENT")
-FLAGS = {
-    "greeted": Q(greeted=True),
-    "faq": Q(faq=True),
-    "symptom_check": Q(symptom_check=True),
-    "faq_or_symptom": Q(faq=True) | Q(symptom_check=True),
-    "triaged": ~Q(triage_level=""),
-    "appointment": Q(appointment=True),
-    "contained": Q(contained=True),
-    "escalated": Q(escalated=True),
-    "human_requested": Q(human_requested=True),
-    "taken_over": Q(taken_over=True),
-    "with_fallback": Q(fallback_replies__gt=0),
-    **{f"triage_{level}": Q(triage_level=level) for level in TRIAGE_LEVELS},
-}
-SUMS = ("conversations", "patient_messages", "fallback_replies", *FLAGS)
 
 
 def _start(day: date) -> datetime:
@@ -92,19 +78,9 @@ def report(start: date, end: date) -> Report:
 
 
 def _conversations(result: Report) -> None:
-    # annotated as n_<name>: a field's own name would shadow the field in the filters
-    annotations: Dict[str, Any] = {f"n_{name}": Count("pk", filter=q) for name, q in FLAGS.items()}
-    qs = (
-        ConversationFacts.objects.filter(day__gte=result.start, day__lte=result.end)
-        .values("day", "channel", "language")
-        .annotate(
-            n_conversations=Count("pk"),
-            n_patient_messages=Sum("patient_messages"),
-            n_fallback_replies=Sum("fallback_replies"),
-            **annotations,
-        )
-        .values_list("day", "channel", "language", *[f"n_{k}" for k in SUMS])
-        .order_by()
+    rollup.refresh_stale()
+    qs = DailyCounts.objects.filter(day__gte=result.start, day__lte=result.end).values_list(
+        "day", "channel", "language", *SUMS
     )
     # a year is thousands of rows of two dozen counts: read them as plain tuples (no
     # per-value converters) and add them up column-wise in C (zip, sum)
@@ -124,7 +100,8 @@ def _conversations(result: Report) -> None:
         result.by_day_language[(day, language)] += counts[0]
 
     def added(groups: List[tuple]) -> Counter:
-        return Counter(dict(zip(SUMS, (sum(c or 0 for c in column) for column in zip(*groups)))))
+        # COUNTs are never NULL, nor the SUMs of a group that has rows
+        return Counter(dict(zip(SUMS, map(sum, zip(*groups)))))
 
     for channel, groups in by_channel.items():
         result.by_channel[channel] = added(groups)
@@ -141,8 +118,9 @@ def _escalations(result: Report) -> None:
     rows = Escalation.objects.filter(
         at__gte=_start(result.start), at__lt=_start(result.end + timedelta(days=1))
     ).values_list("at", "level", "first_followup__at")
+    zone = timezone.get_current_timezone()  # once: localtime() looks it up per call
     for at, level, followed in rows:
-        day = local_day(at)
+        day = at.astimezone(zone).date()
         result.escalations[day][level] += 1
         if followed is None:
             result.not_followed += 1

@@ -1,15 +1,17 @@
 """Keeping the analytics tables in step: after staff/sync.py writes a batch of
-conversation summaries (its `summarized` signal), and when an escalation's follow-up
-status first leaves "pending"."""
+conversation summaries (its `summarized` signal, which also refreshes those days' daily
+counts), when a conversation's facts are deleted (its day's counts go stale), and when an
+escalation's follow-up status first leaves "pending"."""
 
 from typing import Any, Dict, List
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from console.analytics import rollup
 from console.analytics.facts import facts
-from console.analytics.models import ConversationFacts, Feedback, FirstFollowUp
+from console.analytics.models import ConversationFacts, Feedback, FirstFollowUp, StaleDay
 from console.staff.models import Conversation, Escalation
 from console.staff.sync import CHUNK, summarized
 from console.staff.tracker import iter_chunks
@@ -46,6 +48,12 @@ def write_facts(
         unique_fields=["conversation"],
     )
     Feedback.objects.bulk_create(ratings, batch_size=500)
+    rollup.refresh({r.day for r in rows})
+
+
+@receiver(post_delete, sender=ConversationFacts)
+def facts_deleted(sender: Any, instance: ConversationFacts, **kwargs: Any) -> None:
+    StaleDay.objects.bulk_create([StaleDay(day=instance.day)], ignore_conflicts=True)
 
 
 @receiver(post_save, sender=Escalation)

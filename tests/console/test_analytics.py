@@ -329,3 +329,19 @@ def test_the_navigation_links_the_page_for_clinicians_only(seeded, client_for):
     assert f'href="{url}"' in seeded.get(reverse("staff:conversations")).content.decode()
     reviewer = client_for("reviewer").get(reverse("staff:conversations")).content.decode()
     assert f'href="{url}"' not in reviewer
+
+
+def test_a_deleted_conversation_leaves_the_daily_counts(seeded):
+    """Erasure and retention delete conversations: their day is counted again."""
+    from console.analytics.models import DailyCounts, StaleDay
+
+    Conversation.objects.filter(sender_id__in=["a1", "a4"]).delete()
+    assert list(StaleDay.objects.values_list("day", flat=True)) == [DAY]
+    html = seeded.get(reverse("analytics:analytics"), RANGE).content.decode()
+    tables = page_tables(html)
+    assert tables["per_day_channel"][0] == ["day", "rest", "whatsapp", "socketio", "total"]
+    assert tables["per_day_channel"][2] == [DAYS[1], "4", "2", "1", "7"]
+    assert tables["fallback_language"][-1] == ["all", "11", "0", "0.0%", "0", "0.0%"]
+    assert tables["feedback"][-1] == ["all", "all", "1", "1", "50.0%"]
+    assert not StaleDay.objects.exists()
+    assert sum(DailyCounts.objects.values_list("conversations", flat=True)) == 8  # with "old"

@@ -1,10 +1,11 @@
 """The page's tables and charts as HTML strings, escaped here: a year of days is a few
 thousand cells and bars, which Django's template loops would take most of a second to
-render (docs/bench-console.md). Everything interpolated goes through `escape`."""
+render (docs/bench-console.md). Every value interpolated goes through `escape`
+(html.escape: &, <, >, " and ')."""
 
+from html import escape  # the standard library's: Django's wraps it for lazy strings
 from typing import Any, Dict, List
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from console.analytics.tables import Table

@@ -345,3 +345,15 @@ def test_a_deleted_conversation_leaves_the_daily_counts(seeded):
     assert tables["feedback"][-1] == ["all", "all", "1", "1", "50.0%"]
     assert not StaleDay.objects.exists()
     assert sum(DailyCounts.objects.values_list("conversations", flat=True)) == 8  # with "old"
+
+
+def test_names_from_the_events_are_escaped(db, tracker, client_for):
+    ts = Clock(NOON)
+    channel = '<img src=x onerror="alert(1)">'
+    say(tracker, "x1", ts, "hello", "greet", channel)
+    rating(tracker, "x1", ts, "up", "<b>topic</b>", channel)
+    sync()
+    html = client_for("clinician").get(reverse("analytics:analytics"), RANGE).content.decode()
+    assert "<img" not in html and "<b>topic" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "&lt;b&gt;topic&lt;/b&gt;" in html

@@ -1,5 +1,6 @@
 """Conversations produced by the trained assistant (real Rasa and action servers), stored
 in SQLite and, in a second run, in PostgreSQL, then listed, filtered and shown."""
+
 import html
 import re
 from datetime import date, timedelta
@@ -49,8 +50,9 @@ def test_list_shows_every_conversation_newest_first(store, client_for):
     page = client_for("reviewer").get(reverse("staff:conversations"))
     shown = senders(page)
     assert sorted(shown) == sorted(CONVERSATIONS)
-    last = [Conversation.objects.get(sender_id=conversation_id("rest", s)).last_event_at
-            for s in shown]
+    last = [
+        Conversation.objects.get(sender_id=conversation_id("rest", s)).last_event_at for s in shown
+    ]
     assert last == sorted(last, reverse=True)
     content = page.content.decode()
     row = re.search(r'<tr class="escalated emergency">.*?c-emergency', content, re.S)
@@ -64,11 +66,18 @@ def fallback_answers(url: str) -> set:
     """REST senders the assistant answered with its fallback response or action (stored
     as "rest:<sender>", listed without the prefix)."""
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url, future=True)
     with engine.connect() as connection:
-        found = {split_conversation_id(row[0])[1] for row in connection.execute(text(
-            "SELECT DISTINCT sender_id FROM events WHERE type_name = 'action' "
-            "AND action_name IN ('utter_default', 'action_default_fallback')"))}
+        found = {
+            split_conversation_id(row[0])[1]
+            for row in connection.execute(
+                text(
+                    "SELECT DISTINCT sender_id FROM events WHERE type_name = 'action' "
+                    "AND action_name IN ('utter_default', 'action_default_fallback')"
+                )
+            )
+        }
     engine.dispose()
     return found
 
@@ -78,13 +87,23 @@ def test_filters(store, client_for):
     assert sorted(listed(client, level="EMERGENCY")) == ["c-emergency", "c-triage"]
     assert listed(client, level="URGENT") == ["c-urgent"]
     assert sorted(listed(client, level="escalated", followup="open")) == [
-        "c-emergency", "c-triage", "c-urgent"]
-    assert "c-faq" in listed(client, level="none") and "c-urgent" not in listed(client, level="none")
+        "c-emergency",
+        "c-triage",
+        "c-urgent",
+    ]
+    assert "c-faq" in listed(client, level="none") and "c-urgent" not in listed(
+        client, level="none"
+    )
     fallback_texts(store["url"])  # c-fallback has at least one
     # the classifier fell back, or the assistant answered with its fallback anyway
-    fell_back = sorted({s for s, turns in predictions(store["url"]).items()
-                        if any(intent == "nlu_fallback" for _, intent in turns)}
-                       | fallback_answers(store["url"]))
+    fell_back = sorted(
+        {
+            s
+            for s, turns in predictions(store["url"]).items()
+            if any(intent == "nlu_fallback" for _, intent in turns)
+        }
+        | fallback_answers(store["url"])
+    )
     assert sorted(listed(client, quality="fallback")) == fell_back
     assert set(fell_back) <= set(listed(client, quality="either"))
     assert listed(client, q="KYPHOPLASTY") == ["c-faq"]
@@ -92,7 +111,10 @@ def test_filters(store, client_for):
     assert listed(client, q="c-urgent") == ["c-urgent"]
     assert sorted(listed(client, channel="rest")) == sorted(CONVERSATIONS)
     today = date.today()
-    assert len(listed(client, date_from=today - timedelta(days=1), date_to=today + timedelta(days=1))) == 7
+    assert (
+        len(listed(client, date_from=today - timedelta(days=1), date_to=today + timedelta(days=1)))
+        == 7
+    )
     assert listed(client, date_to=today - timedelta(days=2)) == []
     client.post(reverse("staff:review", args=[pk("c-faq")]), {"reviewed": "on"})
     assert listed(client, reviewed="yes") == ["c-faq"]
@@ -102,7 +124,9 @@ def test_filters(store, client_for):
     assert listed(client, tag=str(tag.pk)) == ["c-urgent"]
     assert listed(client, level="EMERGENCY", q="thanks") == ["c-emergency"]
     # the filters live in the session, not in the URL
-    assert client.post(reverse("staff:conversations"), {"q": "legs"})["Location"] == "/conversations/"
+    assert (
+        client.post(reverse("staff:conversations"), {"q": "legs"})["Location"] == "/conversations/"
+    )
     client.post(reverse("staff:conversations"), {"reset": "1"})
     assert len(senders(client.get(reverse("staff:conversations")))) == 7
 
@@ -128,16 +152,20 @@ def test_transcript_of_a_red_flag_escalation(store, client_for):
 
 def test_triage_escalation_and_fallback_turn(store, client_for):
     client = client_for("clinician")
-    triage = html.unescape(client.get(reverse("staff:transcript", args=[pk("c-triage")])).content.decode())
+    triage = html.unescape(
+        client.get(reverse("staff:transcript", args=[pk("c-triage")])).content.decode()
+    )
     assert "triage: " in triage and "<dt>triage_level</dt><dd>EMERGENCY</dd>" in triage
     fallback = client.get(reverse("staff:transcript", args=[pk("c-fallback")])).content.decode()
-    assert "nlu_fallback" in fallback and "badge\">fallback" in fallback
+    assert "nlu_fallback" in fallback and 'badge">fallback' in fallback
 
 
 def test_a_script_message_is_shown_as_text(store, client_for):
     client = client_for("reviewer")
-    for page in (client.get(reverse("staff:conversations")),
-                 client.get(reverse("staff:transcript", args=[pk("c-xss")]))):
+    for page in (
+        client.get(reverse("staff:conversations")),
+        client.get(reverse("staff:transcript", args=[pk("c-xss")])),
+    ):
         content = page.content.decode()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
         assert XSS not in content and "<script" not in content
@@ -148,15 +176,19 @@ def test_clinician_follows_up_an_escalation(store, client_for):
     conversation = Conversation.objects.get(sender_id=conversation_id("rest", "c-urgent"))
     esc = conversation.escalations.get()
     assert (esc.level, esc.categories, esc.recorded) == ("URGENT", ["infection"], True)
-    response = client.post(reverse("staff:followup", args=[conversation.pk, esc.pk]),
-                           {"status": "called_back", "note": "Spoke to the patient; GP today."})
+    response = client.post(
+        reverse("staff:followup", args=[conversation.pk, esc.pk]),
+        {"status": "called_back", "note": "Spoke to the patient; GP today."},
+    )
     assert response.status_code == 302
     page = client.get(reverse("staff:transcript", args=[conversation.pk])).content.decode()
     assert "Called back" in page and "Spoke to the patient; GP today." in page
     conversation.refresh_from_db()
     assert not conversation.needs_followup
-    assert "2 escalated conversations awaiting follow-up" in client.get(
-        reverse("staff:conversations")).content.decode()
+    assert (
+        "2 escalated conversations awaiting follow-up"
+        in client.get(reverse("staff:conversations")).content.decode()
+    )
     hidden = client_for("reviewer").get(reverse("staff:transcript", args=[conversation.pk]))
     assert "Spoke to the patient" not in hidden.content.decode()
 
@@ -170,3 +202,21 @@ def test_appointment_requests(store, client_for):
     page = client.get(reverse("staff:appointments") + "?status=booked").content.decode()
     assert "Meena Gupta" in page and 'value="booked" selected' in page
     assert f'href="/conversations/{pk("c-appointment")}/"' in page
+
+
+def test_the_analytics_facts_of_real_conversations(store):
+    """What the analytics page counts, read from the events the real assistant wrote."""
+    from console.analytics.models import ConversationFacts
+
+    facts = {
+        split_conversation_id(f.conversation.sender_id)[1]: f
+        for f in ConversationFacts.objects.select_related("conversation")
+    }
+    assert sorted(facts) == sorted(CONVERSATIONS)
+    assert facts["c-faq"].greeted and facts["c-faq"].faq and facts["c-faq"].contained
+    assert facts["c-emergency"].escalated and not facts["c-emergency"].contained
+    assert facts["c-triage"].symptom_check
+    assert facts["c-appointment"].appointment and not facts["c-appointment"].escalated
+    assert facts["c-fallback"].fallback_replies >= len(fallback_texts(store["url"]))
+    assert {f.channel for f in facts.values()} == {"rest"}
+    assert all(f.patient_messages == len(CONVERSATIONS[s]) for s, f in facts.items())

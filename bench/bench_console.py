@@ -715,12 +715,20 @@ def main():
     client.force_login(User.objects.create(username="bench-admin", role=ADMIN))
     cases = page_cases()
     print("just synced:")
+    loads = [os.getloadavg()[0]]
     fresh = time_pages(client, cases, args.repeat)
     vacuum()
     print("vacuumed:")
     steady = time_pages(client, cases, args.repeat)
+    loads.append(os.getloadavg()[0])
     timings["total"] = time.perf_counter() - started
-    text = report(args, counts, timings, fresh, steady, machine())
+    busy = (
+        f"; load average {loads[0]:.1f} before and {loads[1]:.1f} after the page timings, "
+        "other work was running on the machine"
+        if max(loads) > (os.cpu_count() or 1) / 2
+        else ""
+    )
+    text = report(args, counts, timings, fresh, steady, machine() + busy)
     if args.out == "-":
         print(text)
     else:

@@ -566,8 +566,8 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         ),
         "",
         "Reproduce with `.venv/bin/python bench/bench_console.py` (it drops and recreates the "
-        f"PostgreSQL database `{DB}` on 127.0.0.1:5432; about {timings['total'] / 60:.0f} min "
-        "in all).",
+        "PostgreSQL database `console_bench`, or `$BENCH_CONSOLE_DB`, on 127.0.0.1:5432; "
+        f"about {timings['total'] / 60:.0f} min in all).",
         "",
         "## Data",
         "",

@@ -189,7 +189,6 @@ export class ChatWidget {
       kind ? el("p", { class: "sc-msg__label" }, icon("warning"), t(`${kind}Title`)) : null,
       textBlock(message.text, t),
       emergency ? this.callLinks(emergency) : null,
-      !mine && message.feedback ? this.feedbackRow(message) : null,
     );
     if (mine) {
       node.append(el("div", { class: "sc-msg__status" }));
@@ -221,6 +220,8 @@ export class ChatWidget {
         ),
       );
     }
+    // the thumbs arrive after the answer and its suggested replies: below them
+    if (!mine && message.feedback) node.append(this.feedbackRow(message));
     return node;
   }
 

@@ -123,3 +123,15 @@ UTTER_TAKEOVER_STARTED = "utter_takeover_started"
 UTTER_TAKEOVER_ENDED = "utter_takeover_ended"
 UTTER_TAKEOVER_NO_REPLY = "utter_takeover_no_reply"
 STAFF_MESSAGE_KEY = "staff_takeover"
+# --- patient feedback on the assistant's answers: the thumbs under a web FAQ answer and
+# the one-tap rating after goodbye on WhatsApp, both a button payload
+# /feedback{"rating": "up", "feedback_topic": "kyphoplasty"} (the console's analytics read
+# it from the `user` event; nothing else acts on it)
+INTENT_FEEDBACK = "feedback"
+RATING_ENTITY = "rating"
+FEEDBACK_TOPIC_ENTITY = "feedback_topic"
+RATING_UP, RATING_DOWN = "up", "down"
+RATINGS = (RATING_UP, RATING_DOWN)
+CONVERSATION_TOPIC = "conversation"  # the topic of the rating at the end of a conversation
+FEEDBACK_KEY = "feedback"  # bot message key offering thumbs for an answer: {"topic": ...}
+FAQ_RESPONSE_PREFIX = "utter_faq/"  # responses answering an FAQ topic: utter_faq/<topic>

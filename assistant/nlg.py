@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 CHOICE_RESPONSE = "utter_faq_did_you_mean"
 UNNAMED_SIGN_RESPONSE = "utter_red_flag_unnamed"
 SUMMARY_PLACEHOLDER = "{" + SLOT_SUMMARY + "}"
+# On WhatsApp goodbye ends with a one-tap rating of the conversation (domain/feedback.yml).
+RATED_RESPONSES = frozenset({"utter_goodbye"})
+RATING_RESPONSE = "utter_ask_rating"
 BUTTON_KEYS = ("buttons", "quick_replies")
 
 
@@ -127,6 +130,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             return None
         if utter_action == CHOICE_RESPONSE:
             candidate_buttons(message, tracker)
+        if utter_action in RATED_RESPONSES and channel_kind(output_channel) == WHATSAPP:
+            await self._add_rating(message, tracker, output_channel, values, kwargs)
         message[SLOT_LANGUAGE] = language
         return message
 
@@ -149,6 +154,22 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             if unnamed and unnamed.get("text"):
                 return {SLOT_SUMMARY: unnamed["text"]}
         return {}
+
+    async def _add_rating(
+        self,
+        message: Dict[str, Any],
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        values: Dict[str, Any],
+        kwargs: Dict[str, Any],
+    ) -> None:
+        """The rating question and its two buttons under the message."""
+        rating = await super().generate(
+            RATING_RESPONSE, tracker, output_channel, **{**values, **kwargs}
+        )
+        if rating and not message.get("buttons"):
+            message["text"] = f"{message.get('text') or ''}\n\n{rating['text']}".strip()
+            message["buttons"] = rating.get("buttons") or []
 
     def _fill_response(
         self, response: Dict[str, Any], filled_slots: Dict[str, Any], **kwargs: Any

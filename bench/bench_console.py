@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = "console_bench"
+# BENCH_CONSOLE_DB: another database name, e.g. for two runs side by side
+DB = os.environ.get("BENCH_CONSOLE_DB", "console_bench")
 URL = f"postgresql://postgres@127.0.0.1:5432/{DB}"
 TARGET_MS = 300
 DAYS = 365
@@ -111,6 +112,7 @@ RED_FLAGS = [
     ("the pain wakes me up every night", "night_pain", "URGENT"),
     ("I lost 8 kg without trying", "weight_loss", "URGENT"),
 ]
+HINGLISH = {"kyphoplasty kya hota hai", "clinic kahan hai", "mujhe kamar dard hai", "kal subah"}
 CHANNELS = ["socketio"] * 50 + ["whatsapp"] * 25 + ["rest"] * 20 + ["twilio_whatsapp"] * 5
 MODEL = uuid.uuid4().hex
 
@@ -161,12 +163,12 @@ class Conversation:
         self.add("session_started", {})
         self.action("action_listen", None)
 
-    def turn(self, text, intent, utter, confidence=None, flags=()):
+    def turn(self, text, intent, utter, confidence=None, flags=(), entities=None):
         self.ts += self.rng.uniform(3, 90)  # the patient reads and types
         confidence = confidence or round(self.rng.uniform(0.55, 0.999), 4)
         parse = {
             "intent": {"name": intent, "confidence": confidence},
-            "entities": [],
+            "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
             "text": text,
             "message_id": uuid.uuid4().hex,
             "metadata": {},
@@ -190,6 +192,9 @@ class Conversation:
             },
             intent=parse["intent"]["name"],
         )
+        language = language_of(text)
+        if language:  # the language screen's slot, as Rasa logs it after the message
+            self.slot("language", language)
         if flags:
             self.slot("emergency_active", level == "EMERGENCY")
             self.action(f"utter_{level.lower()}_advice")
@@ -221,6 +226,28 @@ class Conversation:
         )
 
 
+def language_of(text: str):
+    """The language the assistant's language screen would set: None for a short word."""
+    if any("\u0900" <= ch <= "\u097f" for ch in text):
+        return "hi"
+    if text in HINGLISH:
+        return "hinglish"
+    return "en" if len(text) > 12 and not text.startswith("/") else None
+
+
+def rate(c: Conversation, topic: str) -> None:
+    """A thumbs up (three in four) or down under an answer, or after goodbye."""
+    rating = "up" if c.rng.random() < 0.75 else "down"
+    entities = {"rating": rating, "feedback_topic": topic}
+    c.turn(
+        f'/feedback{{"rating": "{rating}", "feedback_topic": "{topic}"}}',
+        "feedback",
+        "utter_feedback_thanks",
+        1.0,
+        entities=entities,
+    )
+
+
 def conversation(rng: random.Random, start: float) -> Conversation:
     c = Conversation(rng, start)
     c.session()
@@ -230,6 +257,8 @@ def conversation(rng: random.Random, start: float) -> Conversation:
     if kind < 0.5:
         for text in rng.sample(FAQ, rng.randint(1, 3)):
             c.turn(text, "faq", "utter_faq/" + text.split()[-1])
+            if c.channel == "socketio" and rng.random() < 0.3:  # the widget's thumbs
+                rate(c, text.split()[-1])
     elif kind < 0.65:
         c.turn(rng.choice(PAIN), "report_back_pain", "utter_ask_tr_duration")
         c.turn('/inform{"tr_duration": "weeks"}', "inform", "utter_ask_tr_severity", 1.0)
@@ -245,6 +274,7 @@ def conversation(rng: random.Random, start: float) -> Conversation:
             "inform",
             "utter_submit_appointment",
         )
+        c.action("action_submit_appointment")
     elif kind < 0.9:
         for text in rng.sample(FALLBACK, rng.randint(1, 2)):
             c.turn(text, "nlu_fallback", "utter_default", round(rng.uniform(0.2, 0.5), 4))
@@ -253,6 +283,8 @@ def conversation(rng: random.Random, start: float) -> Conversation:
         c.turn(text, "inform", "", flags=[{"category": category, "level": level, "text": text}])
     if rng.random() < 0.5:
         c.turn(*rng.choice(GOODBYE))
+        if "whatsapp" in c.channel and rng.random() < 0.3:  # the rating after goodbye
+            rate(c, "conversation")
     return c
 
 
@@ -318,8 +350,13 @@ def staff_data():
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE staff_escalation SET followup_status = 'called_back', "
-            "followup_at = at + interval '2 hours' "
+            "followup_at = at + (5 + id * 37 % 240) * interval '1 minute' "
             "WHERE at < now() - interval '3 days' AND id % 20 <> 0"
+        )
+        # what the follow-up view records (console/analytics/receivers.py)
+        cursor.execute(
+            "INSERT INTO analytics_firstfollowup (escalation_id, at) SELECT id, "
+            "followup_at FROM staff_escalation WHERE followup_status <> 'pending'"
         )
         cursor.execute(
             "UPDATE staff_conversation c SET needs_followup = EXISTS (SELECT 1 FROM "
@@ -333,7 +370,15 @@ def vacuum():
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for table in ("staff_conversation", "staff_escalation", "staff_conversationtag"):
+        for table in (
+            "staff_conversation",
+            "staff_escalation",
+            "staff_conversationtag",
+            "analytics_conversationfacts",
+            "analytics_dailycounts",
+            "analytics_feedback",
+            "analytics_firstfollowup",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
@@ -344,10 +389,14 @@ def indexes_used(queries) -> list:
     names = []
     with connection.cursor() as cursor:
         for sql, params in queries:
-            if sql.startswith("SELECT") and (
-                'FROM "staff_conversation"' in sql
-                or 'FROM "staff_escalation"' in sql
-                or "FROM events" in sql
+            if sql.startswith("SELECT") and any(
+                table in sql
+                for table in (
+                    'FROM "staff_conversation"',
+                    "FROM events",
+                    'FROM "analytics_',
+                    'FROM "staff_escalation"',
+                )
             ):
                 cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
                 plan = json.dumps(cursor.fetchone()[0])
@@ -362,6 +411,7 @@ def page_cases() -> list:
 
     deep = max(1, Conversation.objects.count() // 50 // 2)
     today = datetime.date.today()
+    year = f"from={today - datetime.timedelta(days=DAYS)}&to={today}"
     transcript = (
         Conversation.objects.filter(escalation_level="EMERGENCY")
         .order_by("-message_count", "id")
@@ -398,7 +448,22 @@ def page_cases() -> list:
             {},
             "/worklist/?level=EMERGENCY&overdue=on&owner=unclaimed",
         ),
+        ("analytics, last 30 days (the default)", None, "/analytics/"),
+        ("analytics, 365 days", None, f"/analytics/?{year}"),
+        (
+            "analytics CSV: conversations per day by channel, 365 days",
+            None,
+            f"/analytics/export.csv?table=per_day_channel&{year}",
+        ),
     ]
+
+
+def fetch(client, path: str):
+    """The response and its whole body (a CSV export streams)."""
+    response = client.get(path)
+    if response.streaming:
+        return response, b"".join(response.streaming_content)
+    return response, response.content
 
 
 def time_pages(client, cases, repeat: int) -> list:
@@ -414,25 +479,30 @@ def time_pages(client, cases, repeat: int) -> list:
             if filters:
                 client.post("/conversations/", {"apply": "1", **filters})
         for _ in range(2):  # warm up
-            assert client.get(path).status_code == 200, path
+            assert fetch(client, path)[0].status_code == 200, path
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            response = client.get(path)
+            response, body = fetch(client, path)
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, path
         with CaptureQueriesContext(connection) as captured:
-            client.get(path)
+            fetch(client, path)
         queries: List[Tuple[str, Any]] = [
             (q["sql"].replace("%", "%%"), ()) for q in captured.captured_queries
         ]
-        if filters is None:  # the transcript reads the events through SQLAlchemy
+        if path.startswith("/conversations/") and filters is None:
+            # the transcript reads the events through SQLAlchemy
             sender = Conversation.objects.get(pk=path.split("/")[2]).sender_id
             queries.append(
                 ("SELECT * FROM events WHERE sender_id IN (%s) ORDER BY sender_id, id", [sender])
             )
-        shown = response.content.decode()
+        shown = body.decode()
         rows = shown.split("<caption>")[1].split(" conversation")[0] if "<caption>" in shown else ""
+        if 'id="summary"' in shown:  # the analytics page: conversations in the range
+            rows = shown.split('id="summary"')[1].split("<strong>")[1].split("</strong>")[0]
+        elif path.startswith("/analytics/export"):
+            rows = str(body.count(b"\n") - 1)  # days in the CSV
         rows = f"{int(rows):,}" if rows.isdigit() else "–"
         results.append(
             {
@@ -484,6 +554,7 @@ def console_indexes() -> list:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'conv%' "
             "OR indexname LIKE 'console_events%' OR indexname LIKE 'worklist%' "
+            "OR indexname IN ('facts_day', 'feedback_day', 'daily_once') "
             "ORDER BY tablename, indexname"
         )
         return cursor.fetchall()
@@ -504,8 +575,8 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         ),
         "",
         "Reproduce with `.venv/bin/python bench/bench_console.py` (it drops and recreates the "
-        f"PostgreSQL database `{DB}` on 127.0.0.1:5432; about {timings['total'] / 60:.0f} min "
-        "in all).",
+        "PostgreSQL database `console_bench`, or `$BENCH_CONSOLE_DB`, on 127.0.0.1:5432; "
+        f"about {timings['total'] / 60:.0f} min in all).",
         "",
         "## Data",
         "",
@@ -514,10 +585,13 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "format (the table created from Rasa's own model, ids in time order, each event's "
         "`data` the JSON of `Event.as_dict()`): session start, greetings, FAQ questions, "
         "back-pain triage, appointment requests, fallbacks, and red-flag messages with their "
-        "advice and recorded escalation slots. Channels socketio 50 %, whatsapp 25 %, "
+        "advice and recorded escalation slots; the language slot where a message shows its "
+        "language, thumbs up or down under 30 % of the web FAQ answers and a rating after 30 % "
+        "of the WhatsApp goodbyes. Channels socketio 50 %, whatsapp 25 %, "
         f"rest 20 %, twilio_whatsapp 5 %. {counts['escalated']:,} conversations are escalated "
         f"({counts['emergency']:,} EMERGENCY); 95 % of the escalations older than three days "
-        f"are marked followed up, leaving {counts['open']:,} conversations awaiting follow-up.",
+        f"are marked followed up (first follow-up 5 to 244 minutes after the escalation), "
+        f"leaving {counts['open']:,} conversations awaiting follow-up.",
         "",
         "## One-off steps (as `scripts/run_console.sh` runs them)",
         "",
@@ -562,6 +636,19 @@ def report(args, counts, timings, fresh, steady, about) -> str:
     ]
     lines += [
         "",
+        "The analytics page (console/analytics) is timed as a clinician opens it, over "
+        "its default range (the last 30 days) and over the whole year of data; its "
+        "'conversations' column is the conversations in the range. It never reads the "
+        "events either: the sync also writes one row per conversation into "
+        "`analytics_conversationfacts` (and ratings into `analytics_feedback`) and "
+        "recomputes the days it touched in `analytics_dailycounts` (per day, channel and "
+        "language, every count in a column: about 4,400 rows for a year). The page reads "
+        "the daily counts of the range, the escalations of the range with their first "
+        "follow-up, and the ratings by topic and language (`feedback_day`), adds them up "
+        "in Python and draws them as inline SVG.",
+        "",
+    ]
+    lines += [
         "## What makes it fast",
         "",
         "The list never reads the events: `sync.py` summarises each conversation into a "
@@ -601,6 +688,8 @@ def report(args, counts, timings, fresh, steady, about) -> str:
         "`worklist_open_escalations` (console/worklist/migrations/0001), a partial index "
         "of the open ones only, serves it once the followed-up escalations pile up. The "
         "JSON the open page polls is the same work with the rows rendered into it.",
+        "- `daily_once` and `feedback_day` (console/analytics/models.py) serve the "
+        "analytics page's date range; `facts_day` the recomputation of a day's counts.",
         "",
     ]
     return "\n".join(lines)

@@ -28,6 +28,9 @@ Rasa's stock `socketio` channel, with these changes:
   manager is python-socketio's AsyncRedisManager, so a message emitted on any replica (a
   staff member's message of a live takeover, console/takeover/) reaches the replica that
   holds the patient's socket. Empty (one server): sockets are known to this process only.
+* Feedback: after each FAQ answer (a response `utter_faq/<topic>`) the widget gets a
+  `{"feedback": {"topic": <topic>}}` message and shows thumbs up / down under the answer
+  (contract.py: INTENT_FEEDBACK).
 * Messages: a `user_uttered` event that is not a dict with a string `message`
   (and a dict or JSON `customData`) is ignored with a warning; stock Rasa raised.
 
@@ -52,6 +55,7 @@ from rasa.core.channels import socketio as stock
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 
+from contract import FAQ_RESPONSE_PREFIX, FEEDBACK_KEY
 from settings import value
 
 logger = logging.getLogger(__name__)
@@ -143,6 +147,13 @@ class SocketIOOutput(stock.SocketIOOutput):
         await super()._send_message(socket_id, response)
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        await self._send_answer(recipient_id, message)
+        utter = message.get("utter_action") or ""
+        if isinstance(utter, str) and utter.startswith(FAQ_RESPONSE_PREFIX):
+            topic = utter[len(FAQ_RESPONSE_PREFIX) :]
+            await self._send_message(recipient_id, {FEEDBACK_KEY: {"topic": topic}})
+
+    async def _send_answer(self, recipient_id: str, message: Dict[str, Any]) -> None:
         self.language = message.get("language") or self.language
         custom = message.get("custom")
         if not (isinstance(custom, dict) and message.get("text")):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "console.staff",
     "console.takeover",
     "console.worklist",
+    "console.analytics",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -179,6 +180,7 @@ CONSOLE_LOW_CONFIDENCE = float(os.environ.get("CONSOLE_LOW_CONFIDENCE", "0.6"))
 CONSOLE_RETENTION_DAYS = int(project_setting("CONSOLE_RETENTION_DAYS"))
 CONSOLE_SYNC_MAX_EVENTS = 20000  # per request; `sync_conversations` has no limit
 CONSOLE_NLU_DIR = ROOT / "data" / "nlu"
+CONSOLE_ANALYTICS_DAYS = 30  # the analytics page's range when the URL names none
 # Personal data is masked; a clinician or admin who reveals a conversation sees it for
 # this long (console/staff/masking.py).
 CONSOLE_REVEAL_MINUTES = int(os.environ.get("CONSOLE_REVEAL_MINUTES", "10"))

@@ -17,9 +17,10 @@ JUSTIFIED = {
     r"The intent 'red_flag_(emergency|urgent|possible|now)' is not used in any story or rule\.",
     r"The utterance 'utter_(ask_red_flag_now|red_flag_not_now|urgent_advice(_possible)?|"
     r"emergency_advice|red_flag_unnamed)' is not used in any story or rule\.",
-    # Sent only by buttons (a triage answer naming its question, a result's "Call 112"):
-    # typed words must not be classified as them.
-    r"The intent '(answer|call_emergency)' is listed in the domain file, but is not found "
+    # Sent only by buttons (a triage answer naming its question, a result's "Call 112", a
+    # patient's rating): typed words must not be classified as them.
+    r"The intent '(answer|call_emergency|feedback)' is listed in the domain file, but is not "
+    r"found "
     r"in the NLU training data\.",
     # Rasa counts a retrieval intent whose responses live in data/responses/ twice.
     r"The following duplicated intents have been found across multiple domain files: faq",

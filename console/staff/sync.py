@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from console.staff import tracker
@@ -44,6 +45,10 @@ DERIVED = [
 _lock = threading.Lock()
 _last_run = 0.0
 _indexed: Set[str] = set()  # tracker URLs whose indexes were checked by this process
+# Sent inside the sync's transaction after a batch of conversations was summarised, with
+# `groups` ({sender id: events}) and `conversations` ({sender id: Conversation}): other
+# apps derive their own tables from the same reading (console/analytics/receivers.py).
+summarized = Signal()
 
 
 def sync(max_events: Optional[int] = None, force: bool = False) -> Tuple[int, bool]:
@@ -149,6 +154,9 @@ def _apply(groups: Dict[str, list]) -> set:
     conversations = {**existing, **{c.sender_id: c for c in new_rows}}
     _write_escalations(summaries, conversations, old)
     _write_flagged({s: flagged_messages(groups[s]) for s in summaries}, conversations)
+    summarized.send(
+        sender=Conversation, groups={s: groups[s] for s in summaries}, conversations=conversations
+    )
     return {s["channel"] for s in summaries.values()}
 
 

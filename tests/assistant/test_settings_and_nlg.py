@@ -315,3 +315,29 @@ def test_an_unnamed_sign_is_worded_in_the_language_of_the_reply():
     assert "a possible warning sign" in english
     assert "ख़तरे का एक संभावित लक्षण" in hindi and "warning sign" not in hindi
     assert "khatre ka ek sambhavit lakshan" in hinglish and "warning sign" not in hinglish
+
+
+def test_goodbye_on_whatsapp_ends_with_the_rating_buttons(monkeypatch):
+    for channel in ("whatsapp", "twilio_whatsapp"):
+        message = render("utter_goodbye", monkeypatch, channel=channel)
+        assert message["text"].startswith("Goodbye, and take care.")
+        assert message["text"].endswith("\n\nWas this chat helpful?")
+        assert message["buttons"] == [
+            {
+                "title": "👍 Helpful",
+                "payload": '/feedback{"rating": "up", "feedback_topic": "conversation"}',
+            },
+            {
+                "title": "👎 Not helpful",
+                "payload": '/feedback{"rating": "down", "feedback_topic": "conversation"}',
+            },
+        ]
+    hinglish = render("utter_goodbye", monkeypatch, language="hinglish", channel="whatsapp")
+    assert hinglish["text"].endswith("Kya yeh chat madadgaar rahi?")
+    assert [b["title"] for b in hinglish["buttons"]] == ["👍 Madadgaar", "👎 Madadgaar nahi"]
+
+
+def test_goodbye_on_the_web_has_no_rating(monkeypatch):
+    for channel in ("socketio", "rest"):
+        message = render("utter_goodbye", monkeypatch, channel=channel)
+        assert "helpful" not in message["text"] and not message.get("buttons")

@@ -241,3 +241,19 @@ def test_credentials_load_this_channel_with_session_persistence():
     assert isinstance(channel, SocketIOInput)
     assert channel.session_persistence is True
     assert (channel.user_message_evt, channel.bot_message_evt) == ("user_uttered", "bot_uttered")
+
+
+def test_an_faq_answer_is_followed_by_the_offer_of_thumbs():
+    emitted = _send(
+        {"text": "Kyphoplasty is ...", "utter_action": "utter_faq/kyphoplasty", "language": "hi"}
+    )
+    assert [args[1] for args, _ in emitted] == [
+        {"text": "Kyphoplasty is ...", "language": "hi"},
+        {"feedback": {"topic": "kyphoplasty"}, "language": "hi"},
+    ]
+
+
+def test_no_thumbs_under_other_replies():
+    for utter in ("utter_greet", "utter_emergency_advice", "utter_faq_did_you_mean", None):
+        emitted = _send({"text": "Hello.", "utter_action": utter})
+        assert [args[1] for args, _ in emitted] == [{"text": "Hello."}]

@@ -54,6 +54,9 @@ RULES = {
     "takeover:feed": REVIEWER,
     "takeover:send": REVIEWER,
     "takeover:hand_back": REVIEWER,
+    # the analytics page (console/analytics/urls.py)
+    "analytics:analytics": CLINICIAN,
+    "analytics:analytics_export": CLINICIAN,
 }
 
 # The worklist's URLs (console/worklist/urls.py): the least role, and the exact status each
@@ -92,11 +95,17 @@ def test_every_url_has_a_rule():
 
 def test_no_url_can_carry_patient_data():
     """Conversations, messages and requests are addressed by numbers only."""
+    from console.analytics import urls as analytics_urls
     from console.staff import urls
     from console.takeover import urls as takeover_urls
     from console.worklist import urls as worklist_urls
 
-    patterns = urls.urlpatterns + takeover_urls.urlpatterns + worklist_urls.urlpatterns
+    patterns = (
+        urls.urlpatterns
+        + takeover_urls.urlpatterns
+        + worklist_urls.urlpatterns
+        + analytics_urls.urlpatterns
+    )
     for pattern in patterns:
         assert all(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
 
@@ -136,14 +145,16 @@ def client_for(world, db):
 
 
 def url_of(name, world):
+    from console.analytics import urls as analytics_urls
     from console.staff import urls
     from console.takeover import urls as takeover_urls
 
+    modules = {"staff": urls, "takeover": takeover_urls, "analytics": analytics_urls}
     namespace, _, short = name.rpartition(":")
-    patterns = takeover_urls.urlpatterns if namespace == "takeover" else urls.urlpatterns
-    pattern = next(p for p in patterns if p.name == short)
+    namespace = namespace or "staff"
+    pattern = next(p for p in modules[namespace].urlpatterns if p.name == short)
     kwargs = {k: world[k] for k in pattern.pattern.converters}
-    return reverse(f"{namespace or 'staff'}:{short}", kwargs=kwargs)
+    return reverse(f"{namespace}:{short}", kwargs=kwargs)
 
 
 CASES = [
@@ -193,6 +204,8 @@ ALLOWED = {
     "takeover:feed": (200, 405),
     "takeover:send": (405, 302),
     "takeover:hand_back": (405, 302),
+    "analytics:analytics": (200, 405),
+    "analytics:analytics_export": (404, 405),  # no table named (see below for one)
 }
 PUBLIC_ANONYMOUS = {"login": (200, 200), "logout": (405, 302)}
 
@@ -269,3 +282,30 @@ def test_worklist_access(world, client_for, name, role, method):
 def test_the_home_page_is_the_worklist_for_clinicians_and_admins(world, client_for, role, home):
     response = client_for(role).get(reverse("staff:home"))
     assert response.status_code == 302 and response["Location"] == reverse(home)
+
+
+# The exact answer of the analytics URLs to each role (and the export with a table named).
+EXACT = {
+    ("analytics:analytics", "get", ""): 200,
+    ("analytics:analytics", "post", ""): 405,
+    ("analytics:analytics_export", "get", ""): 404,
+    ("analytics:analytics_export", "get", "?table=funnel"): 200,
+    ("analytics:analytics_export", "post", "?table=funnel"): 405,
+}
+EXACT_CASES = [(*key, role) for key in EXACT for role in [None] + ROLES]
+
+
+@pytest.mark.parametrize(
+    "name,method,query,role",
+    EXACT_CASES,
+    ids=[f"{n}-{m}{q}-{r or 'anonymous'}" for n, m, q, r in EXACT_CASES],
+)
+def test_exact_status_of_the_analytics_urls(world, client_for, name, method, query, role):
+    response = getattr(client_for(role), method)(url_of(name, world) + query)
+    if role is None:
+        expected = 302
+    elif RANK[role] >= RANK[RULES[name]]:
+        expected = EXACT[(name, method, query)]
+    else:
+        expected = 403
+    assert response.status_code == expected

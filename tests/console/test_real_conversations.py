@@ -197,3 +197,21 @@ def test_appointment_requests(store, client_for):
     page = client.get(reverse("staff:appointments") + "?status=booked").content.decode()
     assert "Meena Gupta" in page and 'value="booked" selected' in page
     assert f'href="/conversations/{pk("c-appointment")}/"' in page
+
+
+def test_the_analytics_facts_of_real_conversations(store):
+    """What the analytics page counts, read from the events the real assistant wrote."""
+    from console.analytics.models import ConversationFacts
+
+    facts = {
+        split_conversation_id(f.conversation.sender_id)[1]: f
+        for f in ConversationFacts.objects.select_related("conversation")
+    }
+    assert sorted(facts) == sorted(CONVERSATIONS)
+    assert facts["c-faq"].greeted and facts["c-faq"].faq and facts["c-faq"].contained
+    assert facts["c-emergency"].escalated and not facts["c-emergency"].contained
+    assert facts["c-triage"].symptom_check
+    assert facts["c-appointment"].appointment and not facts["c-appointment"].escalated
+    assert facts["c-fallback"].fallback_replies >= len(fallback_texts(store["url"]))
+    assert {f.channel for f in facts.values()} == {"rest"}
+    assert all(f.patient_messages == len(CONVERSATIONS[s]) for s, f in facts.items())

@@ -404,3 +404,46 @@ def test_a_yes_tapped_on_an_older_triage_question_answers_that_question(webhook,
     assert text_of(replies[0]).startswith("⚠️ You mentioned new trouble passing"), replies
     slots = webhook.tracker(patient, channel="whatsapp")["slots"]
     assert slots["triage_level"] == "EMERGENCY" and slots["escalation_level"] == "EMERGENCY"
+
+
+def test_goodbye_ends_with_a_one_tap_rating_and_a_tap_is_recorded(webhook, graph):
+    patient = "919000000051"
+    sent = say(webhook, graph, patient, meta.text(patient, "bye"))
+    rating = sent[-1]
+    assert rating["type"] == "interactive", sent
+    assert "Goodbye" in text_of(rating) and "Was this chat helpful?" in text_of(rating)
+    buttons = [b["reply"] for b in rating["interactive"]["action"]["buttons"]]
+    assert [b["title"] for b in buttons] == ["👍 Helpful", "👎 Not helpful"]
+    assert buttons[0]["id"] == 'p:/feedback{"rating": "up", "feedback_topic": "conversation"}'
+    sent = say(
+        webhook, graph, patient, meta.button_reply(patient, buttons[0]["id"], buttons[0]["title"])
+    )
+    assert [text_of(m) for m in sent] == ["Thank you for your feedback."]
+    latest = webhook.tracker(patient, channel="whatsapp")["latest_message"]
+    assert latest["intent"]["name"] == "feedback"
+    assert {e["entity"]: e["value"] for e in latest["entities"]} == {
+        "rating": "up",
+        "feedback_topic": "conversation",
+    }
+
+
+def test_the_rating_is_in_the_patient_s_language(webhook, graph):
+    patient = "919000000052"
+    say(webhook, graph, patient, meta.text(patient, "नमस्ते"))
+    sent = say(webhook, graph, patient, meta.text(patient, "अलविदा"))
+    rating = sent[-1]
+    assert "क्या यह बातचीत मददगार रही?" in text_of(rating), sent
+    titles = [b["reply"]["title"] for b in rating["interactive"]["action"]["buttons"]]
+    assert titles == ["👍 मददगार", "👎 मददगार नहीं"]
+
+
+def test_a_red_flag_typed_instead_of_a_rating_gets_the_emergency_advice(webhook, graph):
+    patient = "919000000053"
+    say(webhook, graph, patient, meta.text(patient, "bye"))
+    sent = say(
+        webhook, graph, patient, meta.text(patient, "I can't control my bladder since yesterday")
+    )
+    assert text_of(sent[0]).startswith("⚠️"), sent
+    assert "112" in text_of(sent[0])
+    slots = webhook.tracker(patient, channel="whatsapp")["slots"]
+    assert slots["escalation_level"] == "EMERGENCY"

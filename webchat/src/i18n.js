@@ -5,6 +5,10 @@ export const LANGUAGES = ["en", "hi", "hinglish"];
 
 const STRINGS = {
   en: {
+    feedbackQuestion: "Was this answer helpful?",
+    helpful: "Helpful",
+    notHelpful: "Not helpful",
+    feedbackThanks: "Thank you for your feedback.",
     launcher: "Ask our assistant",
     launcherOpen: "Close the assistant",
     close: "Close chat",
@@ -43,6 +47,10 @@ const STRINGS = {
     callClinic: "Call the clinic",
   },
   hi: {
+    feedbackQuestion: "क्या यह जवाब मददगार था?",
+    helpful: "मददगार",
+    notHelpful: "मददगार नहीं",
+    feedbackThanks: "आपकी राय के लिए धन्यवाद।",
     launcher: "सहायक से पूछें",
     launcherOpen: "सहायक बंद करें",
     close: "चैट बंद करें",
@@ -81,6 +89,10 @@ const STRINGS = {
     callClinic: "क्लिनिक को कॉल करें",
   },
   hinglish: {
+    feedbackQuestion: "Kya yeh jawab madadgaar tha?",
+    helpful: "Madadgaar",
+    notHelpful: "Madadgaar nahi",
+    feedbackThanks: "Aapki raay ke liye dhanyavaad.",
     launcher: "Assistant se poochiye",
     launcherOpen: "Assistant band karein",
     close: "Chat band karein",

@@ -4,6 +4,7 @@
 import { Connection } from "./connection.js";
 import { el, textBlock } from "./dom.js";
 import { clearingMethods } from "./clearing.js";
+import { feedbackMethods } from "./feedback.js";
 import { LANGUAGES, otherLanguage, translator } from "./i18n.js";
 import { languageMethods } from "./language.js";
 import { icon } from "./icons.js";
@@ -219,6 +220,8 @@ export class ChatWidget {
         ),
       );
     }
+    // the thumbs arrive after the answer and its suggested replies: below them
+    if (!mine && message.feedback) node.append(this.feedbackRow(message));
     return node;
   }
 
@@ -281,6 +284,7 @@ export class ChatWidget {
   }
 
   receive(data) {
+    if (this.receiveFeedback(data)) return;
     if (LANGUAGES.includes(data.language) && data.language !== this.lang) this.applyLanguage(data.language);
     const emergency = this.parseEmergency(data.custom);
     const replies = Array.isArray(data.quick_replies)
@@ -358,4 +362,11 @@ export class ChatWidget {
   }
 }
 
-Object.assign(ChatWidget.prototype, noticeMethods, languageMethods, modalMethods, clearingMethods);
+Object.assign(
+  ChatWidget.prototype,
+  noticeMethods,
+  languageMethods,
+  modalMethods,
+  clearingMethods,
+  feedbackMethods,
+);

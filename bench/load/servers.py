@@ -13,6 +13,8 @@ import requests
 
 from harness.processes import ROOT, wait_until_answers
 
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
+
 
 def rasa_env(**extra: str) -> Dict[str, str]:
     """The project's environment (scripts/env.sh's essentials) plus `extra`."""

@@ -13,6 +13,7 @@ from channels.whatsapp.store import RedisStore
 from harness.whatsapp import meta
 from harness.whatsapp.fake_graph import FakeGraph
 from tests.conftest import require_redis
+from tests.whatsapp.real_servers import DEFAULT_ENV, started_together
 
 # The Redis the duplicate checks use in production; tests set it explicitly (the
 # default of scripts/env.sh is empty: process memory). scripts/ensure_services.sh starts it.
@@ -91,3 +92,45 @@ def make_cloud(graph, prefix, redis_url):
         )
 
     return make
+
+
+# --- the real servers of test_end_to_end*.py, started once for both modules
+
+
+@pytest.fixture(scope="package")
+def real_graph():
+    """The fake Graph API of the end-to-end tests' servers (one set for both modules)."""
+    with FakeGraph() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="package")
+def all_servers(tmp_path_factory, real_graph, redis_url):
+    from tests.whatsapp import test_twilio as twilio  # a test module: imported when needed
+
+    env = {
+        **DEFAULT_ENV,
+        **meta.cloud_env(real_graph.url, redis_url),
+        "TWILIO_ACCOUNT_SID": twilio.ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": twilio.AUTH_TOKEN,
+        "TWILIO_WHATSAPP_NUMBER": twilio.BUSINESS,
+        "TWILIO_API_BASE_URL": real_graph.url,
+    }
+    with started_together(
+        whatsapp=(tmp_path_factory.mktemp("whatsapp"), env),
+        default=(tmp_path_factory.mktemp("default"), DEFAULT_ENV),
+    ) as servers:
+        for each in servers.values():
+            each.webhook = f"{each.rasa_url}/webhooks/whatsapp/webhook"
+            each.twilio_webhook = f"{each.rasa_url}/webhooks/twilio_whatsapp/webhook"
+        yield servers
+
+
+@pytest.fixture(scope="package")
+def webhook(all_servers):
+    return all_servers["whatsapp"]
+
+
+@pytest.fixture(scope="package")
+def default(all_servers):
+    return all_servers["default"]

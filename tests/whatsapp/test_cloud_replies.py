@@ -11,7 +11,7 @@ from channels.whatsapp.store import MemoryStore, Namespace
 from channels.whatsapp.window import ServiceWindow
 from harness.whatsapp import meta
 from tests.whatsapp.channel_app import ChannelApp, ScriptedBot
-from tests.whatsapp.test_cloud_webhook import PATIENT, post
+from tests.whatsapp.cloud_webhook import PATIENT, post
 
 EMERGENCY_TEXT = (
     "⚠️ You mentioned loss of bladder control. Please go to the nearest emergency "

@@ -302,6 +302,11 @@ AUDIT_ACTIONS = [
     ("reauth_failed", "Admin password wrong"),
     ("missed_red_flag", "Missed red flag marked"),
     ("export_cases", "Red-flag cases export"),
+    ("takeover_start", "Live takeover started"),
+    ("takeover_message", "Staff message sent"),
+    ("takeover_red_flag", "Red flag during a takeover"),
+    ("takeover_no_reply", "Patient told how to reach the clinic"),
+    ("takeover_end", "Handed back to the assistant"),
 ]
 
 

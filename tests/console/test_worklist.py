@@ -118,6 +118,15 @@ def test_open_escalations_oldest_first_with_the_patients_words(ward, client_for)
     assert "WhatsApp:" in whatsapp and "919810012345" not in whatsapp
 
 
+def test_each_row_offers_a_live_takeover_of_its_conversation(ward, client_for):
+    page = client_for("clinician").get(reverse("worklist:list")).content.decode()
+    for sender in ("socketio:old-urgent", "whatsapp:919810012345", "socketio:new-emergency"):
+        pk = ward[sender].pk
+        start = reverse("takeover:start", args=[pk])
+        assert f'<form method="post" action="{start}">' in row(page, pk)
+        assert "Take over</button>" in row(page, pk)
+
+
 def test_the_home_page_of_a_clinician_is_the_worklist(ward, client_for):
     response = client_for("clinician").get(reverse("staff:home"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("worklist:list")

@@ -68,6 +68,9 @@ def sign_in(page: Page, url: str) -> None:
     page.fill("#id_username", "dr-rao")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # a clinician's home page is the escalation worklist
+    expect(page.get_by_role("heading", name="Escalation worklist")).to_be_visible()
+    page.get_by_role("link", name="Conversations").click()
     expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
 
 

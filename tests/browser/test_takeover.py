@@ -2,7 +2,8 @@
 
 Against the real Rasa and action servers (tests/browser/conftest.py) and the console as
 `make run` starts it (scripts/run_console.sh), both on the same tracker store: the
-clinician takes the conversation over, the patient is told, messages go both ways
+patient's urgent sign appears on the clinician's open worklist without a reload, the
+clinician claims it and takes the conversation over from there, the patient is told, messages go both ways
 (also after the patient's page reloads and its socket reconnects), a red flag during the
 takeover still gets the emergency advice and alerts the clinician, and after handing back
 the assistant answers again. Every step is in the transcript and in the audit log.
@@ -44,6 +45,7 @@ def console(tmp_path_factory, servers) -> Iterator[dict]:
         CONSOLE_RASA_URL=servers.rasa_url,
         RASA_AUTH_TOKEN=AUTH_TOKEN,
         TAKEOVER_NO_REPLY_SECONDS="3600",
+        CONSOLE_WORKLIST_POLL_SECONDS="2",
     )
     manage = [sys.executable, str(ROOT / "console" / "manage.py")]
     subprocess.run(manage + ["migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
@@ -70,8 +72,6 @@ def sign_in(page: Page, url: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     # a clinician's home page is the escalation worklist
     expect(page.get_by_role("heading", name="Escalation worklist")).to_be_visible()
-    page.get_by_role("link", name="Conversations").click()
-    expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
 
 
 def audit_actions(db: Path) -> list:
@@ -83,15 +83,23 @@ def audit_actions(db: Path) -> list:
 
 
 def test_takeover_messages_both_ways_red_flag_and_hand_back(new_chat, browser, console):
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(staff, console["url"])
     chat = new_chat()
     chat.open()
     chat.wait_for_greeting()
     chat.ask("what is kyphoplasty?", "kyphoplasty")
 
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(staff, console["url"])
-    staff.locator("table.list tbody tr a").first.click()
-    staff.get_by_role("button", name="Take over this conversation").click()
+    # An urgent sign: the open worklist shows it without a reload; claim it, take it over.
+    chat.say("I have had fever and chills for three days with this back pain")
+    chat.wait_until_idle()
+    row = staff.locator("table.worklist tbody tr").first
+    expect(row).to_contain_text("URGENT", timeout=60_000)
+    expect(row).to_contain_text("fever and chills")
+    row.get_by_role("button", name="Claim").click()
+    row = staff.locator("table.worklist tbody tr").first
+    expect(row).to_contain_text("dr-rao")
+    row.get_by_role("button", name="Take over").click()
     expect(staff.get_by_role("heading", name="Live conversation")).to_be_visible()
     expect(staff.locator("#takeover-state")).to_contain_text("Taken over by dr-rao")
     expect(chat.bot.filter(has_text=STARTED)).to_have_count(1, timeout=REPLY_TIMEOUT_MS)

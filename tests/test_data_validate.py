@@ -30,6 +30,10 @@ JUSTIFIED = {
     r"privacy_\w+|consent_\w+|for_child_noted|data_erased|erasure_\w+|offer_callback|"
     r"callback_\w+)' "
     r"is not used in any story or rule\.",
+    # Live takeover notices: the staff console's takeover (console/takeover/service.py) has
+    # the server say them when a person takes over, hands back or does not reply.
+    r"The utterance 'utter_takeover_(started|ended|no_reply)' is not used in any story or "
+    r"rule\.",
     # Channel notices: the WhatsApp channels show them, rendered by the server's NLG.
     r"The utterance 'utter_channel_\w+' is not used in any story or rule\.",
     # Live takeover's notices: the staff console has the Rasa server send them

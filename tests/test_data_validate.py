@@ -36,10 +36,6 @@ JUSTIFIED = {
     r"rule\.",
     # Channel notices: the WhatsApp channels show them, rendered by the server's NLG.
     r"The utterance 'utter_channel_\w+' is not used in any story or rule\.",
-    # Live takeover's notices: the staff console has the Rasa server send them
-    # (console/takeover/), no rule or story does.
-    r"The utterance 'utter_takeover_(started|ended|no_reply)' is not used in any story or "
-    r"rule\.",
 }
 
 

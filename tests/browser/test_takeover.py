@@ -3,11 +3,12 @@
 Against the real Rasa and action servers (tests/browser/conftest.py) and the console as
 `make run` starts it (scripts/run_console.sh), both on the same tracker store: the
 patient's urgent sign appears on the clinician's open worklist without a reload, the
-clinician claims it and takes the conversation over from there, the patient is told, messages go both ways
-(also after the patient's page reloads and its socket reconnects), a red flag during the
-takeover still gets the emergency advice and alerts the clinician, and after handing back
-the assistant answers again. Every step is in the transcript and in the audit log.
-The console's live page with the red-flag alert is docs/console-takeover.png.
+clinician claims it and takes the conversation over from there, the patient is told,
+messages go both ways (also after the patient's page reloads and its socket reconnects),
+a red flag during the takeover still gets the emergency advice and alerts the clinician,
+and after handing back the assistant answers again. Every step is in the transcript and
+in the audit log. The console's live page with the red-flag alert is
+docs/console-takeover.png.
 """
 
 import os

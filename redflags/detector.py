@@ -280,8 +280,10 @@ class RedFlagDetector:
             found = kept
         facts = self._mentions(mentions, FACT) + self._age_facts(text)
         signs = self._mentions(mentions, SIGN)
-        for name, level, sign, certainty in self.combinations.hits(facts, signs, found):
-            found[name] = combined(name, level, sign, certainty)
+        sure = [name for name, f in found.items() if f.certainty == CONFIRMED]
+        for name, level, sign, certainty in self.combinations.hits(facts, signs, sure):
+            if name not in found or certainty == CONFIRMED:  # a pair can confirm a doubt
+                found[name] = combined(name, level, sign, certainty)
         for name in list(found):
             if any(other in found for other in self.categories[name].suppressed_by):
                 del found[name]

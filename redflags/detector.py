@@ -53,7 +53,7 @@ AGE = re.compile(
     r"grandfather|grandmother|uncle|aunt) (?:is|hain|hai|h))\D{0,8}?"
     r"|(?:उम्र|आयु)\D{0,6}?)(?P<age>\d{2,3})\b"
     r"|(?P<age2>\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo|saal|sal|साल|वर्ष|baras"
-    r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)\b"
+    r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)(?!\w)"
 )
 
 

@@ -53,7 +53,7 @@ AGE = re.compile(
     r"grandfather|grandmother|uncle|aunt) (?:is|hain|hai|h))\D{0,8}?"
     r"|(?:उम्र|आयु)\D{0,6}?)(?P<age>\d{2,3})\b"
     r"|(?P<age2>\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo|saal|sal|साल|वर्ष|baras"
-    r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)\b"
+    r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)(?!\w)"
 )
 
 
@@ -280,8 +280,10 @@ class RedFlagDetector:
             found = kept
         facts = self._mentions(mentions, FACT) + self._age_facts(text)
         signs = self._mentions(mentions, SIGN)
-        for name, level, sign, certainty in self.combinations.hits(facts, signs, found):
-            found[name] = combined(name, level, sign, certainty)
+        sure = [name for name, f in found.items() if f.certainty == CONFIRMED]
+        for name, level, sign, certainty in self.combinations.hits(facts, signs, sure):
+            if name not in found or certainty == CONFIRMED:  # a pair can confirm a doubt
+                found[name] = combined(name, level, sign, certainty)
         for name in list(found):
             if any(other in found for other in self.categories[name].suppressed_by):
                 del found[name]

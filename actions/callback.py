@@ -22,7 +22,7 @@ from sqlalchemy import insert, inspect
 from actions import consent
 from actions.phone import normalise_indian_phone
 from actions.store import engine_for
-from contract import SLOT_ESCALATION_LEVEL, SLOT_LANGUAGE
+from contract import SLOT_ESCALATION_LEVEL, SLOT_LANGUAGE, SLOT_STAFF_TAKEOVER
 from settings import database_url, value
 from tables import callback_requests
 
@@ -38,9 +38,13 @@ def offer_channels(environ=None) -> List[str]:
 
 
 def offer(dispatcher: CollectingDispatcher, tracker: Tracker, environ=None) -> List[Dict[str, Any]]:
-    """The offer's message and slot, when this conversation may get one."""
+    """The offer's message and slot, when this conversation may get one: not while a form
+    goes on after urgent advice (its next question's Yes / No buttons would take the
+    offer's answer as their own) and not while a member of staff has taken over."""
     channel = tracker.get_latest_input_channel() or ""
     if tracker.get_slot(SLOT_OFFER) or channel not in offer_channels(environ):
+        return []
+    if tracker.active_loop_name or tracker.get_slot(SLOT_STAFF_TAKEOVER):
         return []
     dispatcher.utter_message(response="utter_offer_callback")
     return [SlotSet(SLOT_OFFER, OFFERED)]

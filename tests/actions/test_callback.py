@@ -46,6 +46,19 @@ def test_no_offer_on_whatsapp_or_the_internal_rest_channel(channel):
     assert run_action(ActionRecordEscalation(), tracker(channel=channel)) == ([], [])
 
 
+def test_no_offer_while_a_form_goes_on_after_urgent_advice():
+    """Its next question's Yes / No buttons would take the offer's answer: a "No, thank
+    you" recorded as "no" to a bladder question of the triage form."""
+    state = tracker(escalation_level="URGENT", escalation_categories=["infection"])
+    state.active_loop = {"name": "triage_form"}
+    assert run_action(ActionRecordEscalation(), state) == ([], [])
+
+
+def test_no_offer_while_staff_have_taken_over():
+    state = tracker(staff_takeover={"by": "dr-rao", "at": 1.0})
+    assert run_action(ActionRecordEscalation(), state) == ([], [])
+
+
 @pytest.mark.parametrize("state", ["offered", "given", "declined"])
 def test_the_offer_is_made_once_per_conversation(state):
     assert run_action(ActionRecordEscalation(), tracker(callback_offer=state)) == ([], [])

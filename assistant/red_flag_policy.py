@@ -93,8 +93,9 @@ class RedFlagPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        # Above RulePolicy (6): a red flag pre-empts any rule or form.
-        return {"priority": 7}
+        # Above RulePolicy (6) and the takeover's silence (7): a red flag pre-empts any
+        # rule or form, and is answered while staff have taken a conversation over.
+        return {"priority": 8}
 
     def __init__(
         self,

@@ -7,6 +7,7 @@ classifier put in `nlu_fallback` OR that the assistant answered with its own fal
 """
 
 import json
+import re
 from datetime import date
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -25,6 +26,9 @@ from contract import (
 )
 
 FAQ_ACTION = "utter_faq"
+# A topic as the widget and the WhatsApp rating send it (an FAQ topic's name, or
+# "conversation"); anything else in a typed payload is the patient's text and not kept.
+TOPIC = re.compile(r"[a-z0-9_]{1,64}")
 GREETING_INTENTS = {"greet"}
 SYMPTOM_INTENTS = {"report_back_pain"}
 SYMPTOM_FORMS = {"triage_form"}
@@ -51,7 +55,9 @@ def _rating(event: Event) -> Tuple[str, str]:
         except ValueError:
             pass
     rating = str(found.get(RATING_ENTITY) or "")
-    topic = str(found.get(FEEDBACK_TOPIC_ENTITY) or "")[:80]
+    topic = str(found.get(FEEDBACK_TOPIC_ENTITY) or "")
+    if not TOPIC.fullmatch(topic):
+        topic = ""
     return (rating if rating in RATINGS else ""), topic
 
 

@@ -13,6 +13,7 @@ WhatsApp allows free-form messages only within 24 hours of the patient's last me
 outside that window nothing is sent and the console says so.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from console import pii
 from console.settings import project_setting as value  # the project's settings.py, by path
-from console.staff import audit, tracker
+from console.staff import audit, masking, tracker
 from console.staff.models import AuditEntry, Conversation
 from console.takeover import rasa
 from console.takeover.models import Takeover
@@ -48,6 +49,8 @@ ADVICE_ACTIONS = {
     "utter_ask_red_flag_now": "EMERGENCY",
     "utter_urgent_advice_possible": "URGENT",
 }
+
+logger = logging.getLogger(__name__)
 
 
 class TakeoverError(Exception):
@@ -139,6 +142,10 @@ def start(request, conversation: Conversation) -> Takeover:
         )
         rasa.say(sender, UTTER_TAKEOVER_STARTED)
     except rasa.RasaUnavailable as error:
+        try:  # the slot may be set already: the assistant must not stay silent
+            rasa.append(sender, [{"event": "slot", "name": SLOT_STAFF_TAKEOVER, "value": None}])
+        except rasa.RasaUnavailable:
+            logger.warning("takeover of conversation %s: its slot may be set", conversation.pk)
         takeover.delete()
         raise TakeoverError(f"Not taken over: {error}.", status=502) from error
     audit.record(
@@ -278,6 +285,12 @@ def live_events(
     floor = max(after, takeover.first_event_id if takeover else 0)
     items: List[Dict[str, Any]] = []
     alerts: List[Dict[str, Any]] = []
+    # masked as the transcript masks it: every message, the names the conversation gave too
+    names = [] if revealed else _known_names(conversation, events)
+
+    def masked(text: str) -> str:
+        return text if revealed else pii.redact(text, names)
+
     for event in events:
         if event.id <= floor:
             continue
@@ -294,7 +307,7 @@ def live_events(
                     "id": event.id,
                     "at": event.timestamp,
                     "from": "patient",
-                    "text": text if revealed else pii.redact(text),
+                    "text": masked(text),
                     "red_flags": [f.get("level") for f in flags],
                 }
             )
@@ -315,7 +328,7 @@ def live_events(
                     "at": event.timestamp,
                     "from": "staff" if staff else "assistant",
                     "staff": staff or "",
-                    "text": text if revealed or not staff else pii.redact(text),
+                    "text": masked(text),
                 }
             )
         elif event.type_name == "action" and event.action_name in ADVICE_ACTIONS:
@@ -350,6 +363,10 @@ def live_events(
         "window_message": "" if shown.open else shown.refusal(),
         "reminded": reminded,
     }
+
+
+def _known_names(conversation: Conversation, events: List[tracker.Event]) -> List[str]:
+    return masking.known_names(events, tracker.appointment_names(conversation.sender_id))
 
 
 def _level(flags: List[dict]) -> str:

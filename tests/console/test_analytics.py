@@ -356,4 +356,14 @@ def test_names_from_the_events_are_escaped(db, tracker, client_for):
     html = client_for("clinician").get(reverse("analytics:analytics"), RANGE).content.decode()
     assert "<img" not in html and "<b>topic" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
-    assert "&lt;b&gt;topic&lt;/b&gt;" in html
+
+
+def test_a_typed_topic_is_not_kept(db, tracker):
+    """A payload typed by hand can put the patient's words where the topic goes: only a
+    topic's name (letters, digits, _) is kept, so the analytics hold no patient text."""
+    ts = Clock(NOON)
+    say(tracker, "t1", ts, "hello", "greet", "socketio")
+    rating(tracker, "t1", ts, "up", "Kavita 98100 12345", "socketio")
+    rating(tracker, "t1", ts, "down", "what_is_kyphoplasty", "socketio")
+    sync()
+    assert sorted(Feedback.objects.values_list("topic", flat=True)) == ["", "what_is_kyphoplasty"]

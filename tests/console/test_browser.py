@@ -1,7 +1,7 @@
 """In a real browser (headless Chromium) against the console as `make run` starts it
 (scripts/run_console.sh, gunicorn, development settings): sign in, filter to
 escalations, open a transcript, set the follow-up status. The transcript's screenshot
-is docs/console-escalations.png."""
+is results/screenshots/console-escalations.png (`make docs` copies it into docs/)."""
 
 import os
 import shutil
@@ -15,9 +15,11 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
+from harness.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "docs" / "console-escalations.png"
-PORT = 8123
+SCREENSHOT = ROOT / "results" / "screenshots" / "console-escalations.png"
+PORT = free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "browser test password 1"
 pytestmark = pytest.mark.servers
@@ -103,5 +105,6 @@ def test_sign_in_filter_open_and_follow_up(console):
         expect(page.locator(".escalation .status strong")).to_have_text("Called back")
         expect(page.get_by_text("Called back; advised GP today.")).to_be_visible()
         expect(page.get_by_text("2 escalated conversations awaiting follow-up")).to_be_visible()
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         browser.close()

@@ -4,17 +4,14 @@ without a reload, flagged as new for the sound and notification, and the strict 
 policy holds (nothing blocked, nothing inline)."""
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import expect, sync_playwright
 
-from harness.processes import free_port
+from harness.processes import free_port, running
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.console import helpers
 
@@ -51,32 +48,12 @@ def console(tmp_path):
     subprocess.run(
         manage + ["create_admin", "boss"], env=env, check=True, cwd=ROOT, capture_output=True
     )
-    log = open(tmp_path / "console.log", "w")
-    server = subprocess.Popen(
-        [str(ROOT / "scripts" / "run_console.sh")],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     base = f"http://127.0.0.1:{port}"
+    command = [ROOT / "scripts" / "run_console.sh"]
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(f"{base}/login/", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "console.log"
-            ).read_text()[-3000:]
-            time.sleep(0.5)
-        yield base, store
+        with running(command, env, tmp_path / "console.log", probe=f"{base}/login/", timeout=90):
+            yield base, store
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         store.engine.dispose()
 
 

@@ -5,17 +5,14 @@ is results/screenshots/console-escalations.png (`make docs` copies it into docs/
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import expect, sync_playwright
 
-from harness.processes import free_port
+from harness.processes import free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "results" / "screenshots" / "console-escalations.png"
@@ -45,31 +42,9 @@ def console(tmp_path, assistant_store_sqlite):
     subprocess.run(
         manage + ["create_admin", "boss"], env=env, check=True, cwd=ROOT, capture_output=True
     )
-    log = open(tmp_path / "console.log", "w")
-    server = subprocess.Popen(
-        [str(ROOT / "scripts" / "run_console.sh")],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(f"{BASE}/login/", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "console.log"
-            ).read_text()[-3000:]
-            time.sleep(0.5)
+    command = [ROOT / "scripts" / "run_console.sh"]
+    with running(command, env, tmp_path / "console.log", probe=f"{BASE}/login/", timeout=90):
         yield tmp_path
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def test_sign_in_filter_open_and_follow_up(console):

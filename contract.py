@@ -113,6 +113,11 @@ def split_conversation_id(conversation: str) -> "tuple[str, str]":
     return channel, sender
 
 
+# The input channels of WhatsApp patients (Meta's Cloud API, Twilio): their sender id is
+# the patient's number, and the 24-hour customer-service window applies.
+WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
+
+
 # --- live takeover by a member of the clinic's team (console/takeover/, domain/takeover.yml)
 # The console sets SLOT_STAFF_TAKEOVER (a dict: {"by": <staff name>, "at": <timestamp>})
 # through the Rasa server's HTTP API; while it is set the assistant answers nothing but red

@@ -35,10 +35,10 @@ from contract import (
     UTTER_TAKEOVER_ENDED,
     UTTER_TAKEOVER_NO_REPLY,
     UTTER_TAKEOVER_STARTED,
+    WHATSAPP_CHANNELS,
     split_conversation_id,
 )
 
-WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 # the channels a staff message can reach (the REST channel only answers its caller)
 REACHABLE_CHANNELS = ("socketio",) + WHATSAPP_CHANNELS
 WINDOW_SECONDS = 24 * 3600  # WhatsApp's customer-service window

@@ -11,9 +11,14 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from console.staff import tracker
-from contract import LANGUAGE_ENTITY, LANGUAGE_KEY, RED_FLAGS, split_conversation_id
+from contract import (
+    LANGUAGE_ENTITY,
+    LANGUAGE_KEY,
+    RED_FLAGS,
+    WHATSAPP_CHANNELS,
+    split_conversation_id,
+)
 
-WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 LOOK_BACK = 5  # patient messages read back from an escalation recorded after its message
 
 

@@ -25,8 +25,11 @@ CERTAINTIES = (CONFIRMED, POSSIBLE)
 INTENT_EMERGENCY = "red_flag_emergency"
 INTENT_URGENT = "red_flag_urgent"
 INTENT_POSSIBLE = "red_flag_possible"
+INTENT_URGENT_POSSIBLE = "red_flag_urgent_possible"
 INTENT_FOR_LEVEL = {EMERGENCY: INTENT_EMERGENCY, URGENT: INTENT_URGENT}
-RED_FLAG_INTENTS = frozenset({INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE})
+RED_FLAG_INTENTS = frozenset(
+    {INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE, INTENT_URGENT_POSSIBLE}
+)
 
 # --- keys the screen adds to every parse result
 RED_FLAGS = "red_flags"  # [{"category", "level", "text", "certainty"}]

@@ -38,12 +38,20 @@ from actions.triage_questions import (
     WEEKS_6_TO_MONTHS_3,
     YES,
 )
-from contract import ANSWER_QUESTION_ENTITY, ANSWER_VALUE_ENTITY, INTENT_ANSWER, RED_FLAG_INTENTS
+from contract import (
+    ANSWER_QUESTION_ENTITY,
+    ANSWER_VALUE_ENTITY,
+    INTENT_ANSWER,
+    INTENT_FEEDBACK,
+    RED_FLAG_INTENTS,
+)
 
 INTENT_VALUES = {"affirm": YES, "deny": NO, "not_sure": UNSURE}
-# Handled by the dialogue rules while the form waits (data/rules/triage.yml, red_flags.yml).
+# Handled by the dialogue rules while the form waits (data/rules/triage.yml, red_flags.yml,
+# feedback.yml: a thumbs tap under an earlier answer is thanked, not read as an answer).
 STEP_ASIDE_INTENTS = (
     frozenset({"faq", "request_human", "bot_challenge", "cancel", "call_emergency"})
+    | {INTENT_FEEDBACK}
     | RED_FLAG_INTENTS
 )
 AGE_QUESTION = "tr_age"

@@ -43,8 +43,10 @@ from contract import (
     INTENT_EMERGENCY,
     INTENT_POSSIBLE,
     INTENT_URGENT,
+    INTENT_URGENT_POSSIBLE,
     POSSIBLE,
     RED_FLAG_CONTEXT,
+    RED_FLAG_INTENTS,
     RED_FLAGS,
     SCREENED_INTENT,
     SLOT_EMERGENCY_ACTIVE,
@@ -156,7 +158,7 @@ class RedFlagPolicy(Policy):
         slots = {slot.name for slot in domain.slots}
         context = tracker.get_slot(SLOT_CONTEXT) if SLOT_CONTEXT in slots else None
         parsed = _parsed(parse)
-        previous, before = _previous(tracker)
+        previous = _previous(tracker)
         analysis = _analysis(text, parsed, parse)
         turn = self.screen.screen(
             "" if text.startswith("/") and RED_FLAG_CONTEXT not in parse else text,
@@ -164,7 +166,6 @@ class RedFlagPolicy(Policy):
             now,
             previous=previous,
             analysis=analysis,
-            previous_categories=before,
         )
         findings = _merge(parsed, turn.findings)
         events: List[Event] = []
@@ -221,9 +222,9 @@ class RedFlagPolicy(Policy):
         if pending and (answer == "no" or said in NO_INTENTS):
             return PLAN_NOT_NOW, events
         urgent = [f for f in findings if f.level == URGENT]
-        if urgent or intent == INTENT_URGENT:
+        if urgent or intent in (INTENT_URGENT, INTENT_URGENT_POSSIBLE):
             sure = [f for f in urgent if f.certainty == CONFIRMED]
-            if sure or (intent == INTENT_URGENT and not urgent):
+            if sure or (intent == INTENT_URGENT and not urgent):  # named by a story or payload
                 versions = self._said(sure, URGENT) if sure else None
                 return PLAN_URGENT, events + self._escalation(
                     URGENT, _categories(sure), versions, now, False, language
@@ -295,24 +296,20 @@ def _said(tracker: DialogueStateTracker) -> Optional[str]:
     if message is None:
         return None
     intent = (message.intent or {}).get("name")
-    if intent in (INTENT_EMERGENCY, INTENT_URGENT, INTENT_POSSIBLE):
+    if intent in RED_FLAG_INTENTS:
         return ((message.parse_data or {}).get(SCREENED_INTENT) or {}).get("name")
     return intent
 
 
-def _previous(tracker: DialogueStateTracker) -> Tuple[Optional[str], Optional[List[str]]]:
-    """The patient's message before the latest one, in this session, and its findings'
-    categories when its parse result was screened (None: screen it again)."""
+def _previous(tracker: DialogueStateTracker) -> Optional[str]:
+    """The patient's message before the latest one, in this session."""
     seen = 0
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             seen += 1
             if seen == 2:
-                parse = event.parse_data or {}
-                if RED_FLAG_CONTEXT not in parse:
-                    return event.text, None
-                return event.text, [f.category for f in _parsed(parse)]
-    return None, None
+                return event.text
+    return None
 
 
 def _analysis(text: str, parsed: List[Finding], parse: Dict[str, Any]) -> Optional[Analysis]:

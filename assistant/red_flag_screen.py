@@ -5,11 +5,13 @@ button's exact payload is unpacked by Rasa before the pipeline and never reaches
 anything else that starts with "/" is screened like any text). Every parse result gets
 `red_flags`: a list of {"category", "level", "text", "certainty"} (empty when nothing
 is found). A confirmed EMERGENCY makes the intent `red_flag_emergency`, a possible one
-`red_flag_possible`, a confirmed URGENT one `red_flag_urgent` (the classifier's intent
-is kept as `screened_intent`), and a `red_flag_summary` entity carries the finding in
-plain words. The message is analysed once, here: `red_flag_context` carries the clinical
-facts and signs that count only in combination, which assistant/red_flag_policy.py
-combines with the conversation's earlier facts before it answers inside the Rasa server;
+`red_flag_possible`, a confirmed URGENT one `red_flag_urgent`, a possible one
+`red_flag_urgent_possible` (the classifier's intent is kept as `screened_intent`; a
+form's free-text slot never takes a message with a red-flag intent), and a
+`red_flag_summary` entity carries the finding in plain words. The message is analysed
+once, here: `red_flag_context` carries the clinical facts and signs that count only in
+combination, which assistant/red_flag_policy.py combines with the conversation's
+earlier facts before it answers inside the Rasa server;
 `red_flags_cancelled` lists the red-flag concepts the message's own words cancelled
 (denied, resolved, "all fine now"), for the console's safety review.
 """
@@ -27,6 +29,7 @@ from contract import (
     INTENT_EMERGENCY,
     INTENT_POSSIBLE,
     INTENT_URGENT,
+    INTENT_URGENT_POSSIBLE,
     RED_FLAG_CONTEXT,
     RED_FLAGS,
     RED_FLAGS_CANCELLED,
@@ -76,6 +79,7 @@ def route(findings: List[Finding]) -> Tuple[Optional[str], List[Finding]]:
         (EMERGENCY, CONFIRMED, INTENT_EMERGENCY),
         (EMERGENCY, None, INTENT_POSSIBLE),
         (URGENT, CONFIRMED, INTENT_URGENT),
+        (URGENT, None, INTENT_URGENT_POSSIBLE),
     ):
         chosen = [
             f

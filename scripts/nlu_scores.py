@@ -168,6 +168,8 @@ def detected_language(parse: dict) -> Optional[str]:
 
 def outcome_of(example: Example) -> str:
     final = example.final_intent
+    if final == contract.INTENT_URGENT_POSSIBLE and example.predicted_intent == FAQ:
+        final = FAQ  # the conditional urgent advice, then the FAQ answer (red_flag_policy)
     if final in contract.RED_FLAG_INTENTS:
         return SAFETY
     if final == FALLBACK:

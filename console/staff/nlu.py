@@ -14,9 +14,10 @@ import yaml
 from django.conf import settings
 
 from console.pii import redact
+from contract import RED_FLAG_INTENTS
 
 ENTITY_MARKUP = re.compile(r"\[[^\]]*\]\s*[({]")
-NOT_LABELS = {"nlu_fallback", "red_flag_emergency", "red_flag_urgent"}
+NOT_LABELS = {"nlu_fallback"} | RED_FLAG_INTENTS  # set by the screen, never learned
 
 
 class Correction(Protocol):

@@ -101,6 +101,8 @@ def test_a_malformed_tap_is_unclear(tapped):
         "call_emergency",
         "red_flag_emergency",
         "red_flag_urgent",
+        "red_flag_possible",
+        "feedback",  # a thumbs tap under an earlier answer: thanked, then the form goes on
     ],
 )
 def test_questions_and_requests_are_left_to_the_dialogue_rules(intent):

@@ -48,9 +48,13 @@ def test_a_possible_emergency_gets_its_own_intent_and_certainty():
     assert flag["category"] == "saddle_numbness" and flag["certainty"] == "possible"
 
 
-def test_a_possible_urgent_sign_keeps_the_classifier_intent():
+def test_a_possible_urgent_sign_gets_its_own_intent_and_keeps_the_classifier_one():
+    """Its own intent keeps it out of a form's free-text slot (domain/appointment.yml,
+    callback.yml: not_intent), so the form does not take the symptom as a name or a
+    number; the policy answers it and the classifier's intent (an FAQ) after it."""
     message = screened("can kyphoplasty cause fever?")
-    assert message.get("intent")["name"] == "faq"
+    assert message.get("intent")["name"] == "red_flag_urgent_possible"
+    assert message.get("screened_intent") == {"name": "faq", "confidence": 0.9}
     assert [f["certainty"] for f in message.get("red_flags")] == ["possible"]
 
 

@@ -33,7 +33,8 @@ BLIND_SETS = (
     ("blind-2026-12b.yml", "regression table: measured, then tuned on"),
     ("blind-2026-12c.yml", "regression table: measured, then tuned on"),
     ("blind-2026-12d.yml", "regression table: measured, then tuned on"),
-    ("blind-2026-12e.yml", "held out: measured only, never tuned on"),
+    ("blind-2026-12e.yml", "regression table: measured, then tuned on"),
+    ("blind-2026-12f.yml", "held out: measured only, never tuned on"),
 )
 
 

@@ -165,8 +165,8 @@ class Judge:
             return False
         if all(
             t.norm_ == "NORMAL" or t.lower_ in {"is", "are", "hai", "है"} for t in doc[start:end]
-        ) and span.sent.text.rstrip().endswith("?"):
-            return False  # "... is normal, right?" asks, it does not deny
+        ) and (span.sent.text.rstrip().endswith("?") or self._tag_after(doc, end)):
+            return False  # "... is normal, right?", "normal hai na, 4 din hue" ask
         low, high = (end, span.start) if end <= span.start else (span.end, start)
         between = [
             t for t in targets if low <= t.start and t.end <= high and t.label_ != span.label_
@@ -217,6 +217,13 @@ class Judge:
         """ "... theek hai?", "... normal hai na?": a question, not a denial."""
         rest = [t for t in doc[end : end + 2] if t.lower_ not in TAG_WORDS]
         return bool(rest) and rest[0].text == "?"
+
+    @staticmethod
+    def _tag_after(doc: Doc, end: int) -> bool:
+        """A tag word ("na", "right") closes the clause right after `end`."""
+        if end >= len(doc) or doc[end].lower_ not in TAG_WORDS:
+            return False
+        return end + 1 == len(doc) or bool(doc[end + 1].is_punct or doc[end + 1].is_sent_start)
 
     @staticmethod
     def _is_tag(doc: Doc, index: int) -> bool:

@@ -16,7 +16,7 @@ screen, which publishes its findings, facts and signs in the parse result
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from contract import CONFIRMED
 from redflags.combinations import Mention
@@ -53,12 +53,10 @@ class ConversationScreen:
         now: datetime,
         previous: Optional[str] = None,
         analysis: Optional[Analysis] = None,
-        previous_categories: Optional[Iterable[str]] = None,
     ) -> Turn:
-        """`previous` is the patient's message before this one (for short follow-ups), and
-        `previous_categories` its findings when known; `analysis` is this message's, as
-        the screen published it (the message is analysed here when it is None). The state
-        keeps facts only, never the patient's words."""
+        """`previous` is the patient's message before this one (for short follow-ups);
+        `analysis` is this message's, as the screen published it (the message is analysed
+        here when it is None). The state keeps facts only, never the patient's words."""
         state = state or {}
         if analysis is None:
             analysis = self.detector.examine(text)
@@ -69,7 +67,7 @@ class ConversationScreen:
             findings.append(replace(combined(name, level, sign, sure), source="conversation"))
             seen.add(name)
         if previous and self._follows_up(text, findings):
-            findings += self._follow_up(previous, text, seen, previous_categories)
+            findings += self._follow_up(previous, text, seen)
         return Turn(findings=findings, state=self._next_state(state, analysis.facts, now))
 
     def _facts(self, state: Dict[str, Any], now: datetime) -> List[Mention]:
@@ -95,23 +93,14 @@ class ConversationScreen:
             return False
         return len(text.split()) <= SHORT_WORDS or bool(FOLLOW_UP.search(text.lower()))
 
-    def _follow_up(
-        self, previous: str, text: str, seen: set, categories: Optional[Iterable[str]]
-    ) -> List[Finding]:
-        """Findings that appear only when the follow-up is read after the message before."""
-        if categories is None:
-            categories = [f.category for f in self.detector.detect(previous)]
-        before = set(categories)
+    def _follow_up(self, previous: str, text: str, seen: set) -> List[Finding]:
+        """Findings of the follow-up read after the message before: new ones, and signs
+        told again ("still numb"), which are still there now."""
         joined = f"{previous.rstrip(' .।!?')} {text}"
         offset = len(previous.rstrip(" .।!?")) + 1
         out = []
         for finding in self.detector.detect(joined):
-            if (
-                finding.category in before
-                or finding.category in seen
-                or finding.end <= offset
-                or finding.source == "combination"
-            ):
+            if finding.category in seen or finding.end <= offset or finding.source == "combination":
                 continue  # combinations across messages are the facts' business (timing)
             start = max(0, finding.start - offset)
             out.append(

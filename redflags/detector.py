@@ -19,8 +19,7 @@ two-sided rule that keeps both reaches: medspaCy keeps only one of two modifiers
 match the same words, so two separate rules would silently lose one direction.
 """
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -30,6 +29,7 @@ from medspacy.context import ConText
 from spacy.tokens import Doc, Span
 
 from contract import CANCEL_ALL_CLEAR, CONFIRMED, POSSIBLE, RED_FLAG_LEVELS
+from redflags.ages import Ages
 from redflags.anchored import AnchoredMatcher
 from redflags.cancelled import Cancelled, reason_of
 from redflags.certainty import Judge, strongest
@@ -46,15 +46,6 @@ FACT, SIGN = "fact:", "sign:"
 ALL_CLEAR = "ALL_CLEAR"
 PROPERLY_AFTER = {"se", "से", "say"}
 CLEAN = {"saaf", "saf", "साफ", "साफ़"}
-# "im 58", "papa is 72", "70 saal ke", "उम्र 65": an age in words around digits.
-AGE = re.compile(
-    r"(?:\b(?:i am|i'm|im|i m|age|aged|at|umar|umr|umra|he is|she is|hes|shes|"
-    r"(?:dad|father|mother|mom|mum|papa|mummy|patient|husband|wife|dadi|nani|dada|nana|"
-    r"grandfather|grandmother|uncle|aunt) (?:is|hain|hai|h))\D{0,8}?"
-    r"|(?:उम्र|आयु)\D{0,6}?)(?P<age>\d{2,3})\b"
-    r"|(?P<age2>\d{2,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo|saal|sal|साल|वर्ष|baras"
-    r"|ki hain|ke hain|ki hai|ke hai|ki h|ke h|की हैं|के हैं)(?!\w)"
-)
 
 
 @dataclass(frozen=True)
@@ -69,6 +60,8 @@ class Category:
     unless: List[str] = field(default_factory=list)
     suppressed_by: List[str] = field(default_factory=list)
     vague: List[str] = field(default_factory=list)
+    # Doubtful when told alone (a history), confirmed beside a confirmed red flag.
+    sure_beside_findings: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +120,7 @@ class RedFlagDetector:
                 unless=list(spec.get("unless", ())),
                 suppressed_by=list(spec.get("suppressed_by", ())),
                 vague=list(spec.get("vague", ())),
+                sure_beside_findings=bool(spec.get("sure_beside_findings")),
             )
             for name, spec in rules["categories"].items()
         }
@@ -161,7 +155,7 @@ class RedFlagDetector:
             if vague_unless:
                 self.unless.add(category.name + VAGUE, [compile_pattern(p) for p in vague_unless])
         self.ages = {
-            name: spec["min_age"]
+            name: (spec["min_age"], Ages(spec["age_words"]))
             for name, spec in rules.get("facts", {}).items()
             if "min_age" in spec
         }
@@ -284,6 +278,11 @@ class RedFlagDetector:
         for name, level, sign, certainty in self.combinations.hits(facts, signs, sure):
             if name not in found or certainty == CONFIRMED:  # a pair can confirm a doubt
                 found[name] = combined(name, level, sign, certainty)
+        for name, finding in list(found.items()):
+            beside = any(f.certainty == CONFIRMED for n, f in found.items() if n != name)
+            if finding.certainty == POSSIBLE and beside:
+                if self.categories[name].sure_beside_findings:
+                    found[name] = replace(finding, certainty=CONFIRMED)
         for name in list(found):
             if any(other in found for other in self.categories[name].suppressed_by):
                 del found[name]
@@ -295,13 +294,16 @@ class RedFlagDetector:
 
     def _age_facts(self, text: str) -> List[Mention]:
         """Facts such as age_over_50 from an age said in the message."""
-        found = [(int(m.group("age") or m.group("age2")), m) for m in AGE.finditer(text.lower())]
-        return [
-            Mention(name=name, text=match.group(0), start=match.start(), end=match.end())
-            for name, least in self.ages.items()
-            for age, match in found[:1]
-            if least <= age <= 120
-        ]
+        out = []
+        for name, (least, ages) in self.ages.items():
+            for age, match in list(ages.find(text))[:1]:
+                if least <= age <= 120:
+                    out.append(
+                        Mention(
+                            name=name, text=match.group(0), start=match.start(), end=match.end()
+                        )
+                    )
+        return out
 
     @staticmethod
     def _mentions(

@@ -9,6 +9,10 @@ A pattern is a space-separated sequence of token specs:
     ~N           up to N tokens (N = 1..12), none of them a negation or "but"
                  (NOT, NAHI, NEVER, WITHOUT, BUT, NORMAL) and none starting a new sentence
     ^spec        the token must start a sentence
+    =a|=b        the token's own lower-case text, not its concept: for a word the lexicon
+                 folds into a concept when the spelling matters ("loose motions" is
+                 diarrhoea, "lose" is not); never the first token (redflags/anchored.py
+                 files patterns under their first token's concepts and words)
 
 Example: "NOT CONTROL ~2 URINE|BLADDER" matches "no control over my bladder".
 
@@ -76,7 +80,18 @@ def compile_pattern(pattern: str) -> List[Token]:
             spec["IS_SENT_START"] = True
             part = part[1:]
         optional = part.endswith("?")
-        words = [_word(word, pattern) for word in (part[:-1] if optional else part).split("|")]
+        alternatives = (part[:-1] if optional else part).split("|")
+        raw = [word.startswith("=") for word in alternatives]
+        if any(raw):
+            if not all(raw) or not tokens:
+                raise PatternError(f"{part!r} in {pattern!r}: =words stand alone, never first")
+            texts = [word[1:].lower() for word in alternatives]
+            spec["LOWER"] = {"IN": texts} if len(texts) > 1 else texts[0]
+            if optional:
+                spec["OP"] = "?"
+            tokens.append(spec)
+            continue
+        words = [_word(word, pattern) for word in alternatives]
         spec["NORM"] = {"IN": words} if len(words) > 1 else words[0]
         if optional:
             spec["OP"] = "?"
@@ -98,8 +113,9 @@ def words_of(pattern: str) -> List[str]:
 
 
 def literals_of(pattern: str) -> List[str]:
-    """The literal (lower-case) words of a pattern, without the concepts."""
-    return [word for word in words_of(pattern) if not CONCEPT.match(word)]
+    """The literal (lower-case) words of a pattern, without the concepts and the =words
+    (compared with the text as written, so a lexicon spelling is meant there)."""
+    return [w for w in words_of(pattern) if not CONCEPT.match(w) and not w.startswith("=")]
 
 
 def concepts_of(pattern: str) -> List[str]:

@@ -35,6 +35,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12e.yml": (
         "b82ec9646c3cfec415258059773fed38839c7f9867eb446c6c116837560f61d8"
     ),
+    "tests/redflags/blind-2026-12f.yml": (
+        "4cf63803aa383ba3701a0e9bf2428c8018508b4eaf0d6ba3f8089d17919f7fd0"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

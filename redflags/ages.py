@@ -1,0 +1,46 @@
+"""Ages said in a message: "im 58", "papa is 72", "70 saal ke", "उम्र 65", "turned 55",
+"sixty plus", "pachpan saal".
+
+An age counts only where words around it say it is an age, so a number in "2 din se" or
+"saath" meaning "with" is never read as one. The words are data in patterns.yml
+(`facts.age_over_50.age_words`): words said before the number (`before`, and a relative
+with a verb: "papa hain"), after it (`after`), and numbers in words (`numbers`). English
+number words may follow the words before ("i am sixty"); Hindi ones double as ordinary
+words ("saath" is also "with") and count only before a word after ("saath saal").
+Written here rather than as Matcher patterns: an age is a number compared with a
+threshold, which the token patterns cannot express.
+"""
+
+import re
+from typing import Any, Dict, Iterator, List, Tuple
+
+
+def _either(words: List[str]) -> str:
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))
+
+
+class Ages:
+    """Finds ages in text with the words of patterns.yml."""
+
+    def __init__(self, words: Dict[str, Any]) -> None:
+        self.numbers = {str(k).lower(): int(v) for k, v in words["numbers"].items()}
+        before = list(words["before"]) + [
+            f"{who} {verb}" for who in words["relatives"] for verb in words["relative_verbs"]
+        ]
+        units = rf"(?:[\s-]+(?:{_either(words['units'])}))?"
+        english = rf"(?:{_either(words['english_numbers'])}){units}"
+        spelled = rf"(?:{_either(list(self.numbers))}){units}"
+        self.pattern = re.compile(
+            rf"\b(?:{_either(before)})(?:\D{{0,8}}?(?P<age>\d{{2,3}})\b|\W{{1,3}}(?P<word>{english})\b)"
+            rf"|(?<!\w)(?:(?P<age2>\d{{2,3}})|(?P<word2>{spelled}))\s*(?:-\s*)?(?:{_either(words['after'])})(?!\w)"
+        )
+
+    def find(self, text: str) -> Iterator[Tuple[int, "re.Match[str]"]]:
+        """(age, match) for every age said in `text`."""
+        for match in self.pattern.finditer(text.lower()):
+            digits = match.group("age") or match.group("age2")
+            if digits:
+                yield int(digits), match
+            else:
+                said = match.group("word") or match.group("word2")
+                yield sum(self.numbers.get(p, 0) for p in re.split(r"[\s-]+", said)), match

@@ -5,6 +5,8 @@ shooting down my leg". Each message is screened on its own (redflags/detector.py
 module adds what only the conversation shows:
   - clinical facts said earlier (a recent procedure, osteoporosis, steroids, cancer,
     TB or immunosuppression) combined with signs said now (redflags/combinations.py);
+  - signs said earlier (back pain, a fall) combined with a fact said now, for 24 hours
+    ("meri kamar mein dard hai" ... "mujhe pehle cancer tha");
   - short follow-ups ("still", "now both", "the other one too", "ab dono mein") read
     together with the previous message.
 The state is a small JSON-safe dict that the Rasa server keeps in a slot, so the
@@ -15,7 +17,7 @@ screen, which publishes its findings, facts and signs in the parse result
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Dict, List, Mapping, Optional
 
 from contract import CONFIRMED
@@ -30,6 +32,9 @@ FOLLOW_UP = re.compile(
 )
 SHORT_WORDS = 8
 FACT_DAYS_KEPT = 365
+# A sign told earlier (back pain, a fall) still combines with a fact told later ("I had
+# cancer") for this long; only its name is kept.
+SIGN_HOURS_KEPT = 24
 
 
 @dataclass
@@ -56,19 +61,35 @@ class ConversationScreen:
     ) -> Turn:
         """`previous` is the patient's message before this one (for short follow-ups);
         `analysis` is this message's, as the screen published it (the message is analysed
-        here when it is None). The state keeps facts only, never the patient's words."""
+        here when it is None). The state keeps facts and the names of signs, never the
+        patient's words."""
         state = state or {}
         if analysis is None:
             analysis = self.detector.examine(text)
         findings = list(analysis.findings)
-        seen = {f.category for f in findings}
         facts = self._facts(state, now) + analysis.facts
-        for name, level, sign, sure in self.detector.combinations.hits(facts, analysis.signs, seen):
-            findings.append(replace(combined(name, level, sign, sure), source="conversation"))
-            seen.add(name)
+        # facts said earlier (or now) with signs said now, then facts said now with signs said
+        # earlier ("back pain" ... "I had cancer"); a pair can confirm a doubtful finding
+        pairs = self.detector.combinations.hits(facts, analysis.signs, self._sure(findings))
+        if analysis.facts:
+            told = analysis.facts[0]
+            earlier = self._signs(state, now)
+            for name, level, _, sure in self.detector.combinations.hits(
+                analysis.facts, earlier, self._sure(findings) | {p[0] for p in pairs}
+            ):
+                pairs.append((name, level, told, sure))
+        for name, level, mention, sure in pairs:
+            known = next((f for f in findings if f.category == name), None)
+            if known is not None and (known.certainty == CONFIRMED or sure != CONFIRMED):
+                continue
+            if known is not None:
+                findings.remove(known)
+            findings.append(replace(combined(name, level, mention, sure), source="conversation"))
+        seen = {f.category for f in findings}
         if previous and self._follows_up(text, findings):
             findings += self._follow_up(previous, text, seen)
-        return Turn(findings=findings, state=self._next_state(state, analysis.facts, now))
+        state = self._next_state(state, analysis.facts, now)
+        return Turn(findings=findings, state=self._remember_signs(state, analysis.signs, now))
 
     def _facts(self, state: Dict[str, Any], now: datetime) -> List[Mention]:
         facts = []
@@ -86,6 +107,34 @@ class ConversationScreen:
                 )
             )
         return facts
+
+    @staticmethod
+    def _sure(findings: List[Finding]) -> set:
+        return {f.category for f in findings if f.certainty == CONFIRMED}
+
+    @staticmethod
+    def _signs(state: Dict[str, Any], now: datetime) -> List[Mention]:
+        return [
+            Mention(name=name, text="", start=0, end=0, certainty=sign.get("certainty", CONFIRMED))
+            for name, sign in (state.get("signs") or {}).items()
+            if now - datetime.fromisoformat(sign["at"]) <= timedelta(hours=SIGN_HOURS_KEPT)
+        ]
+
+    @staticmethod
+    def _remember_signs(
+        state: Dict[str, Any], signs: List[Mention], now: datetime
+    ) -> Dict[str, Any]:
+        kept = {
+            name: sign
+            for name, sign in (state.get("signs") or {}).items()
+            if now - datetime.fromisoformat(sign["at"]) <= timedelta(hours=SIGN_HOURS_KEPT)
+        }
+        for sign in signs:
+            known = kept.get(sign.name)
+            if known and known.get("certainty") == CONFIRMED and sign.certainty != CONFIRMED:
+                continue
+            kept[sign.name] = {"certainty": sign.certainty, "at": now.isoformat()}
+        return {**state, "signs": kept} if kept else state
 
     @staticmethod
     def _follows_up(text: str, findings: List[Finding]) -> bool:

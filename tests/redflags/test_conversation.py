@@ -38,6 +38,20 @@ def test_the_state_is_small_and_json_safe(screen):
     assert "last week" not in json.dumps(state)  # facts only, not the patient's words
 
 
+def test_a_sign_is_kept_by_name_for_24_hours_then_forgotten(screen):
+    import json
+
+    state = screen.screen("my back hurts badly since monday", {}, T0).state
+    assert set(state["signs"]) >= {"back_pain"}
+    assert "monday" not in json.dumps(state) and "hurts" not in json.dumps(state)
+    assert [f.category for f in screen.screen("I had cancer", state, T0).findings] == [
+        "cancer_history"
+    ]
+    assert screen.screen("I had cancer", state, T0).findings[0].certainty == "confirmed"
+    later = screen.screen("I had cancer", state, T0 + timedelta(hours=25)).findings
+    assert [f.certainty for f in later] == ["possible"]  # told alone: conditional advice
+
+
 def test_a_procedure_counts_as_recent_for_six_weeks_from_when_it_was_told(screen):
     state = screen.screen("I had kyphoplasty yesterday", {}, T0).state
     soon = screen.screen("new pain down my leg", state, T0 + timedelta(days=20))

@@ -97,6 +97,38 @@ END_PARTICLES = {"kya", "क्या", "na", "ना", "right", "kyaa"}
 # Lexicon concepts that name a body function or a symptom: a negation stops at them.
 SYMPTOM_CONCEPTS = {"BREATH", "BREATHLESS", "CHEST", "URINE", "BLADDER", "BOWEL", "SADDLE", "FEVER"}
 LIST_WORDS = {"or", "nor", "ya", "या", "either", "any", "koi", "कोई"}
+# "koi X, Y, Z nahi": the list opener and the words a list of symptoms is made of.
+KOI = {"koi", "कोई", "koee"}
+LIST_FILLERS = {
+    "aur",
+    "और",
+    "ya",
+    "या",
+    "and",
+    "or",
+    "ki",
+    "की",
+    "ka",
+    "का",
+    "ke",
+    "के",
+    "mein",
+    "में",
+    "kuch",
+    "कुछ",
+    "bhi",
+    "भी",
+    "se",
+    "से",
+    "wali",
+    "वाली",
+    "wala",
+    "वाला",
+    "type",
+    "tarah",
+}
+# Words that lean on a following Hindi negation ("... bhi nahi", "... hi nahi").
+NEGATION_PARTICLES = {"bhi", "भी", "hi", "ही"}
 TAG_WORDS = {"na", "naa", "ना", "न", "right", "na?"}
 NEITHER_WORDS = {"na", "न", "ना", "neither", "nor"}
 
@@ -123,7 +155,7 @@ class Judge:
             return None
         if self._asked(span, modifiers):
             kinds.add(HYPOTHETICAL)
-        if NEGATED in kinds or self._neither(span):
+        if NEGATED in kinds or self._neither(span) or self._none_of(span, targets):
             return None
         if UNCERTAIN in kinds:
             return POSSIBLE
@@ -176,6 +208,8 @@ class Judge:
             # scope ends at the next symptom concept.
             return self._listed(doc, between, low, high)
         for token in doc[low:high]:
+            if token.i == start - 1 and token.lower_ in NEGATION_PARTICLES:
+                continue  # "bukhar bhi nahi", "fever भी नहीं": the particle is the negation's
             if token.is_sent_start or token.norm_ in CLAUSE_BREAKS or token.text in CLAUSE_BREAKS:
                 return False
             if token.norm_ in SYMPTOM_CONCEPTS and not (span.start <= token.i < span.end):
@@ -254,6 +288,28 @@ class Judge:
         return (
             before is None or before.text == "," or before.lower_ in {"and", "aur"} or len(nas) >= 2
         )
+
+    @staticmethod
+    def _none_of(span: Span, targets: Sequence[Span]) -> bool:
+        """ "कोई बुखार, सूजन, साँस की तकलीफ नहीं", "koi redness, swelling kuch nahi": "koi"
+        opens a list that one negation closes; every item of it is denied."""
+        doc = span.doc
+        sentence = span.sent
+        opens = [
+            t.i for t in doc[max(sentence.start, span.start - 12) : span.start] if t.lower_ in KOI
+        ]
+        if not opens:
+            return False
+        inside = {i for t in targets for i in range(t.start, t.end)}
+        for token in doc[opens[-1] + 1 : min(sentence.end, span.end + 12)]:
+            if token.i >= span.end and token.norm_ == "NAHI":
+                return True
+            if token.i in inside or token.is_punct or token.lower_ in LIST_FILLERS:
+                continue
+            if token.norm_.isupper() and token.norm_.isalpha():
+                continue  # a concept word (a symptom named without a pattern of its own)
+            return False
+        return False
 
     def _reported(self, span: Span) -> bool:
         """The question speaks of the patient ("my legs") or a relative ("papa")."""

@@ -143,6 +143,7 @@ class Combinations:
                 if not matching:
                     continue
                 fact = min(matching, key=lambda f: f.certainty != CONFIRMED)
+            present: List[Mention] = []
             if rule.signs_all:
                 present = [s for s in signs if s.name in rule.signs_all]
                 if {s.name for s in present} != set(rule.signs_all):
@@ -152,7 +153,12 @@ class Combinations:
                 sign = next((s for s in signs if s.name in rule.signs), None)
             if sign is None:
                 continue
-            sure = sign.certainty == CONFIRMED and (fact is None or fact.certainty == CONFIRMED)
+            signs_sure = all(s.certainty == CONFIRMED for s in present) if rule.signs_all else True
+            sure = (
+                signs_sure
+                and sign.certainty == CONFIRMED
+                and (fact is None or fact.certainty == CONFIRMED)
+            )
             out.append(
                 (rule.category, self.levels[rule.category], sign, CONFIRMED if sure else POSSIBLE)
             )

@@ -30,6 +30,11 @@ FOLLOW_UP = re.compile(
     r"bhi|ab|abhi|dono|donon|doosre|dusre|doosra|dusra|wahi|waisa|vaisa|aur|phir|zyada)\b|"
     r"(अब|अभी|भी|दोनों|दूसरे|दूसरा|वही|वैसा|फिर|ज़्यादा|ज्यादा)"
 )
+# "Still the same", "वैसा ही है": the signs of the message before are still there now.
+SAME = re.compile(
+    r"\b(same|no change|no better|not better|koi fark nahi|koi farak nahi|waisa hi|vaisa hi|"
+    r"waise hi|vaise hi|wahi haal|wohi)\b|वैसा ही|वैसे ही|वही हाल|कोई फर्क नहीं|कोई फ़र्क नहीं"
+)
 SHORT_WORDS = 8
 FACT_DAYS_KEPT = 365
 # A sign told earlier (back pain, a fall) still combines with a fact told later ("I had
@@ -148,8 +153,13 @@ class ConversationScreen:
         joined = f"{previous.rstrip(' .।!?')} {text}"
         offset = len(previous.rstrip(" .।!?")) + 1
         out = []
+        same = bool(SAME.search(text.lower()))
         for finding in self.detector.detect(joined):
-            if finding.category in seen or finding.end <= offset or finding.source == "combination":
+            if (
+                finding.category in seen
+                or (finding.end <= offset and not same)
+                or finding.source == "combination"
+            ):
                 continue  # combinations across messages are the facts' business (timing)
             start = max(0, finding.start - offset)
             out.append(

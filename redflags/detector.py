@@ -190,7 +190,7 @@ class RedFlagDetector:
 
     def analyse(self, text: str) -> Doc:
         """Run the pipeline; targets with their ConText modifiers are in doc.spans."""
-        doc = self.nlp(text)
+        doc = self.nlp(_unshouted(text))
         self.lexicon(doc)
         for token in doc[:-1]:
             after = token.nbor().norm_
@@ -256,7 +256,7 @@ class RedFlagDetector:
             found[name] = Finding(
                 category=name,
                 level=self.categories[name].level,
-                text=span.text,
+                text=text[span.start_char : span.end_char],  # as written, capitals too
                 start=span.start_char,
                 end=span.end_char,
                 certainty=certainty,
@@ -343,6 +343,17 @@ def _past_but(doc: Doc, clear: List[Tuple[int, int]], finding: Finding) -> bool:
         if not any(token.norm_ == "BUT" for token in doc[low:high]):
             return False
     return True
+
+
+def _unshouted(text: str) -> str:
+    """A message typed in capitals, read in lower case: the tokenizer splits "can't" into
+    "ca" + "n't" only in lower case ("CAN'T" stays one word). Same length, so every offset
+    still points into the patient's own text."""
+    upper = sum(c.isupper() for c in text)
+    lowered = text.lower()
+    if upper > sum(c.islower() for c in text) and len(lowered) == len(text):
+        return lowered
+    return text
 
 
 def combined(category: str, level: str, sign: Mention, certainty: str) -> Finding:

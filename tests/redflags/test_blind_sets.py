@@ -38,6 +38,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12f.yml": (
         "4cf63803aa383ba3701a0e9bf2428c8018508b4eaf0d6ba3f8089d17919f7fd0"
     ),
+    "tests/redflags/blind-2026-12g.yml": (
+        "81ee74bad9b5c504248658c4ef794ff0aba86d59f9b022980a3d35a9dc10a94e"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

@@ -30,17 +30,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 LANGUAGE_NAMES = {"en": "English", "hinglish": "Hinglish", "hi": "Hindi (Devanagari)"}
 SET_PATH = "tests/nlu/{}-{}.yml"
-DEVELOPMENT_SET, TUNED_SET, UNSEEN_SET = "frozen-2026-11", "heldout-2026-12", "heldout-2026-12b"
+DEVELOPMENT_SET, TUNED_SET, THIRD_ROUND_SET, UNSEEN_SET = (
+    "frozen-2026-11",
+    "heldout-2026-12",
+    "heldout-2026-12b",
+    "heldout-2026-12c",
+)
 SET_DESCRIPTIONS = {
     DEVELOPMENT_SET: "written apart from the training data and frozen before tuning; later "
     "tuning looked at its per-label recall, so it is a development measure now",
     TUNED_SET: "written from the practice's page in patients' words before any tuning on it "
     "and first looked at only in aggregate; the second December round of training examples "
     "was written from its misses, so it is a development measure now",
+    THIRD_ROUND_SET: "written from the practice's page in patients' words and frozen before "
+    "the second December round; held out for that round (looked at only in aggregate), then "
+    "the third round of training examples was written from its misses: a regression table now",
     UNSEEN_SET: "written from the practice's page in patients' words and frozen before the "
-    "second December round of training examples; held out: looked at only in aggregate (the "
-    "figures below), never message by message",
+    "third December round of training examples (examples identical to a training example "
+    "were dropped before freezing); held out: looked at only in aggregate (the figures "
+    "below), never message by message",
 }
+
 OUTCOMES = (RIGHT_ANSWER, CHOICE, WRONG_ANSWER, FALLBACK_ANSWER, SAFETY, OTHER)
 
 
@@ -139,7 +149,9 @@ def main() -> int:
     parser.add_argument("--min-macro-f1", type=float, default=0.95)
     parser.add_argument("--max-wrong-topic", type=float, default=0.02)
     parser.add_argument("--languages", nargs="+", default=["en", "hinglish", "hi"])
-    parser.add_argument("--sets", nargs="+", default=[DEVELOPMENT_SET, TUNED_SET, UNSEEN_SET])
+    parser.add_argument(
+        "--sets", nargs="+", default=[DEVELOPMENT_SET, TUNED_SET, THIRD_ROUND_SET, UNSEEN_SET]
+    )
     parser.add_argument("--summary-only", action="store_true")
     args = parser.parse_args()
 

@@ -27,19 +27,16 @@ rasa test core --model "$MODEL" --stories tests/stories --out results/core \
 echo "== NLU evaluation on the held-out sets, per language (English, Hinglish, Hindi)"
 # The target: intent and FAQ-topic macro-F1 at least 0.95 and at most 2% of the FAQ questions
 # answered on the wrong topic, in every language (training is deterministic: the same data
-# gives the same figures). It gates the November sets (which guided the writing of the
-# training examples) and the December sets in English and Hinglish (whose misses guided the
-# second December round); the December Hindi set, still short of the target, and the 2026-12b
-# sets (written before that round, held out, looked at only in aggregate) gate as regression
-# floors below today's figures (docs/nlu-report.md and docs/languages.md have the figures).
+# gives the same figures). It gates every set that guided the writing of training examples
+# (November, December, 2026-12b: development measures and regression tables now). The newest
+# set, 2026-12c, is held out (looked at only in aggregate) and still short of the target in
+# FAQ topics: it gates as a regression floor below today's figures (docs/languages.md).
 python scripts/nlu_report.py "$MODEL" results/nlu-report.md --sets frozen-2026-11 \
   --min-macro-f1 0.95 --max-wrong-topic 0.02
-python scripts/nlu_report.py "$MODEL" results/nlu-report-december.md --sets heldout-2026-12 \
-  --languages en hinglish --summary-only --min-macro-f1 0.95 --max-wrong-topic 0.02
-python scripts/nlu_report.py "$MODEL" results/nlu-report-december-hi.md --sets heldout-2026-12 \
-  --languages hi --summary-only --min-macro-f1 0.90 --max-wrong-topic 0.04
-python scripts/nlu_report.py "$MODEL" results/nlu-report-heldout.md --sets heldout-2026-12b \
-  --summary-only --min-macro-f1 0.88 --max-wrong-topic 0.07
+python scripts/nlu_report.py "$MODEL" results/nlu-report-december.md \
+  --sets heldout-2026-12 heldout-2026-12b --summary-only --min-macro-f1 0.95 --max-wrong-topic 0.02
+python scripts/nlu_report.py "$MODEL" results/nlu-report-heldout.md --sets heldout-2026-12c \
+  --summary-only --min-macro-f1 0.78 --max-wrong-topic 0.06
 
 echo "== pytest (data validation, actions, red flags, servers)"
 python -m pytest -q

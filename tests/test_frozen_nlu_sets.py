@@ -3,8 +3,10 @@
 `frozen-2026-11-*` guided the writing of the training examples (a development measure);
 `heldout-2026-12-*` were written and committed before any tuning on them and looked at only in
 aggregate until a later round of training examples was written from their misses (a development
-measure now); `heldout-2026-12b-*`, written and committed before that round, are held out and
-looked at only in aggregate (docs/languages.md).
+measure now); `heldout-2026-12b-*`, written and committed before that round, were held out
+for it and then tuned on in the third round (a regression table now); `heldout-2026-12c-*`,
+written and committed before the third round, are held out and looked at only in aggregate
+(docs/languages.md).
 """
 
 import hashlib
@@ -28,10 +30,16 @@ HELDOUT_B = {
     "hi": "7e65086cd3915fdbcac8d9a4346861f23c132869ff244380cac2be58e20e8259",
     "hinglish": "aab84fd23f91d866f69ec9ef1a39d340a43f09e470a14c09a6767f313047aff2",
 }
+HELDOUT_C = {
+    "en": "29e0c01dd11f08781e04f11f04dca7f41db6b6522759a2be1e80692349c32954",
+    "hi": "f83a96a65957af1c348ee7527c1790da08f2d490cd695aee18d9f0afbf2ecb3f",
+    "hinglish": "dc4d9ae783ac865b117984f8be918a43b0b82b96aaf081ecb6b6f967aa99ef79",
+}
 SETS = (
     {f"frozen-2026-11-{language}": digest for language, digest in FROZEN.items()}
     | {f"heldout-2026-12-{language}": digest for language, digest in HELDOUT.items()}
     | {f"heldout-2026-12b-{language}": digest for language, digest in HELDOUT_B.items()}
+    | {f"heldout-2026-12c-{language}": digest for language, digest in HELDOUT_C.items()}
 )
 
 

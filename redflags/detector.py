@@ -36,7 +36,8 @@ from redflags.certainty import Judge, strongest
 from redflags.combinations import Combinations, Mention, days_ago
 from redflags.context_rules import context_rules
 from redflags.dsl import compile_pattern
-from redflags.lexicon import Lexicon
+from redflags.lexicon import Lexicon, unshouted
+from redflags.safety_net import doubts
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 LEVELS = RED_FLAG_LEVELS
@@ -190,7 +191,7 @@ class RedFlagDetector:
 
     def analyse(self, text: str) -> Doc:
         """Run the pipeline; targets with their ConText modifiers are in doc.spans."""
-        doc = self.nlp(_unshouted(text))
+        doc = self.nlp(unshouted(text))
         self.lexicon(doc)
         for token in doc[:-1]:
             after = token.nbor().norm_
@@ -283,6 +284,12 @@ class RedFlagDetector:
             if finding.certainty == POSSIBLE and beside:
                 if self.categories[name].sure_beside_findings:
                     found[name] = replace(finding, certainty=CONFIRMED)
+        read = {i for span in targets for i in range(span.start, span.end)}
+        told = [m.name for m in signs]
+        net = doubts(doc, self.rules.get("safety_net", {}), told, [*found, *cancelled], read)
+        for name, start, end in net:
+            level = self.categories[name].level
+            found[name] = Finding(name, level, text[start:end], start, end, POSSIBLE)
         for name in list(found):
             if any(other in found for other in self.categories[name].suppressed_by):
                 del found[name]
@@ -343,17 +350,6 @@ def _past_but(doc: Doc, clear: List[Tuple[int, int]], finding: Finding) -> bool:
         if not any(token.norm_ == "BUT" for token in doc[low:high]):
             return False
     return True
-
-
-def _unshouted(text: str) -> str:
-    """A message typed in capitals, read in lower case: the tokenizer splits "can't" into
-    "ca" + "n't" only in lower case ("CAN'T" stays one word). Same length, so every offset
-    still points into the patient's own text."""
-    upper = sum(c.isupper() for c in text)
-    lowered = text.lower()
-    if upper > sum(c.islower() for c in text) and len(lowered) == len(text):
-        return lowered
-    return text
 
 
 def combined(category: str, level: str, sign: Mention, certainty: str) -> Finding:

@@ -10,11 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 JUSTIFIED = {
     # Set by components, never learned by the classifier, on purpose: the red-flag screen,
     # the FAQ selector's "Did you mean" choice and the language screen's switch requests.
-    r"The intent '(red_flag_(emergency|urgent|possible|now)|faq_unsure|set_language)' is "
-    r"listed in the domain file, but is not found in the NLU training data\.",
+    r"The intent '(red_flag_(emergency|urgent|possible|urgent_possible|now)|faq_unsure|"
+    r"set_language)' is listed in the domain file, but is not found in the NLU training data\.",
     # The red-flag intents and their answers belong to assistant/red_flag_policy.py, not
     # to rules or stories.
-    r"The intent 'red_flag_(emergency|urgent|possible|now)' is not used in any story or rule\.",
+    r"The intent 'red_flag_(emergency|urgent|possible|urgent_possible|now)' is not used in any "
+    r"story or rule\.",
     r"The utterance 'utter_(ask_red_flag_now|red_flag_not_now|urgent_advice(_possible)?|"
     r"emergency_advice|red_flag_unnamed)' is not used in any story or rule\.",
     # Sent only by buttons (a triage answer naming its question, a result's "Call 112", a

@@ -35,7 +35,8 @@ BLIND_SETS = (
     ("blind-2026-12d.yml", "regression table: measured, then tuned on"),
     ("blind-2026-12e.yml", "regression table: measured, then tuned on"),
     ("blind-2026-12g.yml", "regression table: measured, then tuned on"),
-    ("blind-2026-12f.yml", "held out: measured only, never tuned on"),
+    ("blind-2026-12f.yml", "regression table: measured, then tuned on"),
+    ("blind-2026-12h.yml", "held out: measured only, never tuned on"),
 )
 
 

@@ -30,11 +30,18 @@ FOLLOW_UP = re.compile(
     r"bhi|ab|abhi|dono|donon|doosre|dusre|doosra|dusra|wahi|waisa|vaisa|aur|phir|zyada)\b|"
     r"(अब|अभी|भी|दोनों|दूसरे|दूसरा|वही|वैसा|फिर|ज़्यादा|ज्यादा)"
 )
-# "Still the same", "वैसा ही है": the signs of the message before are still there now.
+# "Still the same", "still numb", "वैसा ही है": the signs of the message before are still there.
 SAME = re.compile(
-    r"\b(same|no change|no better|not better|koi fark nahi|koi farak nahi|waisa hi|vaisa hi|"
-    r"waise hi|vaise hi|wahi haal|wohi)\b|वैसा ही|वैसे ही|वही हाल|कोई फर्क नहीं|कोई फ़र्क नहीं"
+    r"\b(same|still|no change|no better|not better|koi fark nahi|koi farak nahi|waisa hi|vaisa hi|"
+    r"waise hi|vaise hi|wahi haal|wohi|abhi bhi|ab bhi)\b|वैसा ही|वैसे ही|वही हाल|कोई फर्क नहीं|"
+    r"कोई फ़र्क नहीं|अभी भी|अब भी"
 )
+# "ab to bilkul nahi aa raha", "worse now": a follow-up that says the last red flag got worse.
+WORSE = re.compile(
+    r"\b(worse|bilkul nahi|bilkul bhi nahi|aur zyada|aur jyada|badh gaya|band ho gaya)\b|"
+    r"बिल्कुल नहीं|बिलकुल नहीं|और ज़्यादा|और ज्यादा|बढ़ गया|बंद हो गया"
+)
+RECENT_MINUTES = 60  # how long the last red flag's names are kept for such a follow-up
 SHORT_WORDS = 8
 FACT_DAYS_KEPT = 365
 # A sign told earlier (back pain, a fall) still combines with a fact told later ("I had
@@ -93,8 +100,27 @@ class ConversationScreen:
         seen = {f.category for f in findings}
         if previous and self._follows_up(text, findings):
             findings += self._follow_up(previous, text, seen)
+        if not findings and (SAME.search(text.lower()) or WORSE.search(text.lower())):
+            findings += self._told_again(state, text, now)
         state = self._next_state(state, analysis.facts, now)
-        return Turn(findings=findings, state=self._remember_signs(state, analysis.signs, now))
+        state = self._remember_signs(state, analysis.signs, now)
+        if findings:  # names only, for a later "still the same" or "now worse"
+            state = {**state, "recent": {"names": _names(findings), "at": now.isoformat()}}
+        return Turn(findings=findings, state=state)
+
+    def _told_again(self, state: Dict[str, Any], text: str, now: datetime) -> List[Finding]:
+        """The red flags of the last message that had one, within the hour: a follow-up
+        that says they are the same or worse ("अब तो बिल्कुल नहीं आ रहा")."""
+        recent = state.get("recent") or {}
+        if not recent or now - datetime.fromisoformat(recent["at"]) > timedelta(
+            minutes=RECENT_MINUTES
+        ):
+            return []
+        return [
+            Finding(name, self.detector.categories[name].level, text, 0, len(text), CONFIRMED)
+            for name in recent.get("names", [])
+            if name in self.detector.categories
+        ]
 
     def _facts(self, state: Dict[str, Any], now: datetime) -> List[Mention]:
         facts = []
@@ -231,3 +257,7 @@ def _mentions(items: Any) -> List[Mention]:
             )
         )
     return out
+
+
+def _names(findings: List[Finding]) -> List[str]:
+    return list(dict.fromkeys(f.category for f in findings))

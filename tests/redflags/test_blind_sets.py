@@ -41,6 +41,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12g.yml": (
         "81ee74bad9b5c504248658c4ef794ff0aba86d59f9b022980a3d35a9dc10a94e"
     ),
+    "tests/redflags/blind-2026-12h.yml": (
+        "fc898194fd82c6b800b4e34a3f48a2dfc914729e3052390ecd2c128b5ef45b5a"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

@@ -203,11 +203,14 @@ class RedFlagDetector:
                 and (token.i == 0 or token.nbor(-1).norm_ not in {"pet", "पेट"})
             ):
                 token.norm_ = "WIPE"  # "saaf karte" / "साफ करते": washing after the toilet
-        excluded = self.unless(doc)
         # Every match is kept (overlapping ones too): a category is found when any of
         # its targets survives ConText, so a short match that a negation reaches does
         # not hide a longer one that carries its own "no" ("no urge to pass stool").
         matches = sorted(self.matcher(doc), key=lambda match: (match[1], match[2], match[0]))
+        if not matches:  # nothing to judge: ConText (most of the cost) is not run
+            doc.spans[SPAN_GROUP] = []
+            return doc
+        excluded = self.unless(doc)
         doc.spans[SPAN_GROUP] = [
             Span(doc, start, end, label=label)
             for label, start, end in matches
@@ -226,7 +229,8 @@ class RedFlagDetector:
         """Findings, plus the clinical facts and signs that count in combination."""
         doc = self.analyse(text)
         targets = list(doc.spans[SPAN_GROUP])
-        modifiers = doc._.context_graph.modifiers
+        graph = doc._.context_graph
+        modifiers = graph.modifiers if graph is not None else []
         mentions: Dict[str, List[Tuple[Optional[str], Span]]] = {}
         for span in sorted(targets, key=lambda s: s.start):
             label = span.label_

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Mapping, Optional
 
-from contract import CONFIRMED
+from contract import CONFIRMED, POSSIBLE
 from redflags.combinations import Mention
 from redflags.detector import Analysis, Finding, RedFlagDetector, combined
 
@@ -100,26 +100,38 @@ class ConversationScreen:
         seen = {f.category for f in findings}
         if previous and self._follows_up(text, findings):
             findings += self._follow_up(previous, text, seen)
-        if not findings and (SAME.search(text.lower()) or WORSE.search(text.lower())):
+        lowered = text.lower()
+        if (
+            not findings
+            and len(text.split()) <= SHORT_WORDS
+            and (SAME.search(lowered) or WORSE.search(lowered))
+        ):
             findings += self._told_again(state, text, now)
-        state = self._next_state(state, analysis.facts, now)
-        state = self._remember_signs(state, analysis.signs, now)
+        prior = state
+        state = self._remember_signs(
+            prior, self._next_state(prior, analysis.facts, now), analysis.signs, now
+        )
+        if prior.get("recent") and not findings:
+            state = {**state, "recent": prior["recent"]}
         if findings:  # names only, for a later "still the same" or "now worse"
+            # {category: certainty}: a doubt told again is asked again, not confirmed
             state = {**state, "recent": {"names": _names(findings), "at": now.isoformat()}}
         return Turn(findings=findings, state=state)
 
     def _told_again(self, state: Dict[str, Any], text: str, now: datetime) -> List[Finding]:
-        """The red flags of the last message that had one, within the hour: a follow-up
-        that says they are the same or worse ("अब तो बिल्कुल नहीं आ रहा")."""
+        """The red flags of the last message that had one, within the hour, as sure as they
+        were: a short follow-up that says they are the same or worse ("अब तो बिल्कुल नहीं
+        आ रहा")."""
         recent = state.get("recent") or {}
         if not recent or now - datetime.fromisoformat(recent["at"]) > timedelta(
             minutes=RECENT_MINUTES
         ):
             return []
+        names = recent.get("names") or {}
         return [
-            Finding(name, self.detector.categories[name].level, text, 0, len(text), CONFIRMED)
-            for name in recent.get("names", [])
-            if name in self.detector.categories
+            Finding(name, self.detector.categories[name].level, text, 0, len(text), sure)
+            for name, sure in names.items()
+            if name in self.detector.categories and sure in (CONFIRMED, POSSIBLE)
         ]
 
     def _facts(self, state: Dict[str, Any], now: datetime) -> List[Mention]:
@@ -153,11 +165,12 @@ class ConversationScreen:
 
     @staticmethod
     def _remember_signs(
-        state: Dict[str, Any], signs: List[Mention], now: datetime
+        prior: Dict[str, Any], state: Dict[str, Any], signs: List[Mention], now: datetime
     ) -> Dict[str, Any]:
+        """`state` with the signs of `prior` still within 24 hours and those said now."""
         kept = {
             name: sign
-            for name, sign in (state.get("signs") or {}).items()
+            for name, sign in (prior.get("signs") or {}).items()
             if now - datetime.fromisoformat(sign["at"]) <= timedelta(hours=SIGN_HOURS_KEPT)
         }
         for sign in signs:
@@ -259,5 +272,5 @@ def _mentions(items: Any) -> List[Mention]:
     return out
 
 
-def _names(findings: List[Finding]) -> List[str]:
-    return list(dict.fromkeys(f.category for f in findings))
+def _names(findings: List[Finding]) -> Dict[str, str]:
+    return {f.category: f.certainty for f in findings}

@@ -44,6 +44,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12h.yml": (
         "fc898194fd82c6b800b4e34a3f48a2dfc914729e3052390ecd2c128b5ef45b5a"
     ),
+    "tests/redflags/blind-2026-12i.yml": (
+        "e11452be7488ea4856708637e5144e4ea3acd91e4de5fc29703f215dc1b7d0f0"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

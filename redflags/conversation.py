@@ -188,14 +188,17 @@ class ConversationScreen:
 
     def _follow_up(self, previous: str, text: str, seen: set) -> List[Finding]:
         """Findings of the follow-up read after the message before: new ones, and signs
-        told again ("still numb"), which are still there now."""
+        told again ("still numb"), which are still there now. A sign of the message before
+        is not found again by a bare answer ("nahi" to "Is this happening now?")."""
         joined = f"{previous.rstrip(' .।!?')} {text}"
         offset = len(previous.rstrip(" .।!?")) + 1
         out = []
         same = bool(SAME.search(text.lower()))
+        before = set() if same else {f.category for f in self.detector.detect(previous)}
         for finding in self.detector.detect(joined):
             if (
                 finding.category in seen
+                or finding.category in before
                 or (finding.end <= offset and not same)
                 or finding.source == "combination"
             ):

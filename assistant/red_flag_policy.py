@@ -158,7 +158,7 @@ class RedFlagPolicy(Policy):
         slots = {slot.name for slot in domain.slots}
         context = tracker.get_slot(SLOT_CONTEXT) if SLOT_CONTEXT in slots else None
         parsed = _parsed(parse)
-        previous = _previous(tracker)
+        previous, before = _previous(tracker)
         analysis = _analysis(text, parsed, parse)
         turn = self.screen.screen(
             "" if text.startswith("/") and RED_FLAG_CONTEXT not in parse else text,
@@ -166,6 +166,7 @@ class RedFlagPolicy(Policy):
             now,
             previous=previous,
             analysis=analysis,
+            previous_categories=before,
         )
         findings = _merge(parsed, turn.findings)
         events: List[Event] = []
@@ -301,15 +302,19 @@ def _said(tracker: DialogueStateTracker) -> Optional[str]:
     return intent
 
 
-def _previous(tracker: DialogueStateTracker) -> Optional[str]:
-    """The patient's message before the latest one, in this session."""
+def _previous(tracker: DialogueStateTracker) -> Tuple[Optional[str], Optional[List[str]]]:
+    """The patient's message before the latest one, in this session, and its findings'
+    categories when its parse result was screened (None: screen it again)."""
     seen = 0
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             seen += 1
             if seen == 2:
-                return event.text
-    return None
+                parse = event.parse_data or {}
+                if RED_FLAG_CONTEXT not in parse:
+                    return event.text, None
+                return event.text, [f.category for f in _parsed(parse)]
+    return None, None
 
 
 def _analysis(text: str, parsed: List[Finding], parse: Dict[str, Any]) -> Optional[Analysis]:

@@ -18,7 +18,7 @@ screen, which publishes its findings, facts and signs in the parse result
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from contract import CONFIRMED, POSSIBLE
 from redflags.combinations import Mention
@@ -70,11 +70,13 @@ class ConversationScreen:
         now: datetime,
         previous: Optional[str] = None,
         analysis: Optional[Analysis] = None,
+        previous_categories: Optional[Iterable[str]] = None,
     ) -> Turn:
-        """`previous` is the patient's message before this one (for short follow-ups);
-        `analysis` is this message's, as the screen published it (the message is analysed
-        here when it is None). The state keeps facts and the names of signs, never the
-        patient's words."""
+        """`previous` is the patient's message before this one (for short follow-ups), and
+        `previous_categories` its findings when known (it is screened again when they are
+        not); `analysis` is this message's, as the screen published it (the message is
+        analysed here when it is None). The state keeps facts and the names of signs, never
+        the patient's words."""
         state = state or {}
         if analysis is None:
             analysis = self.detector.examine(text)
@@ -99,7 +101,7 @@ class ConversationScreen:
             findings.append(replace(combined(name, level, mention, sure), source="conversation"))
         seen = {f.category for f in findings}
         if previous and self._follows_up(text, findings):
-            findings += self._follow_up(previous, text, seen)
+            findings += self._follow_up(previous, text, seen, previous_categories)
         lowered = text.lower()
         if (
             not findings
@@ -186,7 +188,9 @@ class ConversationScreen:
             return False
         return len(text.split()) <= SHORT_WORDS or bool(FOLLOW_UP.search(text.lower()))
 
-    def _follow_up(self, previous: str, text: str, seen: set) -> List[Finding]:
+    def _follow_up(
+        self, previous: str, text: str, seen: set, categories: Optional[Iterable[str]]
+    ) -> List[Finding]:
         """Findings of the follow-up read after the message before: new ones, and signs
         told again ("still numb"), which are still there now. A sign of the message before
         is not found again by a bare answer ("nahi" to "Is this happening now?")."""
@@ -194,7 +198,12 @@ class ConversationScreen:
         offset = len(previous.rstrip(" .।!?")) + 1
         out = []
         same = bool(SAME.search(text.lower()))
-        before = set() if same else {f.category for f in self.detector.detect(previous)}
+        if same:
+            before = set()
+        elif categories is not None:
+            before = set(categories)
+        else:
+            before = {f.category for f in self.detector.detect(previous)}
         for finding in self.detector.detect(joined):
             if (
                 finding.category in seen

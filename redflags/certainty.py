@@ -197,7 +197,9 @@ class Judge:
             return False
         if all(
             t.norm_ == "NORMAL" or t.lower_ in {"is", "are", "hai", "है"} for t in doc[start:end]
-        ) and (span.sent.text.rstrip().endswith("?") or self._tag_after(doc, end)):
+        ) and (
+            span.sent.text.rstrip().endswith("?") or (end < len(doc) and self._is_tag(doc, end))
+        ):
             return False  # "... is normal, right?", "normal hai na, 4 din hue" ask
         low, high = (end, span.start) if end <= span.start else (span.end, start)
         between = [
@@ -251,13 +253,6 @@ class Judge:
         """ "... theek hai?", "... normal hai na?": a question, not a denial."""
         rest = [t for t in doc[end : end + 2] if t.lower_ not in TAG_WORDS]
         return bool(rest) and rest[0].text == "?"
-
-    @staticmethod
-    def _tag_after(doc: Doc, end: int) -> bool:
-        """A tag word ("na", "right") closes the clause right after `end`."""
-        if end >= len(doc) or doc[end].lower_ not in TAG_WORDS:
-            return False
-        return end + 1 == len(doc) or bool(doc[end + 1].is_punct or doc[end + 1].is_sent_start)
 
     @staticmethod
     def _is_tag(doc: Doc, index: int) -> bool:

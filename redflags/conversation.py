@@ -158,23 +158,25 @@ class ConversationScreen:
         return {f.category for f in findings if f.certainty == CONFIRMED}
 
     @staticmethod
-    def _signs(state: Dict[str, Any], now: datetime) -> List[Mention]:
-        return [
-            Mention(name=name, text="", start=0, end=0, certainty=sign.get("certainty", CONFIRMED))
+    def _kept_signs(state: Dict[str, Any], now: datetime) -> Dict[str, Any]:
+        """The signs of `state` said within the last 24 hours."""
+        return {
+            name: sign
             for name, sign in (state.get("signs") or {}).items()
             if now - datetime.fromisoformat(sign["at"]) <= timedelta(hours=SIGN_HOURS_KEPT)
+        }
+
+    def _signs(self, state: Dict[str, Any], now: datetime) -> List[Mention]:
+        return [
+            Mention(name=name, text="", start=0, end=0, certainty=sign.get("certainty", CONFIRMED))
+            for name, sign in self._kept_signs(state, now).items()
         ]
 
-    @staticmethod
     def _remember_signs(
-        prior: Dict[str, Any], state: Dict[str, Any], signs: List[Mention], now: datetime
+        self, prior: Dict[str, Any], state: Dict[str, Any], signs: List[Mention], now: datetime
     ) -> Dict[str, Any]:
         """`state` with the signs of `prior` still within 24 hours and those said now."""
-        kept = {
-            name: sign
-            for name, sign in (prior.get("signs") or {}).items()
-            if now - datetime.fromisoformat(sign["at"]) <= timedelta(hours=SIGN_HOURS_KEPT)
-        }
+        kept = self._kept_signs(prior, now)
         for sign in signs:
             known = kept.get(sign.name)
             if known and known.get("certainty") == CONFIRMED and sign.certainty != CONFIRMED:

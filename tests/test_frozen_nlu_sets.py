@@ -5,8 +5,9 @@
 aggregate until a later round of training examples was written from their misses (a development
 measure now); `heldout-2026-12b-*`, written and committed before that round, were held out
 for it and then tuned on in the third round (a regression table now); `heldout-2026-12c-*`,
-written and committed before the third round, are held out and looked at only in aggregate
-(docs/languages.md).
+written and committed before the third round, were held out for it; `heldout-2026-12d-*`,
+written and committed before any tuning on 2026-12c, are held out and looked at only in
+aggregate (docs/languages.md).
 """
 
 import hashlib
@@ -35,11 +36,17 @@ HELDOUT_C = {
     "hi": "f83a96a65957af1c348ee7527c1790da08f2d490cd695aee18d9f0afbf2ecb3f",
     "hinglish": "dc4d9ae783ac865b117984f8be918a43b0b82b96aaf081ecb6b6f967aa99ef79",
 }
+HELDOUT_D = {
+    "en": "82fec87473e77ed41337be4d80e9e817cae33e5b5ca8daf544b6b7eea7f057a8",
+    "hi": "1ec9a284e16aee85490503feff671bfb24502d6ef923846baff511c28d9eeaf3",
+    "hinglish": "afcd7d3746ce60e6e8b8020a7714671183f20dc430177072246c64961de48b44",
+}
 SETS = (
     {f"frozen-2026-11-{language}": digest for language, digest in FROZEN.items()}
     | {f"heldout-2026-12-{language}": digest for language, digest in HELDOUT.items()}
     | {f"heldout-2026-12b-{language}": digest for language, digest in HELDOUT_B.items()}
     | {f"heldout-2026-12c-{language}": digest for language, digest in HELDOUT_C.items()}
+    | {f"heldout-2026-12d-{language}": digest for language, digest in HELDOUT_D.items()}
 )
 
 

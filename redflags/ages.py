@@ -1,12 +1,14 @@
 """Ages said in a message: "im 58", "papa is 72", "70 saal ke", "उम्र 65", "turned 55",
-"sixty plus", "pachpan saal".
+"sixty plus", "pachpan saal", "papa (65)", "my father-in-law, 76, ...".
 
 An age counts only where words around it say it is an age, so a number in "2 din se" or
 "saath" meaning "with" is never read as one. The words are data in patterns.yml
 (`facts.age_over_50.age_words`): words said before the number (`before`, and a relative
 with a verb: "papa hain"), after it (`after`), and numbers in words (`numbers`). English
 number words may follow the words before ("i am sixty"); Hindi ones double as ordinary
-words ("saath" is also "with") and count only before a word after ("saath saal").
+words ("saath" is also "with") and count only before a word after ("saath saal"). A
+person (`relatives`, `titles`) followed by a number in brackets or between commas is an
+age too ("papa (65)", "Retired Colonel, 70.").
 Written here rather than as Matcher patterns: an age is a number compared with a
 threshold, which the token patterns cannot express.
 """
@@ -30,15 +32,18 @@ class Ages:
         units = rf"(?:[\s-]+(?:{_either(words['units'])}))?"
         english = rf"(?:{_either(words['english_numbers'])}){units}"
         spelled = rf"(?:{_either(list(self.numbers))}){units}"
+        people = _either(list(words["relatives"]) + list(words.get("titles", [])))
         self.pattern = re.compile(
             rf"\b(?:{_either(before)})(?:\D{{0,8}}?(?P<age>\d{{2,3}})\b|\W{{1,3}}(?P<word>{english})\b)"
             rf"|(?<!\w)(?:(?P<age2>\d{{2,3}})|(?P<word2>{spelled}))\s*(?:-\s*)?(?:{_either(words['after'])})(?!\w)"
+            rf"|(?<!\w)(?:{people})\s*(?:\(\s*(?P<age3>\d{{2,3}})\s*\)|,\s*(?P<age4>\d{{2,3}})\s*(?:[,.;)]|$)(?!\d))"
         )
 
     def find(self, text: str) -> Iterator[Tuple[int, "re.Match[str]"]]:
         """(age, match) for every age said in `text`."""
         for match in self.pattern.finditer(text.lower()):
-            digits = match.group("age") or match.group("age2")
+            digits = match.group("age") or match.group("age2") or match.group("age3")
+            digits = digits or match.group("age4")
             if digits:
                 yield int(digits), match
             else:

@@ -325,7 +325,10 @@ class Judge:
         if past and end < len(span.doc):
             end = span.doc[end].sent.end
         return any(
-            m.category == RESOLVED and span.end <= m.modifier_span[0] < end for m in modifiers
+            m.category == RESOLVED
+            and span.end <= m.modifier_span[0] < end
+            and m.allows(span.label_.upper())
+            for m in modifiers
         )
 
     @staticmethod

@@ -3,9 +3,11 @@
 A context phrase listed both FORWARD and BACKWARD under one category becomes one
 two-sided rule that keeps both reaches: medspaCy keeps only one of two modifiers that
 match the same words, so two separate rules would silently lose one direction.
+A block with `only_for` modifies only those labels (ConText's allowed types): "walking
+fine" says the legs are well, not that the back pain is over.
 """
 
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 from medspacy.context import ConTextRule
 from spacy.tokens import Span
@@ -24,12 +26,20 @@ def _reach(forward: int, backward: int) -> Callable[[Span, Span, Span], bool]:
     return within
 
 
-def context_rules(specs: List[Dict[str, Any]]) -> List[ConTextRule]:
-    """ConText rules from the `context` section of patterns.yml (see the module doc)."""
+def context_rules(
+    specs: List[Dict[str, Any]], labels: Callable[[str], List[str]] = lambda name: [name]
+) -> List[ConTextRule]:
+    """ConText rules from the `context` section of patterns.yml (see the module doc);
+    `labels` gives the target labels of a name in `only_for`."""
     found: Dict[str, Tuple[str, Dict[str, Optional[int]]]] = {}
+    allowed: Dict[str, Optional[FrozenSet[str]]] = {}
     for spec in specs:
         direction = spec.get("direction", "BIDIRECTIONAL")
+        only = spec.get("only_for")
         for pattern in spec["patterns"]:
+            allowed[pattern] = (
+                frozenset(label for name in only for label in labels(name)) if only else None
+            )
             category, reach = found.setdefault(pattern, (spec["category"], {}))
             if category != spec["category"]:
                 raise ValueError(
@@ -52,6 +62,7 @@ def context_rules(specs: List[Dict[str, Any]]) -> List[ConTextRule]:
                     direction="BIDIRECTIONAL",
                     max_scope=max(forward, backward),
                     on_modifies=_reach(forward, backward),
+                    allowed_types=allowed[pattern],
                 )
             )
         elif len(reach) == 1:
@@ -63,6 +74,7 @@ def context_rules(specs: List[Dict[str, Any]]) -> List[ConTextRule]:
                     pattern=compiled,
                     direction=direction,
                     max_scope=max_scope,
+                    allowed_types=allowed[pattern],
                 )
             )
         else:

@@ -45,7 +45,7 @@ SPAN_GROUP = "red_flag_targets"
 VAGUE = "~vague"  # label suffix of a category's vague patterns
 FACT, SIGN = "fact:", "sign:"
 ALL_CLEAR = "ALL_CLEAR"
-PROPERLY_AFTER = {"se", "से", "say"}
+PROPERLY_AFTER = {"se", "से", "say", "s"}
 CLEAN = {"saaf", "saf", "साफ", "साफ़"}
 
 
@@ -63,6 +63,8 @@ class Category:
     vague: List[str] = field(default_factory=list)
     # Doubtful when told alone (a history), confirmed beside a confirmed red flag.
     sure_beside_findings: bool = False
+    # Doubtful when told alone, confirmed when the message tells one of these signs too.
+    sure_with_signs: List[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class RedFlagDetector:
                 suppressed_by=list(spec.get("suppressed_by", ())),
                 vague=list(spec.get("vague", ())),
                 sure_beside_findings=bool(spec.get("sure_beside_findings")),
+                sure_with_signs=list(spec.get("sure_with_signs", ())),
             )
             for name, spec in rules["categories"].items()
         }
@@ -160,6 +163,12 @@ class RedFlagDetector:
             for name, spec in rules.get("facts", {}).items()
             if "min_age" in spec
         }
+        # A sign said with the past in its own words ("never had back pain before").
+        self.past_signs = {
+            SIGN + name
+            for name, spec in rules.get("signs", {}).items()
+            if spec.get("counts_when_past")
+        }
         for prefix, specs in ((FACT, rules.get("facts", {})), (SIGN, rules.get("signs", {}))):
             for name, spec in specs.items():
                 if spec.get("patterns"):
@@ -175,7 +184,9 @@ class RedFlagDetector:
             span_group_name=SPAN_GROUP,
             prune_on_target_overlap=False,
         )
-        self.context.add(context_rules(rules["context"]))
+        self.context.add(
+            context_rules(rules["context"], lambda name: [name, name + VAGUE, SIGN + name])
+        )
 
     def plain(self, category: str, language: str = "en") -> str:
         """A category in plain words, in the patient's language when it is written."""
@@ -241,7 +252,8 @@ class RedFlagDetector:
                 targets,
                 modifiers,
                 counts_when_past=bool(category and category.counts_when_past)
-                or label.startswith(FACT),
+                or label.startswith(FACT)
+                or label in self.past_signs,
             )
             if label.endswith(VAGUE) and certainty == CONFIRMED:
                 certainty = POSSIBLE
@@ -266,6 +278,13 @@ class RedFlagDetector:
                 end=span.end_char,
                 certainty=certainty,
             )
+        signs = self._mentions(mentions, SIGN)
+        sure_signs = {m.name for m in signs if m.certainty == CONFIRMED}
+        for name, finding in list(found.items()):
+            if finding.certainty == POSSIBLE and sure_signs & set(
+                self.categories[name].sure_with_signs
+            ):
+                found[name] = replace(finding, certainty=CONFIRMED)
         clear = [m.modifier_span for m in modifiers if m.category == ALL_CLEAR]
         if clear:  # "abhi sab theek hai": drops doubtful findings before it or beside it
             kept = {
@@ -278,7 +297,6 @@ class RedFlagDetector:
                     cancelled[name] = Cancelled(name, f.level, f.text, CANCEL_ALL_CLEAR)
             found = kept
         facts = self._mentions(mentions, FACT) + self._age_facts(text)
-        signs = self._mentions(mentions, SIGN)
         sure = [name for name, f in found.items() if f.certainty == CONFIRMED]
         for name, level, sign, certainty in self.combinations.hits(facts, signs, sure):
             if name not in found or certainty == CONFIRMED:  # a pair can confirm a doubt

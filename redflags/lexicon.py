@@ -11,7 +11,12 @@ A word that is not itself a spelling is looked up, in this order, as:
   2. for 4-letter words, one swap of two neighbouring letters ("pian" -> "pain");
   3. for 5+ letters, a Damerau-Levenshtein match (1 edit, 2 from 9 letters);
   4. Devanagari: one vowel sign (matra, virama, anusvara) missing or extra
-     ("पेशब" -> "पेशाब"), for words of at least three consonants.
+     ("पेशब" -> "पेशाब"), for words of at least three consonants;
+  5. Latin words typed without their vowels, as WhatsApp Hinglish often is ("pshb",
+     "ltrn", "kntrl", "jhnjhni"): a word with no vowel before its last letter is compared
+     by its consonant skeleton, when that skeleton has at least four letters and is one
+     concept's only (English words keep their vowels: "lift" is not read as "left", and
+     three consonants are too few to tell "chl" (chal) from "chill").
 The first letter must always be right, and `protected` words are never corrected.
 """
 
@@ -31,6 +36,7 @@ REPEATS = re.compile(r"(.)\1{2,}")
 DOUBLES = re.compile(r"(.)\1+")
 LATIN_WORD = re.compile(r"^[a-z]+$")
 DEVANAGARI_WORD = re.compile(r"^[\u0900-\u097f]+$")
+LATIN_VOWELS = re.compile(r"[aeiou]")
 DEVANAGARI_SIGNS = re.compile(r"[\u0900-\u0903\u093a-\u094f\u0955-\u0957\u0962\u0963]")
 
 
@@ -41,6 +47,12 @@ def canonical_spelling(word: str) -> str:
     word = unicodedata.normalize("NFD", word).replace(NUKTA, "")
     word = unicodedata.normalize("NFC", word).replace(CHANDRABINDU, ANUSVARA)
     return REPEATS.sub(r"\1\1", word)
+
+
+def consonant_skeleton(word: str) -> str:
+    """First letter, then the consonants: "peshab" and "pshb" -> "pshb"; c, ck, q -> k."""
+    word = DOUBLES.sub(r"\1", word.replace("ck", "k").replace("c", "k").replace("q", "k"))
+    return word[:1] + LATIN_VOWELS.sub("", word[1:])
 
 
 def max_typos(word: str) -> int:
@@ -79,6 +91,16 @@ class Lexicon:
             skeleton = DEVANAGARI_SIGNS.sub("", key)
             if DEVANAGARI_WORD.match(key) and len(skeleton) >= 3:
                 self.skeletons[skeleton] = self.skeletons.get(skeleton, ()) + (key,)
+        # Consonant skeletons of Latin spellings, kept only where one concept has them.
+        by_skeleton: Dict[str, set] = {}
+        for key, concept in self.table.items():
+            if LATIN_WORD.match(key) and len(key) >= 4:
+                by_skeleton.setdefault(consonant_skeleton(key), set()).add(concept)
+        self.consonants = {
+            key: concepts.pop()
+            for key, concepts in by_skeleton.items()
+            if len(concepts) == 1 and len(key) >= 4 and not LATIN_VOWELS.match(key)
+        }
         # Typos rarely hit the first letter: only spellings sharing it are candidates.
         self.fuzzy_targets: Dict[str, Tuple[str, ...]] = {}
         for key in self.table:
@@ -104,6 +126,8 @@ class Lexicon:
             return None
         if DOUBLES.search(key) and DOUBLES.sub(r"\1", key) in self.collapsed:
             return self.collapsed[DOUBLES.sub(r"\1", key)]
+        if not LATIN_VOWELS.search(key[:-1]) and consonant_skeleton(key) in self.consonants:
+            return self.consonants[consonant_skeleton(key)]
         if len(key) == 4:
             for i in (1, 2):
                 swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]

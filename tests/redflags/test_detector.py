@@ -177,3 +177,38 @@ def test_patterns_name_concepts_not_lexicon_words():
     assert shadowed == []
     for pattern in patterns:
         compile_pattern(pattern)
+
+
+def test_words_typed_without_vowels_are_read_but_english_words_keep_theirs(detector):
+    """WhatsApp Hinglish drops vowels ("pshb", "ltrn"); "lift", "last", "once" stay English."""
+    lexicon = detector.lexicon
+    assert lexicon.lookup("pshb") == "URINE"
+    assert lexicon.lookup("ltrn") == "BOWEL"
+    assert lexicon.lookup("kntrl") == "CONTROL"
+    assert lexicon.lookup("jhnjhni") == "NUMB"
+    for word in ("lift", "last", "once", "accha", "chl", "cghs"):
+        assert lexicon.lookup(word) is None, word
+
+
+def test_an_age_in_brackets_or_between_commas_after_a_person_counts(detector):
+    def ages(text):
+        return [m.name for m in detector.examine(text).facts if m.name == "age_over_50"]
+
+    assert ages("papa (65) ko kamar dard hai")
+    assert ages("My father-in-law, 76, has back pain")
+    assert ages("Retired Colonel, 70. New back pain")
+    assert not ages("my son (12) has back pain")
+    assert not ages("papa, 2 din se kamar dard hai")
+
+
+def test_walking_well_ends_a_leg_sign_but_not_a_new_back_pain(detector):
+    assert not detector.detect("2 saal pehle pair kamzor the, ab walking normal hai")
+    found = detector.detect("Nanaji 80 ke hain, kamar dard pehle kabhi nahi tha. Walk theek hai.")
+    assert [f.category for f in found] == ["new_pain_over_50"]
+
+
+def test_a_sexual_problem_is_confirmed_with_back_pain_and_doubtful_without(detector):
+    (alone,) = detector.detect("erection mein problem hai, kamar dard nahi hai")
+    (with_pain,) = detector.detect("since my back pain started I can't get an erection")
+    assert (alone.category, alone.certainty) == ("sexual_dysfunction", POSSIBLE)
+    assert (with_pain.category, with_pain.certainty) == ("sexual_dysfunction", CONFIRMED)

@@ -47,6 +47,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12i.yml": (
         "e11452be7488ea4856708637e5144e4ea3acd91e4de5fc29703f215dc1b7d0f0"
     ),
+    "tests/redflags/blind-2026-12j.yml": (
+        "82c6261a10dd82bfcdcdb1643db4e9ffd4ac3711a95f02cd25d1e7338f23f0c1"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

@@ -5,7 +5,8 @@
 aggregate until a later round of training examples was written from their misses (a development
 measure now); `heldout-2026-12b-*`, written and committed before that round, were held out
 for it and then tuned on in the third round (a regression table now); `heldout-2026-12c-*`,
-written and committed before the third round, were held out for it; `heldout-2026-12d-*`,
+written and committed before the third round, were held out for it and then tuned on in the
+fourth round (a regression table now); `heldout-2026-12d-*`,
 written and committed before any tuning on 2026-12c, are held out and looked at only in
 aggregate (docs/languages.md).
 """

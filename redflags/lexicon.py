@@ -166,8 +166,10 @@ def unshouted(text: str) -> str:
     """A message typed in capitals, read in lower case: the tokenizer splits "can't" into
     "ca" + "n't" only in lower case ("CAN'T" stays one word). Same length, so every offset
     still points into the patient's own text."""
-    upper = sum(c.isupper() for c in text)
     lowered = text.lower()
+    if lowered == text:  # nothing in capitals (most messages): no counting
+        return text
+    upper = sum(c.isupper() for c in text)
     if upper > sum(c.islower() for c in text) and len(lowered) == len(text):
         return lowered
     return text

@@ -43,6 +43,9 @@ WORSE = re.compile(
 )
 RECENT_MINUTES = 60  # how long the last red flag's names are kept for such a follow-up
 SHORT_WORDS = 8
+# A follow-up that says the red flag got worse may say more ("ab to bilkul band ho gaya,
+# 8 ghante se ek boond nahi"): its words are specific, so it is read at up to this length.
+WORSE_WORDS = 14
 FACT_DAYS_KEPT = 365
 # A sign told earlier (back pain, a fall) still combines with a fact told later ("I had
 # cancer") for this long; only its name is kept.
@@ -103,10 +106,10 @@ class ConversationScreen:
         if previous and self._follows_up(text, findings):
             findings += self._follow_up(previous, text, seen, previous_categories)
         lowered = text.lower()
-        if (
-            not findings
-            and len(text.split()) <= SHORT_WORDS
-            and (SAME.search(lowered) or WORSE.search(lowered))
+        words = len(text.split())
+        if not findings and (
+            (words <= SHORT_WORDS and SAME.search(lowered))
+            or (words <= WORSE_WORDS and WORSE.search(lowered))
         ):
             findings += self._told_again(state, text, now)
         prior = state

@@ -99,10 +99,22 @@ class Analysis:
     cancelled: List[Cancelled] = field(default_factory=list)  # for the safety review
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping: plain YAML keeps the
+    last one silently, which would drop a whole list of patterns."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        twice = sorted({str(key) for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"patterns.yml line {node.start_mark.line + 1}: {twice} given twice")
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_rules(path: Path = PATTERNS_FILE) -> Dict[str, Any]:
     """Read patterns.yml (the single source of truth for clinical phrases)."""
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
 
 
 class RedFlagDetector:

@@ -212,3 +212,18 @@ def test_a_sexual_problem_is_confirmed_with_back_pain_and_doubtful_without(detec
     (with_pain,) = detector.detect("since my back pain started I can't get an erection")
     assert (alone.category, alone.certainty) == ("sexual_dysfunction", POSSIBLE)
     assert (with_pain.category, with_pain.certainty) == ("sexual_dysfunction", CONFIRMED)
+
+
+def test_a_key_given_twice_in_the_patterns_file_is_refused(tmp_path):
+    """Plain YAML keeps the last of two `unless:` lists silently; the loader refuses it."""
+    doubled = tmp_path / "patterns.yml"
+    doubled.write_text("bladder:\n  unless: [a]\n  level: X\n  unless: [b]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="given twice"):
+        load_rules(doubled)
+
+
+def test_common_words_are_not_read_as_concepts_by_the_typo_matcher(detector):
+    """ "1 hafta" (a week) is not breathlessness, "Bihar" not fever, "peela" not pain."""
+    for word in ("hafta", "bihar", "peela", "achhe", "chlti", "overweight", "story", "stood"):
+        assert detector.lexicon.lookup(word) is None, word
+    assert detector.lexicon.lookup("baayein") == "LEFT"

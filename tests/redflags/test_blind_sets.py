@@ -50,6 +50,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12j.yml": (
         "82c6261a10dd82bfcdcdb1643db4e9ffd4ac3711a95f02cd25d1e7338f23f0c1"
     ),
+    "tests/redflags/blind-2026-12k.yml": (
+        "0b6d227cc1bcbbf263b46e96e80ae622638b7ea6ccd204d55eb39301ac8cbf0a"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05

@@ -91,6 +91,8 @@ class Rule:
     signs: List[str]
     within_days: Optional[int] = None
     signs_all: List[str] = field(default_factory=list)
+    doubt: bool = False  # `certainty: possible`: at most a possible finding
+    unless_signs: List[str] = field(default_factory=list)  # none of these may be told
 
 
 class Combinations:
@@ -111,12 +113,14 @@ class Combinations:
                 signs=list(r.get("signs", ())),
                 within_days=r.get("within_days"),
                 signs_all=list(r.get("signs_all", ())),
+                doubt=r.get("certainty") == POSSIBLE,
+                unless_signs=list(r.get("unless_signs", ())),
             )
             for r in rules
         ]
         for rule in self.rules:
             unknown = [f for f in rule.facts if f not in facts] + [
-                s for s in rule.signs + rule.signs_all if s not in signs
+                s for s in rule.signs + rule.signs_all + rule.unless_signs if s not in signs
             ]
             if not (rule.signs or rule.signs_all):
                 unknown.append("no signs")
@@ -128,13 +132,17 @@ class Combinations:
     ) -> List[Tuple[str, str, Mention, str]]:
         """(category, level, sign, certainty) for each rule whose fact and sign are present.
 
-        A fact or sign that was only asked about or doubted gives a `possible` finding.
+        A fact or sign that was only asked about or doubted gives a `possible` finding, and
+        so does a rule marked `certainty: possible` (a fact with a sign that only may be the
+        one the reference names: back pain at 50 or over, not said to be new).
         """
         out: List[Tuple[str, str, Mention, str]] = []
         done = set(already)
         for rule in self.rules:
-            if rule.category in done:
+            if rule.category in done or any(s.name in rule.unless_signs for s in signs):
                 continue
+            if rule.doubt and (set(already) or out):
+                continue  # a doubt adds nothing beside a finding already made
             fact = None
             if rule.facts:
                 matching = [
@@ -155,7 +163,8 @@ class Combinations:
                 continue
             signs_sure = all(s.certainty == CONFIRMED for s in present) if rule.signs_all else True
             sure = (
-                signs_sure
+                not rule.doubt
+                and signs_sure
                 and sign.certainty == CONFIRMED
                 and (fact is None or fact.certainty == CONFIRMED)
             )

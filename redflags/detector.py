@@ -36,7 +36,7 @@ from redflags.certainty import Judge, strongest
 from redflags.combinations import Combinations, Mention, days_ago
 from redflags.context_rules import context_rules
 from redflags.dsl import compile_pattern
-from redflags.lexicon import Lexicon, unshouted
+from redflags.lexicon import Lexicon, canonical_spelling, unshouted
 from redflags.safety_net import doubts
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
@@ -308,7 +308,8 @@ class RedFlagDetector:
                 if name not in kept:
                     cancelled[name] = Cancelled(name, f.level, f.text, CANCEL_ALL_CLEAR)
             found = kept
-        facts = self._mentions(mentions, FACT) + self._age_facts(text)
+        facts = self._family_apart(doc, self._mentions(mentions, FACT), signs)
+        facts += self._age_facts(text)
         sure = [name for name, f in found.items() if f.certainty == CONFIRMED]
         for name, level, sign, certainty in self.combinations.hits(facts, signs, sure):
             if name not in found or certainty == CONFIRMED:  # a pair can confirm a doubt
@@ -332,6 +333,34 @@ class RedFlagDetector:
         )
         gone = [c for name, c in cancelled.items() if name not in found]
         return Analysis(findings=ordered, facts=facts, signs=signs, cancelled=gone)
+
+    def _family_apart(self, doc: Doc, facts: List[Mention], signs: List[Mention]) -> List[Mention]:
+        """A fact marked `family_apart` (a cancer) told of a relative ("my mother had breast
+        cancer"), in a message whose signs are all told of the patient ("my back aches"), is a
+        family history, not the patient's: it does not combine. Told of a relative whose own
+        pain is told too, or of no one, it counts."""
+        family = set(self.rules.get("family_apart_within", {}).get("relatives", ()))
+        reach = int(self.rules.get("family_apart_within", {}).get("tokens", 4))
+        own = {canonical_spelling(w) if not w.isupper() else w for w in self.rules["first_person"]}
+
+        def said_of(mention: Mention, words: set) -> bool:
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                return False
+            sentence_start = span.sent.start
+            return any(
+                t.norm_ in words for t in doc[max(sentence_start, span.start - reach) : span.start]
+            )
+
+        if not signs or not all(said_of(sign, own) for sign in signs):
+            return facts
+        return [
+            fact
+            for fact in facts
+            if not (
+                self.rules["facts"].get(fact.name, {}).get("family_apart") and said_of(fact, family)
+            )
+        ]
 
     def _age_facts(self, text: str) -> List[Mention]:
         """Facts such as age_over_50 from an age said in the message."""

@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, List, Set, Tuple
 
 from spacy.tokens import Doc
 
-QUIET = {"NOT", "NAHI", "NEVER", "WITHOUT", "NORMAL"}
+QUIET = {"NOT", "NAHI", "NEVER", "WITHOUT", "NORMAL"}  # when patterns.yml names none
 
 
 def doubts(
@@ -28,6 +28,7 @@ def doubts(
         return []
     words: Dict[str, str] = spec["words"]
     reach = int(spec.get("quiet_within", 4))
+    quiet = set(spec.get("quiet", QUIET))
     seen = set(known)
     out: List[Tuple[str, int, int]] = []
     for token in doc:
@@ -35,7 +36,7 @@ def doubts(
         if category is None or category in seen or token.i in read:
             continue
         near = doc[max(0, token.i - reach) : token.i + reach + 1]
-        if any(t.norm_ in QUIET for t in near):
+        if any(t.norm_ in quiet for t in near):
             continue
         out.append((category, token.idx, token.idx + len(token.text)))
         seen.add(category)

@@ -39,7 +39,8 @@ BLIND_SETS = (
     ("blind-2026-12h.yml", "regression table: measured, then tuned on"),
     ("blind-2026-12i.yml", "regression table: measured, then tuned on"),
     ("blind-2026-12j.yml", "regression table: measured, then tuned on"),
-    ("blind-2026-12k.yml", "held out: measured only, never tuned on"),
+    ("blind-2026-12k.yml", "regression table: measured, then tuned on"),
+    ("blind-2026-12l.yml", "held out: measured only, never tuned on"),
 )
 
 

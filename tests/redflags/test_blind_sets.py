@@ -53,6 +53,9 @@ FROZEN = {
     "tests/redflags/blind-2026-12k.yml": (
         "0b6d227cc1bcbbf263b46e96e80ae622638b7ea6ccd204d55eb39301ac8cbf0a"
     ),
+    "tests/redflags/blind-2026-12l.yml": (
+        "be32e65cd403d9c40b863671417bb3363f08d37964355057e8a7cad1efccead4"
+    ),
 }
 REGRESSION = [name for name, role in BLIND_SETS if role.startswith("regression")]
 MAX_BENIGN_CONFIRMED = 0.05
